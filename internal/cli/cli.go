@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Exit codes, the same for every command.
+const (
+	ExitOK      = 0 // success; warnings allowed
+	ExitInvalid = 1 // the input is invalid (or, for later commands, a check failed)
+	ExitUsage   = 2 // bad usage, or input that could not be read
+)
+
+// Streams are the command's standard streams.
+type Streams struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	usage   string // the full --help text after the first line
+	run     func(args []string, s Streams) int
+}
+
+func commands() []command {
+	return []command{
+		{"validate", "Check documents: syntax, fields, references, expressions, caveats", validateUsage, runValidate},
+		{"version", "Print the version of backstop and of the document language", versionUsage, runVersion},
+		{"help", "Show help for backstop or for one command", helpUsage, nil},
+	}
+}
+
+const exitCodesHelp = `Exit codes:
+  0  success (warnings allowed)
+  1  the documents are invalid
+  2  usage error, or input that could not be read`
+
+// Main runs backstop with args (without the program name) and returns the
+// exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := Streams{In: stdin, Out: stdout, Err: stderr}
+	if len(args) == 0 {
+		printMainHelp(s.Err)
+		return ExitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help", "-help":
+		printMainHelp(s.Out)
+		return ExitOK
+	case "help":
+		return runHelp(args[1:], s)
+	case "-v", "--version":
+		return runVersion(nil, s)
+	}
+	for _, c := range commands() {
+		if c.name == name && c.run != nil {
+			return c.run(args[1:], s)
+		}
+	}
+	fmt.Fprintf(s.Err, "backstop: unknown command %q\n", name)
+	if sug := suggestCommand(name); sug != "" {
+		fmt.Fprintf(s.Err, "Did you mean %q?\n", sug)
+	}
+	fmt.Fprintln(s.Err, "Run 'backstop help' for the list of commands.")
+	return ExitUsage
+}
+
+func suggestCommand(name string) string {
+	for _, c := range commands() {
+		if strings.HasPrefix(c.name, name) || strings.HasPrefix(name, c.name) {
+			return c.name
+		}
+	}
+	return ""
+}
+
+func printMainHelp(w io.Writer) {
+	fmt.Fprint(w, `backstop writes down, checks, monitors and stress-tests a multinational
+security guarantee: a framework of requirements, triggers and responses, and
+the declarations in which each party pledges what it will give.
+
+Usage:
+  backstop <command> [flags] [arguments]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, `
+Examples:
+  backstop validate examples/ukraine-2025
+  backstop help validate
+
+Run 'backstop <command> --help' for a command's flags and examples.
+The document language is described in docs/language.md.
+
+%s
+`, exitCodesHelp)
+}
+
+const helpUsage = `Usage: backstop help [command]
+
+Shows the help of backstop, or of one command.
+
+Examples:
+  backstop help
+  backstop help validate
+`
+
+func runHelp(args []string, s Streams) int {
+	if len(args) == 0 {
+		printMainHelp(s.Out)
+		return ExitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			fmt.Fprint(s.Out, c.usage)
+			return ExitOK
+		}
+	}
+	fmt.Fprintf(s.Err, "backstop help: unknown command %q\n", args[0])
+	return ExitUsage
+}
+
+// parseFlags parses flags that may come before, between or after the
+// positional arguments (backstop validate DIR --format json), as users
+// of kubectl and terraform expect; "--" ends the flags.
+func parseFlags(fs *flag.FlagSet, args []string, usage string, s Streams) (positional []string, exit int, ok bool) {
+	fs.SetOutput(io.Discard)
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(s.Out, usage)
+			return nil, ExitOK, false
+		}
+		if err != nil {
+			fmt.Fprintf(s.Err, "backstop %s: %v\n\n%s", fs.Name(), err, usage)
+			return nil, ExitUsage, false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, 0, true
+		}
+		consumedDashDash := len(args) > 0 && len(rest) < len(args) && args[len(args)-len(rest)-1] == "--"
+		if consumedDashDash {
+			return append(positional, rest...), 0, true
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}

@@ -1,0 +1,255 @@
+package expr
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/cost"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/ext"
+)
+
+// Kind selects an expression environment.
+type Kind int
+
+const (
+	// Trigger is the environment of a trigger's `when`.
+	Trigger Kind = iota + 1
+	// Gate is the environment of a sequence step's `gate`.
+	Gate
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Trigger:
+		return "trigger"
+	case Gate:
+		return "gate"
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// Incident is what a trigger sees of an incident, as the CEL variable
+// `incident` and as the elements of window(). Field names are the
+// language's (see docs/language.md).
+type Incident struct {
+	ID         string            `cel:"id"`
+	Time       time.Time         `cel:"time"`
+	Type       string            `cel:"type"`
+	Subtype    string            `cel:"subtype"`
+	Actor      string            `cel:"actor"`
+	Country    string            `cel:"country"`
+	Admin1     string            `cel:"admin1"`
+	Location   string            `cel:"location"`
+	Lat        float64           `cel:"lat"`
+	Lon        float64           `cel:"lon"`
+	Fatalities int64             `cel:"fatalities"`
+	BeyondLine bool              `cel:"beyond_line"`
+	Source     string            `cel:"source"`
+	Fields     map[string]string `cel:"fields"`
+}
+
+// Territory is the change of the adversary-held area against the
+// ceasefire snapshot, as the CEL variable `territory`.
+type Territory struct {
+	GainedKm2 float64   `cel:"gained_km2"`
+	LostKm2   float64   `cel:"lost_km2"`
+	NetKm2    float64   `cel:"net_km2"`
+	AsOf      time.Time `cel:"as_of"`
+}
+
+// Cost assumptions. The estimate is a worst case over these sizes; the
+// evaluating packages enforce the same limit at run time.
+const (
+	// CostLimit is the largest estimated cost an expression may have.
+	// One unit is roughly one elementary operation: 10 million is a few
+	// milliseconds of evaluation.
+	CostLimit = 10_000_000
+	// MaxWindowIncidents is the most incidents window() returns.
+	MaxWindowIncidents = 100_000
+	// MaxFields is the most entries of incident.fields.
+	MaxFields = 1_000
+)
+
+var (
+	incidentType  = cel.ObjectType("expr.Incident")
+	territoryType = cel.ObjectType("expr.Territory")
+)
+
+// Env is a compiled CEL environment of one Kind. It is safe for
+// concurrent use.
+type Env struct {
+	kind Kind
+	cel  *cel.Env
+}
+
+// NewEnv builds the environment of the given kind.
+func NewEnv(kind Kind) (*Env, error) {
+	opts := []cel.EnvOption{
+		cel.CrossTypeNumericComparisons(true),
+		ext.Strings(),
+	}
+	switch kind {
+	case Trigger:
+		opts = append(opts,
+			ext.NativeTypes(reflect.TypeFor[Incident](), reflect.TypeFor[Territory](), ext.ParseStructTags(true)),
+			cel.Variable("incident", incidentType),
+			cel.Variable("territory", territoryType),
+			cel.Function("window",
+				cel.Overload("window_string", []*cel.Type{cel.StringType}, cel.ListType(incidentType)),
+				cel.Overload("window_duration", []*cel.Type{cel.DurationType}, cel.ListType(incidentType))),
+		)
+	case Gate:
+		opts = append(opts,
+			cel.Function("coverage", cel.Overload("coverage_string", []*cel.Type{cel.StringType}, cel.DoubleType)),
+			cel.Function("covered", cel.Overload("covered", nil, cel.BoolType)),
+			cel.Function("signed", cel.Overload("signed_string", []*cel.Type{cel.StringType}, cel.BoolType)),
+			cel.Function("signed_guarantors", cel.Overload("signed_guarantors", nil, cel.IntType)),
+			cel.Function("approved_share", cel.Overload("approved_share", nil, cel.DoubleType)),
+			cel.Function("done", cel.Overload("done_string", []*cel.Type{cel.StringType}, cel.BoolType)),
+		)
+	default:
+		return nil, fmt.Errorf("expr: unknown environment kind %d", int(kind))
+	}
+	env, err := cel.NewEnv(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("expr: building the %s environment: %w", kind, err)
+	}
+	return &Env{kind: kind, cel: env}, nil
+}
+
+// Kind returns the environment's kind.
+func (e *Env) Kind() Kind { return e.kind }
+
+// CEL returns the underlying cel.Env, for the packages that build programs.
+func (e *Env) CEL() *cel.Env { return e.cel }
+
+// Expression is a compiled, type-checked expression whose cost is within
+// CostLimit.
+type Expression struct {
+	Source string
+	AST    *cel.Ast
+	// MaxCost is the estimated worst-case cost.
+	MaxCost uint64
+}
+
+// Issue is a problem in an expression. Line is 1-based and Column 0-based
+// within the expression's source, as CEL reports them; a Line of 0 means
+// the whole expression.
+type Issue struct {
+	Code    string
+	Line    int
+	Column  int
+	Message string
+}
+
+// Compile parses, type-checks and cost-checks src. It returns the
+// expression, or nil and every issue found.
+func (e *Env) Compile(src string) (*Expression, []Issue) {
+	checked, iss := e.cel.Compile(src)
+	if iss.Err() != nil {
+		var out []Issue
+		for _, err := range iss.Errors() {
+			code := "expression-type"
+			if checked == nil || !checked.IsChecked() {
+				code = "expression-syntax"
+			}
+			out = append(out, Issue{Code: code, Line: err.Location.Line(), Column: err.Location.Column(), Message: err.Message})
+		}
+		return nil, out
+	}
+	if !checked.OutputType().IsExactType(types.BoolType) {
+		return nil, []Issue{{Code: "expression-type", Message: fmt.Sprintf("expression must evaluate to a bool, not %s", checked.OutputType())}}
+	}
+	est, err := e.cel.EstimateCost(checked, estimator{})
+	if err != nil {
+		return nil, []Issue{{Code: "expression-cost", Message: fmt.Sprintf("cannot estimate the cost: %v", err)}}
+	}
+	switch {
+	case est.Max == math.MaxUint64:
+		return nil, []Issue{{Code: "expression-cost", Message: fmt.Sprintf("estimated cost is unbounded (limit %d); avoid nesting window() inside a loop over window()", CostLimit)}}
+	case est.Max > CostLimit:
+		return nil, []Issue{{Code: "expression-cost", Message: fmt.Sprintf("estimated cost %d exceeds the limit %d; avoid nesting window() inside a loop over window()", est.Max, CostLimit)}}
+	}
+	return &Expression{Source: src, AST: checked, MaxCost: est.Max}, nil
+}
+
+// estimator bounds the sizes CEL cannot know from the expression alone.
+type estimator struct{}
+
+func (estimator) EstimateCallCost(function, _ string, _ *cost.AstNode, _ []cost.AstNode) *cost.CallEstimate {
+	if function == "window" {
+		size := cost.RangedSizeEstimate(0, MaxWindowIncidents)
+		return &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(1), ResultSize: &size}
+	}
+	return nil
+}
+
+func (estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
+	if p := n.Path(); len(p) == 2 && p[0] == "incident" && p[1] == "fields" {
+		size := cost.RangedSizeEstimate(0, MaxFields)
+		return &size
+	}
+	return nil
+}
+
+// Call is a call of a function with a constant string as first argument,
+// such as coverage("land"), kept so that the loader can check the
+// argument against the document (a known domain, party or step).
+type Call struct {
+	Function string
+	// Arg is the constant argument; Constant is false when the argument
+	// is computed.
+	Arg      string
+	Constant bool
+	// Offset is the argument's character offset in the source.
+	Offset int
+}
+
+// Calls returns every call of the named functions, in source order.
+func (x *Expression) Calls(names ...string) []Call {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	nav := ast.NavigateAST(x.AST.NativeRep())
+	info := x.AST.NativeRep().SourceInfo()
+	var calls []Call
+	for _, n := range ast.MatchDescendants(nav, func(e ast.NavigableExpr) bool {
+		return e.Kind() == ast.CallKind && want[e.AsCall().FunctionName()]
+	}) {
+		args := n.AsCall().Args()
+		if len(args) == 0 {
+			continue
+		}
+		l := info.GetStartLocation(args[0].ID())
+		c := Call{Function: n.AsCall().FunctionName(), Offset: offsetOf(x.Source, l.Line(), l.Column())}
+		if args[0].Kind() == ast.LiteralKind {
+			if s, ok := args[0].AsLiteral().Value().(string); ok {
+				c.Arg, c.Constant = s, true
+			}
+		}
+		calls = append(calls, c)
+	}
+	return calls
+}
+
+// offsetOf converts a 1-based line and 0-based column of src into a
+// character offset.
+func offsetOf(src string, line, col int) int {
+	off, l := 0, 1
+	for _, r := range src {
+		if l == line {
+			break
+		}
+		off++
+		if r == '\n' {
+			l++
+		}
+	}
+	return off + col
+}

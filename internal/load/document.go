@@ -1,0 +1,149 @@
+package load
+
+import (
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/model"
+)
+
+// File is one source file as read.
+type File struct {
+	Name       string
+	Src        []byte
+	lineStarts []int // byte offset of the start of each line
+}
+
+func newFile(name string, src []byte) *File {
+	f := &File{Name: name, Src: src, lineStarts: []int{0}}
+	for i, b := range src {
+		if b == '\n' {
+			f.lineStarts = append(f.lineStarts, i+1)
+		}
+	}
+	return f
+}
+
+// pos converts a 1-based line and character column into a Pos with its
+// byte offset.
+func (f *File) pos(line, col int) diag.Pos {
+	p := diag.Pos{Line: line, Column: col}
+	if line < 1 || line > len(f.lineStarts) {
+		return p
+	}
+	off := f.lineStarts[line-1]
+	for c := 1; c < col && off < len(f.Src) && f.Src[off] != '\n'; c++ {
+		_, size := utf8.DecodeRune(f.Src[off:])
+		off += size
+	}
+	p.Byte = off
+	return p
+}
+
+// Line returns the text of a 1-based line, without its newline.
+func (f *File) Line(n int) string {
+	if n < 1 || n > len(f.lineStarts) {
+		return ""
+	}
+	start, end := f.lineStarts[n-1], len(f.Src)
+	if n < len(f.lineStarts) {
+		end = f.lineStarts[n] - 1
+	}
+	if end > start && f.Src[end-1] == '\r' {
+		end--
+	}
+	return string(f.Src[start:end])
+}
+
+// Document is one YAML document of a file, decoded into the model value of
+// its kind, with the nodes of every path kept for locating diagnostics.
+type Document struct {
+	File *File
+	// Index is the document's 0-based place in its file.
+	Index int
+	// Key identifies the document among all loaded ones.
+	Key  int
+	Kind model.Kind
+	Root *yaml.Node
+
+	Framework   *model.Framework
+	Declaration *model.Declaration
+	Incidents   *model.Incidents
+	Scenario    *model.Scenario
+
+	values map[string]*yaml.Node
+	keys   map[string]*yaml.Node
+}
+
+func (d *Document) record(path string, n *yaml.Node) {
+	if _, ok := d.values[path]; !ok {
+		d.values[path] = n
+	}
+}
+
+func (d *Document) recordKey(path string, n *yaml.Node) { d.keys[path] = n }
+
+// Node returns the value node at path, or nil.
+func (d *Document) Node(path string) *yaml.Node { return d.values[path] }
+
+// Range returns the range of the value at path. A path that names no
+// node (an absent optional field) falls back to its nearest recorded
+// ancestor, so a rule can point at "pledges[2].posture" even when the
+// posture was left out.
+func (d *Document) Range(path string) diag.Range {
+	for p := path; ; p = parent(p) {
+		if n := d.values[p]; n != nil {
+			return d.nodeRange(n)
+		}
+		if p == "" {
+			return d.nodeRange(d.Root)
+		}
+	}
+}
+
+// KeyRange returns the range of the key at path (the field name), or of
+// the value where the path has no key (list items).
+func (d *Document) KeyRange(path string) diag.Range {
+	if n := d.keys[path]; n != nil {
+		return d.nodeRange(n)
+	}
+	return d.Range(path)
+}
+
+func (d *Document) nodeRange(n *yaml.Node) diag.Range {
+	if n == nil {
+		return diag.Range{File: d.File.Name}
+	}
+	r := diag.Range{File: d.File.Name, Start: d.File.pos(n.Line, n.Column)}
+	r.End = r.Start
+	if n.Kind == yaml.ScalarNode && (n.Style == 0 || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0) {
+		width := utf8.RuneCountInString(n.Value)
+		if n.Style != 0 {
+			width += 2
+		}
+		r.End = d.File.pos(n.Line, n.Column+width)
+	}
+	return r
+}
+
+// parent strips the last element of a path: "a.b[2].c" → "a.b[2]" → "a.b" → "a" → "".
+func parent(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		switch path[i] {
+		case '.':
+			return path[:i]
+		case '[':
+			return path[:i]
+		case '"':
+			// a quoted map key: skip to its opening bracket
+			for j := i - 1; j >= 1; j-- {
+				if path[j] == '"' && path[j-1] == '[' {
+					return path[:j-1]
+				}
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,241 @@
+package model
+
+import (
+	"slices"
+	"sort"
+)
+
+// Kind names a document kind.
+type Kind string
+
+const (
+	KindFramework   Kind = "Framework"
+	KindDeclaration Kind = "Declaration"
+	KindIncidents   Kind = "Incidents"
+	KindScenario    Kind = "Scenario"
+)
+
+// Kinds lists every document kind.
+var Kinds = []Kind{KindFramework, KindDeclaration, KindIncidents, KindScenario}
+
+// Version is the only value `backstop:` may take.
+const Version = "v1"
+
+// Framework is the guarantee: who guarantees whom, what is needed, what
+// triggers a response, what the response is, and in which order the
+// settlement proceeds.
+type Framework struct {
+	ID           string            `yaml:"id,required"`
+	Title        string            `yaml:"title"`
+	Beneficiary  string            `yaml:"beneficiary,required"`
+	Status       Status            `yaml:"status"`
+	Ceasefire    Date              `yaml:"ceasefire"`
+	Rates        Rates             `yaml:"rates"`
+	Parties      map[string]*Party `yaml:"parties,required"`
+	Requirements []Requirement     `yaml:"requirements"`
+	Triggers     []Trigger         `yaml:"triggers"`
+	Responses    []Response        `yaml:"responses"`
+	Sequence     []Step            `yaml:"sequence"`
+	Note         string            `yaml:"note"`
+}
+
+// PartyIDs returns the framework's party ids in sorted order.
+func (f *Framework) PartyIDs() []string {
+	ids := make([]string, 0, len(f.Parties))
+	for id := range f.Parties {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// PartiesWithRole returns the sorted ids of the parties with role r.
+func (f *Framework) PartiesWithRole(r Role) []string {
+	var ids []string
+	for _, id := range f.PartyIDs() {
+		if f.Parties[id].Role == r {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// Party is a state or organisation taking part in a framework.
+type Party struct {
+	Name         string        `yaml:"name"`
+	Role         Role          `yaml:"role,required"`
+	Tags         []string      `yaml:"tags"`
+	GDPUSDBn     float64       `yaml:"gdp_usd_bn"`
+	LegalForm    LegalForm     `yaml:"legal_form"`
+	Ratification SignOff       `yaml:"ratification"`
+	Caveats      []Restriction `yaml:"caveats"`
+	RedLines     []Restriction `yaml:"red_lines"`
+	Note         string        `yaml:"note"`
+}
+
+// HasTag reports whether the party carries tag t.
+func (p *Party) HasTag(t string) bool { return slices.Contains(p.Tags, t) }
+
+// Restriction is a caveat (what a party will not do itself) or a red line
+// (what a party says it will not accept from others).
+type Restriction struct {
+	ID     string `yaml:"id,required"`
+	Forbid Forbid `yaml:"forbid,required"`
+	Note   string `yaml:"note"`
+}
+
+// Forbid describes the pledges a restriction rules out. A pledge matches
+// when it matches every criterion given (an empty criterion matches
+// anything); within one criterion, any listed value matches.
+type Forbid struct {
+	Domains  []Domain  `yaml:"domains"`
+	Postures []Posture `yaml:"postures"`
+	// Tags match the tags of the pledging party.
+	Tags   []string `yaml:"tags"`
+	Layers []Layer  `yaml:"layers"`
+}
+
+// IsEmpty reports whether no criterion is given (which would forbid everything).
+func (f Forbid) IsEmpty() bool {
+	return len(f.Domains) == 0 && len(f.Postures) == 0 && len(f.Tags) == 0 && len(f.Layers) == 0
+}
+
+// Matches reports whether pledge p by a party with the given tags falls
+// under the restriction.
+func (f Forbid) Matches(p *Pledge, partyTags []string) bool {
+	if len(f.Domains) > 0 && !slices.Contains(f.Domains, p.Domain) {
+		return false
+	}
+	if len(f.Postures) > 0 && !slices.Contains(f.Postures, p.Posture) {
+		return false
+	}
+	if len(f.Layers) > 0 && !slices.Contains(f.Layers, p.Layer) {
+		return false
+	}
+	if len(f.Tags) > 0 && !slices.ContainsFunc(f.Tags, func(t string) bool { return slices.Contains(partyTags, t) }) {
+		return false
+	}
+	return !f.IsEmpty()
+}
+
+// Requirement is what the guarantee needs in one domain.
+type Requirement struct {
+	ID       string  `yaml:"id,required"`
+	Title    string  `yaml:"title"`
+	Layer    Layer   `yaml:"layer,required"`
+	Domain   Domain  `yaml:"domain,required"`
+	Quantity float64 `yaml:"quantity,required"`
+	Unit     Unit    `yaml:"unit,required"`
+	// Posture, when set, counts only pledges at this posture.
+	Posture Posture `yaml:"posture"`
+	// By, when set, counts only pledges available on or before this day.
+	By   Date   `yaml:"by"`
+	Note string `yaml:"note"`
+}
+
+// Trigger is a breach that calls for responses.
+type Trigger struct {
+	ID       string   `yaml:"id,required"`
+	Title    string   `yaml:"title"`
+	Severity Severity `yaml:"severity"`
+	// When is a CEL expression over the trigger environment.
+	When    string   `yaml:"when,required"`
+	Respond []string `yaml:"respond,required"`
+	Note    string   `yaml:"note"`
+}
+
+// Response is what the guarantors do when a trigger fires.
+type Response struct {
+	ID      string   `yaml:"id,required"`
+	Title   string   `yaml:"title"`
+	Mode    Mode     `yaml:"mode,required"`
+	Domains []Domain `yaml:"domains"`
+	// Within is the deadline to convene (consultation) or decide (decision).
+	Within Duration `yaml:"within"`
+	Note   string   `yaml:"note"`
+}
+
+// Step is one gated stage of the settlement's sequence.
+type Step struct {
+	ID    string   `yaml:"id,required"`
+	Title string   `yaml:"title"`
+	After []string `yaml:"after"`
+	// Gate is a CEL expression over the gate environment.
+	Gate string `yaml:"gate"`
+	Note string `yaml:"note"`
+}
+
+// Declaration is what one party pledges to a framework, as of a date. A
+// later declaration of the same party supersedes an earlier one.
+type Declaration struct {
+	Framework string   `yaml:"framework,required"`
+	Party     string   `yaml:"party,required"`
+	Date      Date     `yaml:"date,required"`
+	Pledges   []Pledge `yaml:"pledges"`
+	Note      string   `yaml:"note"`
+}
+
+// Pledge is one commitment of a declaration.
+type Pledge struct {
+	ID        string       `yaml:"id,required"`
+	Layer     Layer        `yaml:"layer,required"`
+	Domain    Domain       `yaml:"domain,required"`
+	Quantity  float64      `yaml:"quantity,required"`
+	Unit      Unit         `yaml:"unit,required"`
+	Posture   Posture      `yaml:"posture"`
+	Available Availability `yaml:"available"`
+	Readiness Duration     `yaml:"readiness"`
+	Requires  SignOff      `yaml:"requires"`
+	Approval  Approval     `yaml:"approval"`
+	Delivered float64      `yaml:"delivered"`
+	Hub       string       `yaml:"hub"`
+	Note      string       `yaml:"note"`
+}
+
+// NeedsSignOff reports whether the pledge needs a legislative or popular vote.
+func (p *Pledge) NeedsSignOff() bool {
+	return p.Requires != "" && p.Requires != SignOffNone
+}
+
+// Incidents is a YAML list of incidents.
+type Incidents struct {
+	Incidents []Incident `yaml:"incidents,required"`
+}
+
+// Incident is one reported event, normalised from any source.
+type Incident struct {
+	ID         string            `yaml:"id,required"`
+	Time       Timestamp         `yaml:"time,required"`
+	Type       string            `yaml:"type,required"`
+	Subtype    string            `yaml:"subtype"`
+	Actor      string            `yaml:"actor"`
+	Country    string            `yaml:"country"`
+	Admin1     string            `yaml:"admin1"`
+	Location   string            `yaml:"location"`
+	Lat        *float64          `yaml:"lat"`
+	Lon        *float64          `yaml:"lon"`
+	Fatalities int               `yaml:"fatalities"`
+	Source     string            `yaml:"source"`
+	Fields     map[string]string `yaml:"fields"`
+}
+
+// Scenario is a stress test of a framework.
+type Scenario struct {
+	ID          string   `yaml:"id,required"`
+	Framework   string   `yaml:"framework,required"`
+	Attacker    Force    `yaml:"attacker,required"`
+	Defender    Force    `yaml:"defender,required"`
+	ObjectiveKm float64  `yaml:"objective_km,required"`
+	Warning     Duration `yaml:"warning"`
+	Horizon     Duration `yaml:"horizon"`
+	Runs        int      `yaml:"runs"`
+	Seed        int64    `yaml:"seed"`
+	Note        string   `yaml:"note"`
+}
+
+// Force is one side's strength at the point of attack.
+type Force struct {
+	Battalions float64 `yaml:"battalions,required"`
+	// Quality multiplies combat power; 1.0 is the reference.
+	Quality float64 `yaml:"quality"`
+}
