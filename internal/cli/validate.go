@@ -85,15 +85,8 @@ func exitCode(ds diag.Diagnostics) int {
 // writeDiagnosticsText prints one line per diagnostic.
 func writeDiagnosticsText(w io.Writer, ds diag.Diagnostics) {
 	for _, d := range ds {
-		fmt.Fprintf(w, "%s: %s: %s\n", location(d.Range), d.Severity, d.Summary)
+		fmt.Fprintln(w, d.String())
 	}
-}
-
-func location(r diag.Range) string {
-	if r.Start.Line == 0 {
-		return r.File
-	}
-	return fmt.Sprintf("%s:%d:%d", r.File, r.Start.Line, r.Start.Column)
 }
 
 func writeValidateSummary(w io.Writer, set *load.Set, ds diag.Diagnostics) {

@@ -110,3 +110,14 @@ func (ds Diagnostics) Sort() {
 		)
 	})
 }
+
+// String formats the diagnostic as one line, the way compilers do:
+// "FILE:LINE:COL: error: message", or "FILE: error: message" when the
+// problem concerns the whole file.
+func (d Diagnostic) String() string {
+	loc := d.Range.File
+	if d.Range.Start.Line > 0 {
+		loc = fmt.Sprintf("%s:%d:%d", d.Range.File, d.Range.Start.Line, d.Range.Start.Column)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, d.Severity, d.Summary)
+}

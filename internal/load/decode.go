@@ -27,7 +27,10 @@ type decoder struct {
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
-func (d *decoder) errorf(n *yaml.Node, code, format string, args ...any) {
+// errorf reports a problem with the value at path; later rules skip
+// that path, so one mistake gives one diagnostic.
+func (d *decoder) errorf(n *yaml.Node, path, code, format string, args ...any) {
+	d.doc.failed[path] = true
 	d.diags = d.diags.Append(diag.Errorf(d.doc.nodeRange(n), code, format, args...))
 }
 
@@ -43,7 +46,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
-			d.errorf(n, "invalid-value", "%s: %s", fieldName(path), err)
+			d.errorf(n, path, "invalid-value", "%s: %s", fieldName(path), err)
 		}
 		return
 	}
@@ -69,7 +72,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		f, err := parseNumber(n.Value)
 		if err != nil {
-			d.errorf(n, "invalid-value", "%s: expected a number, got %q", fieldName(path), n.Value)
+			d.errorf(n, path, "invalid-value", "%s: expected a number, got %q", fieldName(path), n.Value)
 			return
 		}
 		v.SetFloat(f)
@@ -79,7 +82,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 10, 64)
 		if err != nil {
-			d.errorf(n, "invalid-value", "%s: expected a whole number, got %q", fieldName(path), n.Value)
+			d.errorf(n, path, "invalid-value", "%s: expected a whole number, got %q", fieldName(path), n.Value)
 			return
 		}
 		v.SetInt(i)
@@ -89,7 +92,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		}
 		b, err := strconv.ParseBool(n.Value)
 		if err != nil || (n.Value != "true" && n.Value != "false") {
-			d.errorf(n, "invalid-value", "%s: expected true or false, got %q", fieldName(path), n.Value)
+			d.errorf(n, path, "invalid-value", "%s: expected true or false, got %q", fieldName(path), n.Value)
 			return
 		}
 		v.SetBool(b)
@@ -110,13 +113,13 @@ func (d *decoder) expectScalar(n *yaml.Node, path string) bool {
 	if n.Kind == yaml.ScalarNode {
 		return true
 	}
-	d.errorf(n, "wrong-type", "%s: expected a single value, got %s", fieldName(path), describe(n))
+	d.errorf(n, path, "wrong-type", "%s: expected a single value, got %s", fieldName(path), describe(n))
 	return false
 }
 
 func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "wrong-type", "%s: expected a mapping of fields, got %s", fieldName(path), describe(n))
+		d.errorf(n, path, "wrong-type", "%s: expected a mapping of fields, got %s", fieldName(path), describe(n))
 		return
 	}
 	fields := structFields(v.Type())
@@ -125,7 +128,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		key, val := n.Content[i], n.Content[i+1]
 		name := key.Value
 		if prev, dup := seen[name]; dup {
-			d.errorf(key, "duplicate-key", "duplicate field %q (first given at line %d)", name, prev.Line)
+			d.errorf(key, join(path, name), "duplicate-key", "duplicate field %q (first given at line %d)", name, prev.Line)
 			continue
 		}
 		seen[name] = key
@@ -139,14 +142,14 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		}
 		d.doc.recordKey(join(path, name), key)
 		if f.required && isNull(val) {
-			d.errorf(key, "missing-field", "%sfield %q has no value", inPrefix(path), name)
+			d.errorf(key, join(path, name), "missing-field", "%sfield %q has no value", inPrefix(path), name)
 			continue
 		}
 		d.decode(val, v.Field(f.index), join(path, name))
 	}
 	for _, f := range fields.list {
 		if f.required && seen[f.name] == nil {
-			d.errorf(n, "missing-field", "%smissing required field %q", inPrefix(path), f.name)
+			d.errorf(n, join(path, f.name), "missing-field", "%smissing required field %q", inPrefix(path), f.name)
 		}
 	}
 }
@@ -167,7 +170,7 @@ func (d *decoder) unknownField(key *yaml.Node, name, path string, fields *fieldS
 
 func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.SequenceNode {
-		d.errorf(n, "wrong-type", "%s: expected a list, got %s", fieldName(path), describe(n))
+		d.errorf(n, path, "wrong-type", "%s: expected a list, got %s", fieldName(path), describe(n))
 		return
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -179,7 +182,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 
 func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "wrong-type", "%s: expected a mapping, got %s", fieldName(path), describe(n))
+		d.errorf(n, path, "wrong-type", "%s: expected a mapping, got %s", fieldName(path), describe(n))
 		return
 	}
 	if v.Type().Key().Kind() != reflect.String {
@@ -190,11 +193,11 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key, val := resolveAlias(n.Content[i]), n.Content[i+1]
 		if key.Kind != yaml.ScalarNode {
-			d.errorf(key, "wrong-type", "%s: keys must be single values, got %s", fieldName(path), describe(key))
+			d.errorf(key, path, "wrong-type", "%s: keys must be single values, got %s", fieldName(path), describe(key))
 			continue
 		}
 		if prev, dup := seen[key.Value]; dup {
-			d.errorf(key, "duplicate-key", "duplicate key %q (first given at line %d)", key.Value, prev.Line)
+			d.errorf(key, joinKey(path, key.Value), "duplicate-key", "duplicate key %q (first given at line %d)", key.Value, prev.Line)
 			continue
 		}
 		seen[key.Value] = key

@@ -75,6 +75,21 @@ type Document struct {
 
 	values map[string]*yaml.Node
 	keys   map[string]*yaml.Node
+	// failed holds the paths whose value could not be decoded.
+	failed map[string]bool
+}
+
+// Failed reports whether path, or a field or list containing it, could
+// not be decoded (so its value in the model is not what the user wrote).
+func (d *Document) Failed(path string) bool {
+	for p := path; ; p = parent(p) {
+		if d.failed[p] {
+			return true
+		}
+		if p == "" {
+			return false
+		}
+	}
 }
 
 func (d *Document) record(path string, n *yaml.Node) {

@@ -134,11 +134,11 @@ func (d *Document) exprRange(path string, line, col int) diag.Range {
 		return d.Range(path)
 	}
 	if n.Style&yaml.LiteralStyle != 0 {
-		// A literal block keeps lines: expression line L is file line n.Line+L.
-		fileLine := n.Line + line
-		text := d.File.Line(fileLine)
-		indent := len(text) - len(strings.TrimLeft(text, " "))
-		p := d.File.pos(fileLine, indent+col+1)
+		// A literal block keeps lines: expression line L is file line
+		// n.Line+L, shifted by the block's indentation (that of its first line).
+		first := d.File.Line(n.Line + 1)
+		indent := len(first) - len(strings.TrimLeft(first, " "))
+		p := d.File.pos(n.Line+line, indent+col+1)
 		return diag.Range{File: d.File.Name, Start: p, End: p}
 	}
 	// Other styles put the whole value on CEL's line 1 (folding newlines).

@@ -147,7 +147,7 @@ func (l *Loader) AddBytes(name string, src []byte) {
 			continue // an empty document, as after a trailing ---
 		}
 		doc := &Document{File: f, Index: index, Key: len(l.docs), Root: n.Content[0],
-			values: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+			values: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}, failed: map[string]bool{}}
 		if l.decodeDocument(doc) {
 			l.docs = append(l.docs, doc)
 		}

@@ -58,6 +58,9 @@ type validator struct {
 }
 
 func (v *validator) add(sev diag.Severity, doc *Document, path string, onKey bool, code, format string, args ...any) {
+	if doc.Failed(path) {
+		return // the decoder already reported this value
+	}
 	r := doc.Range(path)
 	if onKey {
 		r = doc.KeyRange(path)
@@ -207,7 +210,7 @@ func checkFrameworks(v *validator) {
 		for _, id := range f.PartyIDs() {
 			p := f.Parties[id]
 			path := "parties." + id
-			if p.Role == model.Beneficiary && id != f.Beneficiary && f.Beneficiary != "" {
+			if b := f.Parties[f.Beneficiary]; p.Role == model.Beneficiary && id != f.Beneficiary && b != nil && b.Role == model.Beneficiary {
 				v.errorf(d, path+".role", "wrong-role", "party %s has role beneficiary but the framework's beneficiary is %s", id, f.Beneficiary)
 			}
 			if p.GDPUSDBn < 0 {
@@ -234,9 +237,9 @@ func checkFrameworks(v *validator) {
 		for i, r := range f.Responses {
 			path := fmt.Sprintf("responses[%d]", i)
 			switch {
-			case r.Mode == model.Consultation && r.Within == 0:
+			case r.Mode == model.Consultation && d.Node(path+".within") == nil:
 				v.errorf(d, path, "missing-deadline", "response %q: a consultation needs `within`, the time the guarantors have to convene", r.ID)
-			case r.Mode == model.Decision && r.Within == 0:
+			case r.Mode == model.Decision && d.Node(path+".within") == nil:
 				v.errorf(d, path, "missing-deadline", "response %q: a decision needs `within`, the deadline for deciding", r.ID)
 			case r.Mode == model.Automatic && r.Within != 0:
 				v.warnf(d, path+".within", "ignored-field", "response %q is automatic: `within` has no effect", r.ID)
@@ -276,7 +279,9 @@ func checkReferences(v *validator) {
 				responses[r.ID] = true
 			}
 			named := map[string]bool{}
+			respondFailed := false
 			for i, t := range f.Triggers {
+				respondFailed = respondFailed || d.Failed(fmt.Sprintf("triggers[%d].respond", i))
 				for j, id := range t.Respond {
 					named[id] = true
 					if !responses[id] {
@@ -286,7 +291,7 @@ func checkReferences(v *validator) {
 				}
 			}
 			for i, r := range f.Responses {
-				if r.ID != "" && !named[r.ID] {
+				if r.ID != "" && !named[r.ID] && !respondFailed {
 					v.warnf(d, fmt.Sprintf("responses[%d].id", i), "unused-response", "no trigger names response %q", r.ID)
 				}
 			}
