@@ -150,17 +150,13 @@ type Issue struct {
 // Compile parses, type-checks and cost-checks src. It returns the
 // expression, or nil and every issue found.
 func (e *Env) Compile(src string) (*Expression, []Issue) {
-	checked, iss := e.cel.Compile(src)
+	parsed, iss := e.cel.Parse(src)
 	if iss.Err() != nil {
-		var out []Issue
-		for _, err := range iss.Errors() {
-			code := "expression-type"
-			if checked == nil || !checked.IsChecked() {
-				code = "expression-syntax"
-			}
-			out = append(out, Issue{Code: code, Line: err.Location.Line(), Column: err.Location.Column(), Message: err.Message})
-		}
-		return nil, out
+		return nil, issuesOf("expression-syntax", iss)
+	}
+	checked, iss := e.cel.Check(parsed)
+	if iss.Err() != nil {
+		return nil, issuesOf("expression-type", iss)
 	}
 	if !checked.OutputType().IsExactType(types.BoolType) {
 		return nil, []Issue{{Code: "expression-type", Message: fmt.Sprintf("expression must evaluate to a bool, not %s", checked.OutputType())}}
@@ -176,6 +172,14 @@ func (e *Env) Compile(src string) (*Expression, []Issue) {
 		return nil, []Issue{{Code: "expression-cost", Message: fmt.Sprintf("estimated cost %d exceeds the limit %d; avoid nesting window() inside a loop over window()", est.Max, CostLimit)}}
 	}
 	return &Expression{Source: src, AST: checked, MaxCost: est.Max}, nil
+}
+
+func issuesOf(code string, iss *cel.Issues) []Issue {
+	var out []Issue
+	for _, err := range iss.Errors() {
+		out = append(out, Issue{Code: code, Line: err.Location.Line(), Column: err.Location.Column(), Message: err.Message})
+	}
+	return out
 }
 
 // estimator bounds the sizes CEL cannot know from the expression alone.
