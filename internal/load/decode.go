@@ -175,7 +175,11 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, item := range n.Content {
-		d.decode(item, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if d.emptyStruct(item, s.Index(i), p) {
+			continue
+		}
+		d.decode(item, s.Index(i), p)
 	}
 	v.Set(s)
 }
@@ -204,10 +208,29 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 		p := joinKey(path, key.Value)
 		d.doc.recordKey(p, key)
 		elem := reflect.New(v.Type().Elem()).Elem()
-		d.decode(val, elem, p)
+		if !d.emptyStruct(val, elem, p) {
+			d.decode(val, elem, p)
+		}
 		m.SetMapIndex(reflect.ValueOf(key.Value).Convert(v.Type().Key()), elem)
 	}
 	v.Set(m)
+}
+
+// emptyStruct handles an item of a list or map that should hold fields but
+// is empty (`- ` or `UA:` with nothing after): an error, and a zero value
+// (never a nil pointer) so that later rules need not check.
+func (d *decoder) emptyStruct(n *yaml.Node, v reflect.Value, path string) bool {
+	t := v.Type()
+	if t.Kind() == reflect.Pointer {
+		v.Set(reflect.New(t.Elem()))
+		t = t.Elem()
+	}
+	if !isNull(n) || t.Kind() != reflect.Struct {
+		return false
+	}
+	d.doc.record(path, n)
+	d.errorf(n, path, "wrong-type", "%s: expected a mapping of fields, got an empty value", path)
+	return true
 }
 
 func isNull(n *yaml.Node) bool {

@@ -18,12 +18,33 @@ type File struct {
 
 func newFile(name string, src []byte) *File {
 	f := &File{Name: name, Src: src, lineStarts: []int{0}}
-	for i, b := range src {
-		if b == '\n' {
-			f.lineStarts = append(f.lineStarts, i+1)
+	for i := 0; i < len(src); {
+		n := lineBreak(src[i:])
+		if n == 0 {
+			i++
+			continue
 		}
+		i += n
+		f.lineStarts = append(f.lineStarts, i)
 	}
 	return f
+}
+
+// lineBreak returns the length of the line break at the start of b, or 0.
+// YAML breaks lines at LF, CR LF and a lone CR, and (as libyaml does, after
+// YAML 1.1) at NEL, LS and PS; positions must count lines the same way.
+func lineBreak(b []byte) int {
+	switch {
+	case len(b) >= 2 && b[0] == '\r' && b[1] == '\n':
+		return 2
+	case b[0] == '\n' || b[0] == '\r':
+		return 1
+	case len(b) >= 2 && b[0] == 0xC2 && b[1] == 0x85: // NEL
+		return 2
+	case len(b) >= 3 && b[0] == 0xE2 && b[1] == 0x80 && (b[2] == 0xA8 || b[2] == 0xA9): // LS, PS
+		return 3
+	}
+	return 0
 }
 
 // pos converts a 1-based line and character column into a Pos with its
@@ -34,7 +55,7 @@ func (f *File) pos(line, col int) diag.Pos {
 		return p
 	}
 	off := f.lineStarts[line-1]
-	for c := 1; c < col && off < len(f.Src) && f.Src[off] != '\n'; c++ {
+	for c := 1; c < col && off < len(f.Src) && lineBreak(f.Src[off:]) == 0; c++ {
 		_, size := utf8.DecodeRune(f.Src[off:])
 		off += size
 	}
@@ -42,17 +63,17 @@ func (f *File) pos(line, col int) diag.Pos {
 	return p
 }
 
-// Line returns the text of a 1-based line, without its newline.
+// Line returns the text of a 1-based line, without its line break.
 func (f *File) Line(n int) string {
 	if n < 1 || n > len(f.lineStarts) {
 		return ""
 	}
 	start, end := f.lineStarts[n-1], len(f.Src)
-	if n < len(f.lineStarts) {
-		end = f.lineStarts[n] - 1
-	}
-	if end > start && f.Src[end-1] == '\r' {
-		end--
+	for i := start; i < end; i++ {
+		if lineBreak(f.Src[i:]) > 0 {
+			end = i
+			break
+		}
 	}
 	return string(f.Src[start:end])
 }

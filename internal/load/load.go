@@ -185,7 +185,12 @@ func syntaxError(f *File, err error) diag.Diagnostic {
 		if le.ContextMsg != "" && le.ContextMark.Line > 0 {
 			msg = fmt.Sprintf("%s %s started at line %d", msg, le.ContextMsg, le.ContextMark.Line)
 		}
-		p := f.pos(le.Mark.Line, max(le.Mark.Column, 1))
+		line, col := le.Mark.Line, max(le.Mark.Column, 1)
+		if last := len(f.lineStarts); line > last {
+			// at the end of the input the parser counts one line too many
+			line, col = last, utf8.RuneCountInString(f.Line(last))+1
+		}
+		p := f.pos(line, col)
 		return diag.Errorf(diag.Range{File: f.Name, Start: p, End: p}, "syntax", "YAML syntax: %s", msg)
 	}
 	p := f.pos(1, 1)

@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files from the current output")
+
+type invocation struct {
+	name   string
+	args   []string
+	stdin  string
+	exit   int
+	golden bool // compare stdout with testdata/<name>.golden
+	stderr string
+}
+
+// TestCommands runs backstop in-process from the repository root, so that
+// paths in its output read as a user at the root would see them.
+func TestCommands(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	framework, err := os.ReadFile("examples/ukraine-2025/framework.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []invocation{
+		{name: "validate-example", args: []string{"validate", "examples/ukraine-2025"}, exit: 0, golden: true,
+			stderr: "valid: 13 documents in 12 files, 0 errors, 8 warnings\n"},
+		{name: "validate-example-json", args: []string{"validate", "examples/ukraine-2025", "--format", "json"}, exit: 0, golden: true},
+		{name: "validate-invalid", args: []string{"validate", "--format=text", "internal/load/testdata/invalid/caveat-violated"}, exit: 1, golden: true,
+			stderr: "invalid: 3 documents in 3 files, 1 error, 1 warning\n"},
+		{name: "validate-stdin", args: []string{"validate", "-"}, stdin: string(framework), exit: 0, golden: true},
+		{name: "validate-missing", args: []string{"validate", "no/such/dir", "examples/ukraine-2025/framework.yaml"}, exit: 2, golden: true},
+		{name: "validate-no-args", args: []string{"validate"}, exit: 2},
+		{name: "validate-bad-format", args: []string{"validate", "--format", "xml", "examples"}, exit: 2,
+			stderr: "backstop validate: unknown format \"xml\"; use text or json\n"},
+		{name: "validate-bad-flag", args: []string{"validate", "--colour", "examples"}, exit: 2},
+		{name: "validate-dash-dash", args: []string{"validate", "--", "--format"}, exit: 2, golden: true},
+		{name: "help", args: []string{"help"}, exit: 0, golden: true},
+		{name: "help-flag", args: []string{"--help"}, exit: 0, golden: true},
+		{name: "no-args", args: nil, exit: 2},
+		{name: "help-validate", args: []string{"help", "validate"}, exit: 0, golden: true},
+		{name: "validate-help", args: []string{"validate", "--help"}, exit: 0, golden: true},
+		{name: "version-help", args: []string{"version", "-h"}, exit: 0, golden: true},
+		{name: "unknown-command", args: []string{"valdate"}, exit: 2,
+			stderr: "backstop: unknown command \"valdate\"\nRun 'backstop help' for the list of commands.\n"},
+		{name: "help-unknown", args: []string{"help", "assess"}, exit: 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			exit := Main(c.args, strings.NewReader(c.stdin), &out, &errOut)
+			if exit != c.exit {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", exit, c.exit, out.String(), errOut.String())
+			}
+			if c.stderr != "" && errOut.String() != c.stderr {
+				t.Errorf("stderr:\n%q\nwant:\n%q", errOut.String(), c.stderr)
+			}
+			if c.exit == ExitUsage && errOut.Len() == 0 && out.Len() == 0 {
+				t.Error("a usage error must say what is wrong")
+			}
+			if c.golden {
+				compareGolden(t, filepath.Join(golden, c.name+".golden"), out.String())
+			}
+		})
+	}
+}
+
+// TestVersion checks the version line without pinning the toolchain.
+func TestVersion(t *testing.T) {
+	var out bytes.Buffer
+	if exit := Main([]string{"version"}, nil, &out, &out); exit != 0 {
+		t.Fatalf("exit %d: %s", exit, out.String())
+	}
+	if !strings.HasPrefix(out.String(), "backstop dev (document language v1, go1.") {
+		t.Errorf("version line %q", out.String())
+	}
+}
+
+// TestJSONDiagnostics checks the JSON view's schema (docs/json.md): an
+// array, never null, of objects with every field present.
+func TestJSONDiagnostics(t *testing.T) {
+	t.Chdir("../..")
+	for _, dir := range []string{"examples/ukraine-2025", "internal/load/testdata/invalid/unknown-field"} {
+		var out, errOut bytes.Buffer
+		Main([]string{"validate", "--format", "json", dir}, nil, &out, &errOut)
+		var ds []map[string]any
+		if err := json.Unmarshal(out.Bytes(), &ds); err != nil {
+			t.Fatalf("%s: output is not a JSON array: %v\n%s", dir, err, out.String())
+		}
+		if len(ds) == 0 {
+			t.Fatalf("%s: no diagnostics", dir)
+		}
+		for _, d := range ds {
+			for _, k := range []string{"severity", "code", "file", "line", "column", "end_line", "end_column", "message", "path"} {
+				if _, ok := d[k]; !ok {
+					t.Errorf("%s: diagnostic %v lacks %q", dir, d, k)
+				}
+			}
+		}
+		if errOut.Len() != 0 {
+			t.Errorf("json mode wrote to stderr: %s", errOut.String())
+		}
+	}
+	var out bytes.Buffer
+	Main([]string{"validate", "--format", "json", "examples/ukraine-2025/framework.yaml"}, nil, &out, &out)
+	if !strings.HasPrefix(out.String(), "[") {
+		t.Errorf("want an array even with only warnings, got %q", out.String())
+	}
+}
+
+// TestBinaryExitCodes builds the real binary and checks the exit codes the
+// shell sees, which in-process tests of Main cannot prove.
+func TestBinaryExitCodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "backstop")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/backstop")
+	build.Dir = "../.."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, c := range []struct {
+		args []string
+		exit int
+	}{
+		{[]string{"validate", "examples/ukraine-2025"}, 0},
+		{[]string{"validate", "internal/load/testdata/invalid/sequence-cycle"}, 1},
+		{[]string{"validate", "does-not-exist.yaml"}, 2},
+		{[]string{"frobnicate"}, 2},
+	} {
+		cmd := exec.Command(bin, c.args...)
+		cmd.Dir = "../.."
+		err := cmd.Run()
+		got := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			got = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if got != c.exit {
+			t.Errorf("backstop %s: exit %d, want %d", strings.Join(c.args, " "), got, c.exit)
+		}
+	}
+}
+
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s\n--- got:\n%s--- want:\n%s", path, got, want)
+	}
+}
