@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"time"
+	"unicode"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/ast"
@@ -66,13 +68,17 @@ type Territory struct {
 // evaluating packages enforce the same limit at run time.
 const (
 	// CostLimit is the largest estimated cost an expression may have.
-	// One unit is roughly one elementary operation: 10 million is a few
-	// milliseconds of evaluation.
-	CostLimit = 10_000_000
+	// One unit is roughly one elementary operation: 100 million is a
+	// fraction of a second, and only a worst case (a full window of
+	// incidents with long strings) comes near it.
+	CostLimit = 100_000_000
 	// MaxWindowIncidents is the most incidents window() returns.
 	MaxWindowIncidents = 100_000
 	// MaxFields is the most entries of incident.fields.
 	MaxFields = 1_000
+	// MaxStringBytes bounds, for the estimate, every string the expression
+	// reads from its input (incident fields, parties, ids).
+	MaxStringBytes = 1_024
 )
 
 var (
@@ -167,9 +173,9 @@ func (e *Env) Compile(src string) (*Expression, []Issue) {
 	}
 	switch {
 	case est.Max == math.MaxUint64:
-		return nil, []Issue{{Code: "expression-cost", Message: fmt.Sprintf("estimated cost is unbounded (limit %d); avoid nesting window() inside a loop over window()", CostLimit)}}
+		return nil, []Issue{{Code: "expression-cost", Message: fmt.Sprintf("estimated cost is unbounded (the limit is %d)", CostLimit)}}
 	case est.Max > CostLimit:
-		return nil, []Issue{{Code: "expression-cost", Message: fmt.Sprintf("estimated cost %d exceeds the limit %d; avoid nesting window() inside a loop over window()", est.Max, CostLimit)}}
+		return nil, []Issue{{Code: "expression-cost", Message: fmt.Sprintf("estimated cost %d exceeds the limit %d (a loop over window() inside another is the usual cause)", est.Max, CostLimit)}}
 	}
 	return &Expression{Source: src, AST: checked, MaxCost: est.Max}, nil
 }
@@ -196,6 +202,10 @@ func (estimator) EstimateCallCost(function, _ string, _ *cost.AstNode, _ []cost.
 func (estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	if p := n.Path(); len(p) == 2 && p[0] == "incident" && p[1] == "fields" {
 		size := cost.RangedSizeEstimate(0, MaxFields)
+		return &size
+	}
+	if n.ComputedSize() == nil && n.Type() != nil && (n.Type().IsExactType(types.StringType) || n.Type().IsExactType(types.BytesType)) {
+		size := cost.RangedSizeEstimate(0, MaxStringBytes)
 		return &size
 	}
 	return nil
@@ -230,16 +240,40 @@ func (x *Expression) Calls(names ...string) []Call {
 		if len(args) == 0 {
 			continue
 		}
-		l := info.GetStartLocation(args[0].ID())
-		c := Call{Function: n.AsCall().FunctionName(), Offset: offsetOf(x.Source, l.Line(), l.Column())}
+		c := Call{Function: n.AsCall().FunctionName()}
 		if args[0].Kind() == ast.LiteralKind {
 			if s, ok := args[0].AsLiteral().Value().(string); ok {
 				c.Arg, c.Constant = s, true
 			}
 		}
+		if c.Constant {
+			l := info.GetStartLocation(args[0].ID())
+			c.Offset = offsetOf(x.Source, l.Line(), l.Column())
+		} else {
+			// CEL locates a computed argument at its operator ("." or "+");
+			// the argument starts after the call's "(".
+			l := info.GetStartLocation(n.ID())
+			c.Offset = argumentStart(x.Source, offsetOf(x.Source, l.Line(), l.Column()))
+		}
 		calls = append(calls, c)
 	}
+	// CEL visits children before parents; report in source order.
+	slices.SortStableFunc(calls, func(a, b Call) int { return a.Offset - b.Offset })
 	return calls
+}
+
+// argumentStart returns the character offset of the first argument of the
+// call whose "(" is at character offset paren.
+func argumentStart(src string, paren int) int {
+	runes := []rune(src)
+	if paren < 0 || paren >= len(runes) || runes[paren] != '(' {
+		return paren
+	}
+	i := paren + 1
+	for i < len(runes) && unicode.IsSpace(runes[i]) {
+		i++
+	}
+	return i
 }
 
 // offsetOf converts a 1-based line and 0-based column of src into a

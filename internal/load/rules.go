@@ -145,6 +145,18 @@ func stringsOf[T ~string](xs []T) []string {
 // checks were skipped.
 func checkUnits(v *validator) {
 	for _, d := range v.set.Docs {
+		switch {
+		case d.Framework != nil:
+			for i, r := range d.Framework.Requirements {
+				v.checkUnitSpelling(d, fmt.Sprintf("requirements[%d].unit", i), r.Unit)
+			}
+		case d.Declaration != nil:
+			for i, p := range d.Declaration.Pledges {
+				v.checkUnitSpelling(d, fmt.Sprintf("pledges[%d].unit", i), p.Unit)
+			}
+		}
+	}
+	for _, d := range v.set.Docs {
 		f := d.Framework
 		if f == nil || v.frameworks[f.ID] != d {
 			continue
@@ -173,8 +185,8 @@ func checkUnits(v *validator) {
 			}
 			if inDomain > 0 && countable == 0 {
 				v.warnf(d, fmt.Sprintf("requirements[%d].unit", i), "unit-mismatch",
-					"requirement %q in %s counts %s, but the %d layer-%d %s pledge(s) are in %s: none can count",
-					r.ID, r.Unit, r.Unit, inDomain, r.Layer, r.Domain, strings.Join(units, ", "))
+					"requirement %q counts %s, but the %d layer-%d %s pledge(s) are in %s: none can count",
+					r.ID, r.Unit, inDomain, r.Layer, r.Domain, strings.Join(units, ", "))
 			}
 		}
 		for _, id := range f.PartiesWithRole(model.Guarantor) {
@@ -182,6 +194,18 @@ func checkUnits(v *validator) {
 				v.warnf(d, "parties."+id, "no-pledge", "guarantor %s has no pledge", id)
 			}
 		}
+	}
+}
+
+// checkUnitSpelling warns about a well-formed unit that is a near miss of
+// a known one ("troop", "eur-bn/yr"): it would silently count towards
+// nothing.
+func (v *validator) checkUnitSpelling(d *Document, path string, u model.Unit) {
+	if u.Raw == "" || slices.Contains(model.KnownUnits, u.Raw) {
+		return
+	}
+	if s := model.Suggest(u.Raw, model.KnownUnits); s != "" {
+		v.warnf(d, path, "unknown-unit", "unit %q is not a known unit; did you mean %q? (only pledges in the same unit count)", u.Raw, s)
 	}
 }
 

@@ -20,6 +20,10 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, fmt.Errorf("invalid date %q; expected YYYY-MM-DD (for example 2025-09-01)", s)
 	}
+	if t.Year() < 1900 {
+		// also keeps 0001-01-01 from reading as the zero Date, "not given"
+		return Date{}, fmt.Errorf("invalid date %q; expected YYYY-MM-DD in 1900 or later", s)
+	}
 	return Date{t}, nil
 }
 
@@ -93,6 +97,9 @@ func (a Availability) AvailableBy(d Date) bool {
 // Duration is a time.Duration written in Go syntax plus days ("30d", "1d12h").
 type Duration time.Duration
 
+// maxDuration is the longest duration the language accepts: a century.
+const maxDuration = 100 * 366 * 24 * time.Hour
+
 var durationDays = regexp.MustCompile(`^([0-9]+)d(.*)$`)
 
 // ParseDuration parses Go duration syntax with an optional leading day
@@ -107,7 +114,7 @@ func ParseDuration(s string) (Duration, error) {
 	rest := s
 	if m := durationDays.FindStringSubmatch(s); m != nil {
 		days, err := strconv.ParseInt(m[1], 10, 32)
-		if err != nil || days > 100*366 {
+		if err != nil || days > int64(maxDuration/(24*time.Hour)) {
 			return 0, bad
 		}
 		total = time.Duration(days) * 24 * time.Hour
@@ -115,7 +122,7 @@ func ParseDuration(s string) (Duration, error) {
 	}
 	if rest != "" {
 		d, err := time.ParseDuration(rest)
-		if err != nil || strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+") {
+		if err != nil || strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+") || d > maxDuration-total {
 			return 0, bad
 		}
 		total += d
@@ -133,16 +140,44 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// MarshalText writes the duration in days where it is a whole number of days.
+// MarshalText writes the duration as String does.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
+// String writes whole days as days ("30d") and anything else in hours,
+// minutes and seconds ("36h", "1h30m", "1.5s"); the result parses back to
+// the same value.
 func (d Duration) String() string {
 	td := time.Duration(d)
-	const day = 24 * time.Hour
-	if td > 0 && td%day == 0 {
-		return fmt.Sprintf("%dd", td/day)
+	if td == 0 {
+		return "0s"
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(td.String(), "0s"), "0m")
+	var b strings.Builder
+	if td < 0 {
+		b.WriteByte('-')
+		td = -td
+	}
+	const day = 24 * time.Hour
+	if td%day == 0 {
+		return fmt.Sprintf("%s%dd", b.String(), td/day) // whole days read best as days: 30d
+	}
+	for _, unit := range []struct {
+		suffix string
+		size   time.Duration
+	}{{"h", time.Hour}, {"m", time.Minute}} {
+		if n := td / unit.size; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, unit.suffix)
+			td -= n * unit.size
+		}
+	}
+	if td > 0 {
+		// integer arithmetic: a float would lose nanoseconds ("1.5111s")
+		fmt.Fprintf(&b, "%d", td/time.Second)
+		if ns := td % time.Second; ns > 0 {
+			b.WriteString("." + strings.TrimRight(fmt.Sprintf("%09d", ns), "0"))
+		}
+		b.WriteByte('s')
+	}
+	return b.String()
 }
 
 // Timestamp is an instant, written in RFC 3339 (a bare date means UTC midnight).
