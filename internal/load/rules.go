@@ -201,7 +201,7 @@ func checkUnits(v *validator) {
 // a known one ("troop", "eur-bn/yr"): it would silently count towards
 // nothing.
 func (v *validator) checkUnitSpelling(d *Document, path string, u model.Unit) {
-	if u.Raw == "" || slices.Contains(model.KnownUnits, u.Raw) {
+	if u.Raw == "" || u.Money || slices.Contains(model.KnownUnits, u.Raw) {
 		return
 	}
 	if s := model.Suggest(u.Raw, model.KnownUnits); s != "" {
