@@ -3,15 +3,13 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
+	"github.com/backstop-dev/backstop/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 type invocation struct {
 	name   string
@@ -29,7 +27,7 @@ func TestCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden, err := filepath.Abs("testdata")
+	goldenDir, err := filepath.Abs("testdata")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +73,7 @@ func TestCommands(t *testing.T) {
 				t.Error("a usage error must say what is wrong")
 			}
 			if c.golden {
-				compareGolden(t, filepath.Join(golden, c.name+".golden"), out.String())
+				golden.Compare(t, filepath.Join(goldenDir, c.name+".golden"), out.String())
 			}
 		})
 	}
@@ -157,22 +155,5 @@ func TestBinaryExitCodes(t *testing.T) {
 		if got != c.exit {
 			t.Errorf("backstop %s: exit %d, want %d", strings.Join(c.args, " "), got, c.exit)
 		}
-	}
-}
-
-func compareGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s\n--- got:\n%s--- want:\n%s", path, got, want)
 	}
 }

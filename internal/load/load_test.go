@@ -1,17 +1,14 @@
 package load
 
 import (
-	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 // render formats diagnostics exactly as `backstop validate` prints them.
 func render(ds diag.Diagnostics) string {
@@ -46,24 +43,7 @@ func TestInvalid(t *testing.T) {
 					t.Errorf("diagnostic without a position: %s", d)
 				}
 			}
-			compareGolden(t, filepath.Join(dir, "want.txt"), render(ds))
+			golden.Compare(t, filepath.Join(dir, "want.txt"), render(ds))
 		})
-	}
-}
-
-func compareGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/load -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("diagnostics differ from %s\n--- got:\n%s--- want:\n%s", path, got, want)
 	}
 }
