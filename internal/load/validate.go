@@ -83,7 +83,7 @@ func (v *validator) warnf(doc *Document, path, code, format string, args ...any)
 	v.add(diag.Warning, doc, path, false, code, format, args...)
 }
 
-// declarationFramework returns the framework a declaration refers to, or nil.
+// frameworkOf returns the loaded framework with the given id, or nil.
 func (v *validator) frameworkOf(id string) *model.Framework {
 	if d := v.frameworks[id]; d != nil {
 		return d.Framework
