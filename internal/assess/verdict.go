@@ -2,9 +2,9 @@ package assess
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
+
+	"github.com/backstop-dev/backstop/internal/numfmt"
 )
 
 // maxVerdictGaps keeps the verdict quotable: the first gaps in domain
@@ -26,7 +26,7 @@ func verdict(r *Report) string {
 			continue
 		}
 		worst := worstRequirement(r, d.Domain)
-		part := fmt.Sprintf("%s %s/%s %s (%s)", d.Domain, Quantity(worst.Pledged), Quantity(worst.Required), worst.Unit, Percent(worst.Share))
+		part := fmt.Sprintf("%s %s/%s (%s)", d.Domain, numfmt.Figure(worst.Pledged, worst.Unit), numfmt.Quantity(worst.Required, worst.Unit), numfmt.Percent(worst.Share))
 		if worst.By != "" {
 			part += " by " + worst.By
 		}
@@ -89,40 +89,4 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// Quantity formats a quantity for people: thousands separators, whole
-// numbers without decimals, others with one.
-func Quantity(q float64) string {
-	if math.IsInf(q, 0) || math.IsNaN(q) {
-		return strconv.FormatFloat(q, 'f', -1, 64)
-	}
-	s := strconv.FormatFloat(math.Abs(q), 'f', 1, 64)
-	if r := math.Round(q); math.Abs(q-r) < 0.05 {
-		s = strconv.FormatFloat(math.Abs(r), 'f', 0, 64)
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if q < 0 && s != "0" {
-		b.WriteByte('-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteString("." + frac)
-	}
-	return b.String()
-}
-
-// Percent formats a share (0.8) as "80 %"; a non-zero share below half a
-// percent is "<1 %".
-func Percent(share float64) string {
-	if share > 0 && share < 0.005 {
-		return "<1 %"
-	}
-	return fmt.Sprintf("%.0f %%", share*100)
 }

@@ -31,6 +31,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"validate", "Check documents: syntax, fields, references, expressions, caveats", validateUsage, runValidate},
+		{"assess", "Who covers what, where the gaps are, who crosses whose red line", assessUsage, runAssess},
+		{"import", "Turn a public pledge data set into Declarations (Kiel Ukraine Support Tracker)", importUsage, runImport},
 		{"version", "Print the version of backstop and of the document language", versionUsage, runVersion},
 		{"help", "Show help for backstop or for one command", helpUsage, nil},
 	}

@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/assess"
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/gdp"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/report"
+)
+
+const assessUsage = `Usage: backstop assess [flags] PATH...
+
+Loads a framework and its declarations (files and folders, as validate does;
+invalid documents stop the assessment with the same diagnostics) and reports
+who covers what and where the gaps are:
+  - coverage of every requirement at --at: pledged (counted under the
+    language's rules), approved, delivered, share met; per domain and layer
+  - coverage over time: when each requirement becomes met, if ever
+  - who gives what: the party × domain matrix, and burden sharing against GDP
+  - politics: caveats broken, red lines crossed, superseded declarations,
+    guarantors without a pledge, pledges awaiting approval
+  - the sequence: every gate evaluated, which steps are open or blocked and why
+  - a verdict line to quote
+
+Flags:
+  --at DATE            assessment date, YYYY-MM-DD (default: today, UTC)
+  --format FORMAT      table (default), json, markdown or html
+  --out FILE           write the report to FILE instead of standard output
+  --framework ID       the framework to assess when several are loaded
+  --gdp FILE           GDP for burden sharing, for parties whose gdp_usd_bn the
+                       framework does not give: a World Bank CSV such as
+                       ../shared/data/gdp-worldbank/gdp.csv (latest year per party)
+  --color WHEN         auto (default: only on a terminal, unless NO_COLOR is set),
+                       always or never
+
+Examples:
+  backstop assess examples/ukraine-2025
+  backstop assess examples/ukraine-2025 --at 2026-03-01
+  backstop assess examples/ukraine-2025 --gdp ../shared/data/gdp-worldbank/gdp.csv
+  backstop assess examples/ukraine-2025 --format html --out assessment.html
+  backstop assess examples/ukraine-2025 --format json | jq .verdict
+
+The JSON schema is described in docs/assess.md.
+
+` + exitCodesHelp + "\n"
+
+type assessParams struct {
+	paths     []string
+	at        model.Date
+	format    string
+	out       string
+	framework string
+	gdpFile   string
+	color     string
+}
+
+func runAssess(args []string, s Streams) int {
+	fs := flag.NewFlagSet("assess", flag.ContinueOnError)
+	var p assessParams
+	var at string
+	fs.StringVar(&at, "at", "", "assessment date")
+	fs.StringVar(&p.format, "format", "table", "table, json, markdown or html")
+	fs.StringVar(&p.out, "out", "", "output file")
+	fs.StringVar(&p.framework, "framework", "", "framework id")
+	fs.StringVar(&p.gdpFile, "gdp", "", "GDP CSV")
+	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
+	paths, exit, ok := parseFlags(fs, args, assessUsage, s)
+	if !ok {
+		return exit
+	}
+	p.paths = paths
+	usage := func(format string, a ...any) int {
+		fmt.Fprintf(s.Err, "backstop assess: "+format+"\n", a...)
+		return ExitUsage
+	}
+	switch {
+	case len(p.paths) == 0:
+		return usage("no files or folders given\n\n%s", assessUsage)
+	case !slices.Contains([]string{"table", "json", "markdown", "html"}, p.format):
+		return usage("unknown format %q; use table, json, markdown or html", p.format)
+	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
+		return usage("unknown --color %q; use auto, always or never", p.color)
+	}
+	p.at = model.Date{Time: time.Now().UTC().Truncate(24 * time.Hour)}
+	if at != "" {
+		d, err := model.ParseDate(at)
+		if err != nil {
+			return usage("--at: %v", err)
+		}
+		p.at = d
+	}
+
+	set, ds := load.Paths(p.paths, s.In)
+	if ds.HasErrors() {
+		writeDiagnosticsText(s.Err, errorsOnly(ds))
+		fmt.Fprintf(s.Err, "backstop assess: the documents are invalid (%s); nothing assessed\n", plural(len(errorsOnly(ds)), "error"))
+		return exitCode(ds)
+	}
+	opts := assess.Options{At: p.at}
+	if p.gdpFile != "" {
+		table, code := readGDP(p.gdpFile, s)
+		if code != ExitOK {
+			return code
+		}
+		opts.GDP = table
+	}
+	r, err := assess.Assess(set, p.framework, opts)
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop assess: %v\n", err)
+		return ExitUsage
+	}
+	return writeReport(r, p, s)
+}
+
+func errorsOnly(ds diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// readGDP reads the GDP input; rows it cannot read are reported, and an
+// error in the file stops the assessment rather than silently skewing it.
+func readGDP(path string, s Streams) (*gdp.Table, int) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(s.Err, "backstop assess: --gdp %s: no such file\n", path)
+		} else {
+			fmt.Fprintf(s.Err, "backstop assess: --gdp: %v\n", err)
+		}
+		return nil, ExitUsage
+	}
+	defer f.Close()
+	table, ds := gdp.Read(path, f)
+	writeDiagnosticsText(s.Err, ds)
+	if ds.HasErrors() {
+		fmt.Fprintf(s.Err, "backstop assess: --gdp %s has errors; nothing assessed\n", path)
+		return nil, ExitInvalid
+	}
+	return table, ExitOK
+}
+
+func writeReport(r *assess.Report, p assessParams, s Streams) int {
+	w := s.Out
+	color := p.color == "always" || (p.color == "auto" && p.out == "" && isTerminal(s.Out) && os.Getenv("NO_COLOR") == "")
+	if p.out != "" {
+		f, err := os.Create(p.out)
+		if err != nil {
+			fmt.Fprintf(s.Err, "backstop assess: --out: %v\n", err)
+			return ExitUsage
+		}
+		defer f.Close()
+		w = f
+	}
+	var err error
+	switch p.format {
+	case "json":
+		err = report.JSON(w, r)
+	case "markdown":
+		err = report.Markdown(w, r)
+	case "html":
+		err = report.HTML(w, r)
+	default:
+		err = report.Table(w, r, report.TableOptions{Color: color, Width: 100})
+	}
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop assess: writing the report: %v\n", err)
+		return ExitUsage
+	}
+	if p.out != "" {
+		fmt.Fprintf(s.Err, "wrote %s (%s)\n", p.out, r.Verdict)
+	}
+	return ExitOK
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/importer/kiel"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+)
+
+const importUsage = `Usage: backstop import SOURCE FILE --framework ID [--with-framework] [--out FILE]
+
+Turns a public data set of pledges into backstop Declarations, one per
+donor, written as YAML that validates with the framework it names.
+
+Sources:
+  kiel   the Kiel Institute's Ukraine Support Tracker (data_explorer.csv):
+         aid to Ukraine committed and allocated per donor and month, in EUR
+         billion. Each donor declares layer-1 pledges in EUR-bn: <p>-military
+         (equipment), <p>-financial and <p>-to-be-allocated (funding), whose
+         quantities sum to its commitments and whose deliveries sum to its
+         allocations (docs/import.md).
+
+FILE is the data set; "-" reads standard input. The YAML goes to standard
+output, or to --out. Every problem is printed to standard error as
+  FILE:LINE:COL: error: message
+followed by a summary line; a row with an error is skipped and the rest is
+imported.
+
+Flags:
+  --framework ID     the framework the declarations are made to (required)
+  --with-framework   first write a minimal Framework with that id (every
+                     imported donor a guarantor, UA the beneficiary, no
+                     requirements), so that the output validates on its own
+  --out FILE         write the YAML to FILE instead of standard output
+
+Examples:
+  backstop import kiel data_explorer.csv --framework ukraine-2025 --with-framework > kiel.yaml
+  backstop validate kiel.yaml
+  backstop import kiel data_explorer.csv --framework ukraine-2025 --out declarations/kiel.yaml
+  backstop validate framework.yaml declarations/
+
+Exit codes:
+  0  imported (warnings allowed)
+  1  the data set has errors; what could be imported is still written
+  2  usage error, or a file that could not be read or written
+`
+
+// importSources are the data sets backstop import knows.
+var importSources = []string{"kiel"}
+
+type importParams struct {
+	source, file  string
+	framework     string
+	withFramework bool
+	out           string
+}
+
+func runImport(args []string, s Streams) int {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	p := importParams{}
+	fs.StringVar(&p.framework, "framework", "", "the framework the declarations are made to")
+	fs.BoolVar(&p.withFramework, "with-framework", false, "first write a minimal framework")
+	fs.StringVar(&p.out, "out", "", "write the YAML to this file")
+	positional, exit, ok := parseFlags(fs, args, importUsage, s)
+	if !ok {
+		return exit
+	}
+	usageError := func(format string, args ...any) int {
+		fmt.Fprintf(s.Err, "backstop import: "+format+"\n", args...)
+		fmt.Fprintln(s.Err, "Run 'backstop import --help' for usage.")
+		return ExitUsage
+	}
+	known := strings.Join(importSources, ", ")
+	switch {
+	case len(positional) == 0:
+		fmt.Fprintf(s.Err, "backstop import: no source given; known sources: %s\n\n%s", known, importUsage)
+		return ExitUsage
+	case !slices.Contains(importSources, positional[0]):
+		return usageError("unknown source %q; known sources: %s", positional[0], known)
+	case len(positional) == 1:
+		return usageError("no FILE given for %s", positional[0])
+	case len(positional) > 2:
+		return usageError("too many arguments: %s", strings.Join(positional[2:], " "))
+	case p.framework == "":
+		return usageError("--framework ID is required: the framework the declarations are made to")
+	case !model.ValidSlug(p.framework):
+		return usageError("--framework %q is not a framework id (lower-case letters, digits and single dashes, such as ukraine-2025)", p.framework)
+	}
+	p.source, p.file = positional[0], positional[1]
+
+	in, name, closeIn, ds := openImportInput(p.file, s.In)
+	if ds != nil {
+		writeDiagnosticsText(s.Err, ds)
+		return ExitUsage
+	}
+	defer closeIn()
+	res, ds := kiel.Import(name, in, kiel.Options{FrameworkID: p.framework, WithFramework: p.withFramework})
+	writeDiagnosticsText(s.Err, ds)
+	if code := exitCode(ds); code == ExitUsage {
+		return code
+	}
+	written := "nothing written"
+	if len(res.Declarations) > 0 {
+		var buf bytes.Buffer
+		if err := res.WriteYAML(&buf); err != nil {
+			fmt.Fprintf(s.Err, "backstop import: writing YAML: %v\n", err)
+			return ExitUsage
+		}
+		if p.out == "" {
+			if _, err := s.Out.Write(buf.Bytes()); err != nil {
+				fmt.Fprintf(s.Err, "backstop import: writing the output: %v\n", err)
+				return ExitUsage
+			}
+			written = ""
+		} else {
+			if err := os.WriteFile(p.out, buf.Bytes(), 0o644); err != nil {
+				fmt.Fprintf(s.Err, "backstop import: %v\n", err)
+				return ExitUsage
+			}
+			written = "written to " + p.out
+		}
+	}
+	writeImportSummary(s.Err, res, ds, written)
+	return exitCode(ds)
+}
+
+// openImportInput opens FILE, or standard input for "-". A file that
+// cannot be opened is an io diagnostic (exit 2).
+func openImportInput(path string, stdin io.Reader) (r io.Reader, name string, closeFn func(), ds diag.Diagnostics) {
+	if path == "-" {
+		if stdin == nil {
+			return nil, "<stdin>", nil, ds.Append(diag.Errorf(diag.Range{File: "<stdin>"}, load.CodeIO, "no standard input to read"))
+		}
+		return stdin, "<stdin>", func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err == nil {
+		var info os.FileInfo
+		if info, err = f.Stat(); err == nil && info.IsDir() {
+			f.Close()
+			return nil, path, nil, ds.Append(diag.Errorf(diag.Range{File: path}, load.CodeIO, "is a folder; give the CSV file"))
+		}
+	}
+	if err != nil {
+		msg := err.Error()
+		switch {
+		case os.IsNotExist(err):
+			msg = "no such file"
+		case os.IsPermission(err):
+			msg = "permission denied"
+		}
+		return nil, path, nil, ds.Append(diag.Errorf(diag.Range{File: path}, load.CodeIO, "%s", msg))
+	}
+	return f, path, func() { f.Close() }, nil
+}
+
+// writeImportSummary prints one line such as
+//
+//	imported 42 donors from 1,079 rows: 1,079 used, 0 skipped; 0 errors, 3 warnings
+func writeImportSummary(w io.Writer, res *kiel.Result, ds diag.Diagnostics, written string) {
+	var leftOut []string
+	for _, d := range res.Donors {
+		if !d.Declared {
+			leftOut = append(leftOut, d.Party)
+		}
+	}
+	var b strings.Builder
+	if len(leftOut) == 0 {
+		fmt.Fprintf(&b, "imported %s", plural(len(res.Donors), "donor"))
+	} else {
+		fmt.Fprintf(&b, "imported %d of %s", len(res.Declarations), plural(len(res.Donors), "donor"))
+	}
+	fmt.Fprintf(&b, " from %s rows: %s used, %s skipped", thousands(res.Rows.Read), thousands(res.Rows.Used), thousands(res.Rows.Skipped))
+	if len(res.Rows.SkippedBy) > 0 {
+		codes := make([]string, 0, len(res.Rows.SkippedBy))
+		for c := range res.Rows.SkippedBy {
+			codes = append(codes, c)
+		}
+		slices.Sort(codes)
+		for i, c := range codes {
+			codes[i] = fmt.Sprintf("%s %s", thousands(res.Rows.SkippedBy[c]), c)
+		}
+		fmt.Fprintf(&b, " (%s)", strings.Join(codes, ", "))
+	}
+	if len(leftOut) > 0 {
+		fmt.Fprintf(&b, "; left out %s (see the errors)", strings.Join(leftOut, ", "))
+	}
+	errs, warns := ds.Count()
+	fmt.Fprintf(&b, "; %s, %s", plural(errs, "error"), plural(warns, "warning"))
+	if written != "" {
+		b.WriteString("; " + written)
+	}
+	fmt.Fprintln(w, b.String())
+}
+
+// thousands writes n with thousands separators: 1,079.
+func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

@@ -1,0 +1,934 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/backstop-dev/backstop/internal/assess"
+	"github.com/backstop-dev/backstop/internal/numfmt"
+)
+
+// TableOptions configure the terminal rendering.
+type TableOptions struct {
+	// Color adds ANSI colours: red for what is unmet, blocked or violated,
+	// green for what is met or open, yellow for warnings. Without it the
+	// output holds no escape sequence at all.
+	Color bool
+	// Width is the number of columns to fit in (100 when 0). Tables too
+	// wide for it are split into column groups, the key column repeated.
+	Width int
+}
+
+// DefaultWidth is the terminal width used when TableOptions.Width is 0.
+const DefaultWidth = 100
+
+// minWidth is the narrowest width Table lays out for.
+const minWidth = 40
+
+var errNilReport = errors.New("report: nil report")
+
+// Table writes the report for a terminal: the verdict line first, then
+// Requirements, Domains and layers, Coverage over time, Who gives what,
+// Burden sharing, Politics and Sequence.
+func Table(w io.Writer, r *assess.Report, o TableOptions) error {
+	if r == nil {
+		return errNilReport
+	}
+	width := o.Width
+	if width == 0 {
+		width = DefaultWidth
+	}
+	width = max(width, minWidth)
+	t := &term{out: &errWriter{w: w}, color: o.Color, width: width}
+
+	t.wrapped(verdictText(r), "", "  ", verdictTone(r), true)
+	t.wrapped(metaLine(r), "", "  ", plain, false)
+
+	t.section("Requirements")
+	t.grid(requirementsGrid(r))
+
+	t.section("Domains and layers (coverage %)")
+	if len(r.Domains)+len(r.Layers) == 0 {
+		t.line("none")
+	} else {
+		t.grid(domainsGrid(r))
+		t.blank()
+		t.grid(layersGrid(r))
+	}
+
+	t.section("Coverage over time")
+	t.timeline(r)
+
+	t.section("Who gives what")
+	if len(r.Matrix.Rows) > 0 {
+		t.wrapped("Each cell: the quantities a party's pledges count towards the domain's requirements (its share of what the domain needs); "+empty+" = nothing.", "", "", plain, false)
+	}
+	t.grid(matrixGrid(r))
+
+	t.section("Burden sharing")
+	t.grid(burdenGrid(r, false))
+	if r.GDPSource != "" && len(r.Parties) > 0 {
+		t.wrapped("GDP: "+r.GDPSource, "", "  ", plain, false)
+	}
+
+	t.section("Politics")
+	for _, g := range politicsGrids(r) {
+		t.politics(g)
+	}
+
+	t.section("Sequence")
+	t.grid(sequenceGrid(r))
+	return t.out.err
+}
+
+// ---------------------------------------------------------------------------
+// The sections as tables of formatted strings, shared by every renderer.
+
+// tone is how a cell reads: colour in a terminal, a class in HTML.
+type tone uint8
+
+const (
+	plain tone = iota
+	good
+	bad
+	warn
+)
+
+// class is the tone's name as an HTML class ("" for plain).
+func (t tone) class() string {
+	switch t {
+	case good:
+		return "good"
+	case bad:
+		return "bad"
+	case warn:
+		return "warn"
+	}
+	return ""
+}
+
+// column is one column of a grid.
+type column struct {
+	head string // "\n" breaks a terminal header in two lines
+	num  bool   // right-aligned
+	key  bool   // repeated in every part when a terminal splits the table
+	wrap bool   // wrapped, in a terminal, before the table is split
+}
+
+// cell is one cell of a grid.
+type cell struct {
+	lines []string // one or more lines
+	// sub is a secondary figure (a share), written "(sub)" after the last
+	// line in text and Markdown, on a line of its own in HTML.
+	sub string
+	// code, when set, holds per line the part of it that is an expression
+	// (a prefix), for a code span in Markdown and HTML.
+	code  []string
+	tone  tone
+	shade float64 // the share behind the HTML shading, when shaded
+	// shaded cells get a background in HTML in proportion to shade.
+	shaded bool
+}
+
+// grid is one table of a section.
+type grid struct {
+	caption string
+	cols    []column
+	rows    [][]cell
+	// join, when set, puts a cell's lines on one line in a terminal.
+	join string
+	// sentences say each row in words, for the terminal's politics lists;
+	// notes follow their sentence; inline puts the list on one line.
+	sentences []string
+	notes     []string
+	inline    bool
+	// foot is a note printed under the terminal table.
+	foot string
+}
+
+func txt(s string) cell           { return cell{lines: []string{s}} }
+func toned(s string, t tone) cell { return cell{lines: []string{s}, tone: t} }
+func col(head string) column      { return column{head: head} }
+func numCol(head string) column   { return column{head: head, num: true} }
+func keyCol(head string) column   { return column{head: head, key: true} }
+func shareCell(share float64) cell {
+	return cell{lines: []string{fmtPct(share)}, tone: metTone(share >= 1)}
+}
+func countOf(met, total int) string { return fmt.Sprintf("%d of %d", met, total) }
+
+// metTone is good for what is met, bad for what is not.
+func metTone(met bool) tone {
+	if met {
+		return good
+	}
+	return bad
+}
+
+// listOrEmpty is ls, or the empty mark alone.
+func listOrEmpty(ls []string) []string {
+	if len(ls) == 0 {
+		return []string{empty}
+	}
+	return ls
+}
+
+// verdictText is the verdict, or a placeholder for a report without one.
+func verdictText(r *assess.Report) string {
+	if r.Verdict == "" {
+		return "(no verdict)"
+	}
+	return r.Verdict
+}
+
+// verdictTone colours the verdict: bad when a requirement is unmet, a step
+// blocked or a caveat broken; a warning for red lines, pending or rejected
+// pledges, silent guarantors, or nothing to assess; good otherwise.
+func verdictTone(r *assess.Report) tone {
+	p := r.Politics
+	unmet := slices.ContainsFunc(r.Requirements, func(q assess.RequirementCoverage) bool { return !q.Met })
+	blocked := slices.ContainsFunc(r.Sequence, func(s assess.StepStatus) bool { return s.State != "open" })
+	switch {
+	case unmet || blocked || len(p.CaveatViolations) > 0:
+		return bad
+	case len(r.Requirements) == 0 || len(p.RedLineCrossings) > 0 || len(p.AwaitingApproval) > 0 ||
+		len(p.Rejected) > 0 || len(p.NoPledge) > 0:
+		return warn
+	}
+	return good
+}
+
+// metaLine identifies the framework and the date: "Title — id, status,
+// beneficiary UA, assessed at 2025-08-29".
+func metaLine(r *assess.Report) string {
+	fs := strings.Join(facts(r), ", ")
+	if r.Framework.Title == "" || fs == "" {
+		return r.Framework.Title + fs
+	}
+	return r.Framework.Title + " — " + fs
+}
+
+// facts are the framework's id, status and beneficiary and the date.
+func facts(r *assess.Report) []string {
+	f := r.Framework
+	var parts []string
+	for _, s := range []string{f.ID, f.Status} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if f.Beneficiary != "" {
+		parts = append(parts, "beneficiary "+f.Beneficiary)
+	}
+	if r.At != "" {
+		parts = append(parts, "assessed at "+r.At)
+	}
+	return parts
+}
+
+func requirementsGrid(r *assess.Report) grid {
+	g := grid{caption: "Requirements", cols: []column{
+		keyCol("id"), numCol("layer"), col("domain"), numCol("required"), numCol("pledged\nnow"),
+		numCol("share"), numCol("approved"), numCol("delivered"), numCol("eventual"), col("met on"),
+	}}
+	for _, q := range r.Requirements {
+		metOn := plain
+		switch {
+		case q.Met:
+			metOn = good
+		case q.MetOn == "":
+			metOn = bad
+		}
+		g.rows = append(g.rows, []cell{
+			txt(q.ID), txt(fmt.Sprint(q.Layer)), txt(q.Domain),
+			txt(numfmt.Quantity(q.Required, q.Unit)), txt(numfmt.Quantity(q.Pledged, q.Unit)),
+			toned(fmtPct(q.Share), metTone(q.Met)),
+			txt(numfmt.Quantity(q.Approved, q.Unit)), txt(numfmt.Quantity(q.Delivered, q.Unit)),
+			txt(numfmt.Quantity(q.Eventual, q.Unit)), toned(fmtMetOn(q.MetOn), metOn),
+		})
+	}
+	return g
+}
+
+func domainsGrid(r *assess.Report) grid {
+	g := grid{caption: "Domains", cols: []column{keyCol("domain"), numCol("requirements"), numCol("met"), numCol("coverage")}}
+	for _, d := range r.Domains {
+		g.rows = append(g.rows, []cell{txt(d.Domain), txt(fmt.Sprint(d.Requirements)),
+			toned(fmt.Sprint(d.Met), metTone(d.Met == d.Requirements)), shareCell(d.Coverage)})
+	}
+	return g
+}
+
+func layersGrid(r *assess.Report) grid {
+	g := grid{caption: "Layers", cols: []column{keyCol("layer"), numCol("requirements"), numCol("met"), numCol("coverage")}}
+	for _, l := range r.Layers {
+		g.rows = append(g.rows, []cell{txt(fmt.Sprint(l.Layer)), txt(fmt.Sprint(l.Requirements)),
+			toned(fmt.Sprint(l.Met), metTone(l.Met == l.Requirements)), shareCell(l.Coverage)})
+	}
+	return g
+}
+
+// timelineDomains are the domains of the timeline, in the matrix's
+// (language) order, then those of the domain list, then any other
+// alphabetically.
+func timelineDomains(r *assess.Report) []string {
+	in := map[string]bool{}
+	for _, p := range r.Timeline {
+		for d := range p.Coverage {
+			in[d] = true
+		}
+	}
+	var out []string
+	add := func(d string) {
+		if in[d] {
+			out = append(out, d)
+			delete(in, d)
+		}
+	}
+	for _, d := range r.Matrix.Domains {
+		add(d)
+	}
+	for _, d := range r.Domains {
+		add(d.Domain)
+	}
+	rest := make([]string, 0, len(in))
+	for d := range in {
+		rest = append(rest, d)
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+// coverageCell is one domain's coverage on one date.
+func coverageCell(p assess.TimelinePoint, d string) cell {
+	v, ok := p.Coverage[d]
+	if !ok {
+		return txt(empty)
+	}
+	if v >= 1 {
+		return toned(fmtPct(v), good)
+	}
+	return txt(fmtPct(v))
+}
+
+// timelineGrid has a row per date and a column per domain.
+func timelineGrid(r *assess.Report, domains []string) grid {
+	g := grid{caption: "Coverage over time", cols: []column{keyCol("date"), numCol("met")}}
+	for _, d := range domains {
+		g.cols = append(g.cols, numCol(d))
+	}
+	for _, p := range r.Timeline {
+		row := []cell{txt(p.Date), txt(countOf(p.Met, len(r.Requirements)))}
+		for _, d := range domains {
+			row = append(row, coverageCell(p, d))
+		}
+		g.rows = append(g.rows, row)
+	}
+	return g
+}
+
+// chartGrid is the chart as a table: a row per domain (a line of the
+// chart), a column per date.
+func chartGrid(r *assess.Report, domains []string) grid {
+	g := grid{caption: "Coverage over time (chart)", cols: []column{keyCol("domain")}}
+	for _, p := range r.Timeline {
+		g.cols = append(g.cols, numCol(p.Date))
+	}
+	for _, d := range domains {
+		row := []cell{txt(d)}
+		for _, p := range r.Timeline {
+			row = append(row, coverageCell(p, d))
+		}
+		g.rows = append(g.rows, row)
+	}
+	return g
+}
+
+// steady splits domains into those whose coverage changes over the
+// timeline and those that hold one value throughout.
+func steady(r *assess.Report, domains []string) (changing, constant []string) {
+	for _, d := range domains {
+		first, firstOK := r.Timeline[0].Coverage[d]
+		same := true
+		for _, p := range r.Timeline[1:] {
+			v, ok := p.Coverage[d]
+			if ok != firstOK || v != first {
+				same = false
+				break
+			}
+		}
+		if same {
+			constant = append(constant, d)
+		} else {
+			changing = append(changing, d)
+		}
+	}
+	return changing, constant
+}
+
+// matrixDomains are the matrix's domains, then any domain that only a cell
+// names, alphabetically.
+func matrixDomains(m assess.Matrix) []string {
+	out := slices.Clone(m.Domains)
+	var extra []string
+	for _, row := range m.Rows {
+		for d := range row.Cells {
+			if !slices.Contains(out, d) && !slices.Contains(extra, d) {
+				extra = append(extra, d)
+			}
+		}
+	}
+	sort.Strings(extra)
+	return append(out, extra...)
+}
+
+func matrixGrid(r *assess.Report) grid {
+	domains := matrixDomains(r.Matrix)
+	g := grid{caption: "Who gives what", join: " + ", cols: []column{keyCol("party")}}
+	for _, d := range domains {
+		g.cols = append(g.cols, numCol(d))
+	}
+	for _, row := range r.Matrix.Rows {
+		cells := []cell{txt(row.Party)}
+		for _, d := range domains {
+			c, ok := row.Cells[d]
+			if !ok || len(c.Items) == 0 {
+				cells = append(cells, txt(empty))
+				continue
+			}
+			var ls []string
+			for _, it := range c.Items {
+				ls = append(ls, numfmt.Quantity(it.Quantity, it.Unit))
+			}
+			cells = append(cells, cell{lines: ls, sub: fmtPct(c.Share), shade: c.Share, shaded: true})
+		}
+		g.rows = append(g.rows, cells)
+	}
+	return g
+}
+
+// burdenGrid is burden sharing; names adds the parties' names and roles.
+func burdenGrid(r *assess.Report, names bool) grid {
+	g := grid{caption: "Burden sharing", cols: []column{keyCol("party")}}
+	if names {
+		g.cols = append(g.cols, col("name"), col("role"))
+	}
+	g.cols = append(g.cols, numCol("pledged\none-off"), numCol("pledged\nper year"),
+		numCol("delivered\none-off"), numCol("delivered\nper year"),
+		numCol("points"), numCol("share"), numCol("GDP\nshare"), numCol("burden\nratio"))
+	for _, p := range r.Parties {
+		row := []cell{txt(p.Party)}
+		if names {
+			row = append(row, txt(p.Name), txt(p.Role))
+		}
+		gdpShare, ratio := "n/a", "n/a"
+		if p.GDPUSDbn != 0 {
+			gdpShare, ratio = fmtPct(p.GDPShare), fmtRatio(p.BurdenRatio)
+		}
+		row = append(row,
+			txt(fmtMoney(p.MoneyEURbn, "EUR-bn")), txt(fmtMoney(p.MoneyEURbnPerYear, "EUR-bn/yr")),
+			txt(fmtMoney(p.DeliveredEURbn, "EUR-bn")), txt(fmtMoney(p.DeliveredEURbnPerYear, "EUR-bn/yr")),
+			txt(fmtRatio(p.Points)), txt(fmtPct(p.Share)), txt(gdpShare), txt(ratio))
+		g.rows = append(g.rows, row)
+	}
+	return g
+}
+
+// politicsGrids are the six lists of the politics section, in order.
+func politicsGrids(r *assess.Report) []grid {
+	p := r.Politics
+	hits := func(caption, verb, kind string, t tone, hs []assess.RestrictionHit) grid {
+		g := grid{caption: caption, cols: []column{keyCol("party"), col("pledge"), col(kind + " of"), col(kind), col("note")}}
+		for _, h := range hs {
+			g.rows = append(g.rows, []cell{toned(h.Party, t), txt(h.Pledge), txt(h.Owner), txt(h.Restriction), txt(orEmpty(h.Note))})
+			owner := h.Owner + "'s"
+			if kind == "caveat" {
+				owner += " caveat"
+				if h.Owner == h.Party {
+					owner = "its own caveat"
+				}
+			}
+			g.sentences = append(g.sentences, fmt.Sprintf("%s %s %s %s %s", h.Party, h.Pledge, verb, owner, h.Restriction))
+			g.notes = append(g.notes, h.Note)
+		}
+		return g
+	}
+	refs := func(caption string, t tone, rs []assess.PledgeRef) grid {
+		g := grid{caption: caption, cols: []column{keyCol("party"), col("pledge"), col("domain"), numCol("quantity"), col("requires")}}
+		for _, p := range rs {
+			q := numfmt.Quantity(p.Quantity, p.Unit)
+			g.rows = append(g.rows, []cell{toned(p.Party, t), txt(p.Pledge), txt(p.Domain), txt(q), txt(orEmpty(p.Requires))})
+			s := fmt.Sprintf("%s %s: %s (%s)", p.Party, p.Pledge, q, p.Domain)
+			if p.Requires != "" {
+				s += ", requires " + p.Requires
+			}
+			g.sentences = append(g.sentences, s)
+			g.notes = append(g.notes, "")
+		}
+		return g
+	}
+
+	sup := grid{caption: "Superseded declarations", cols: []column{keyCol("party"), col("declaration of"), col("superseded by")}}
+	for _, s := range p.Superseded {
+		sup.rows = append(sup.rows, []cell{txt(s.Party), txt(s.Date), txt(s.By)})
+		sup.sentences = append(sup.sentences, fmt.Sprintf("%s's declaration of %s, superseded by that of %s", s.Party, s.Date, s.By))
+		sup.notes = append(sup.notes, "")
+	}
+	none := grid{caption: "Guarantors with no pledge", cols: []column{keyCol("party")}, inline: true}
+	for _, party := range p.NoPledge {
+		none.rows = append(none.rows, []cell{toned(party, warn)})
+		none.sentences = append(none.sentences, party)
+		none.notes = append(none.notes, "")
+	}
+	return []grid{
+		hits("Caveat violations", "breaks", "caveat", bad, p.CaveatViolations),
+		hits("Red lines crossed", "crosses", "red line", warn, p.RedLineCrossings),
+		sup,
+		none,
+		refs("Awaiting approval", warn, p.AwaitingApproval),
+		refs("Rejected", bad, p.Rejected),
+	}
+}
+
+// conditionText is a failing gate term with the values of its functions.
+func conditionText(c assess.Condition) string {
+	keys := make([]string, 0, len(c.Values))
+	for k := range c.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	vals := make([]string, len(keys))
+	for i, k := range keys {
+		vals[i] = k + " = " + c.Values[k]
+	}
+	if len(vals) == 0 {
+		return c.Expression
+	}
+	return c.Expression + " where " + strings.Join(vals, ", ")
+}
+
+func sequenceGrid(r *assess.Report) grid {
+	g := grid{caption: "Sequence", cols: []column{keyCol("step"), col("state"), col("blocked by"),
+		{head: "failing conditions (values)", wrap: true}}}
+	for _, s := range r.Sequence {
+		st := bad
+		if s.State == "open" {
+			st = good
+		}
+		failing := cell{lines: []string{empty}, tone: st}
+		if len(s.Failing) > 0 {
+			failing.lines = nil
+			for _, c := range s.Failing {
+				failing.lines = append(failing.lines, conditionText(c))
+				failing.code = append(failing.code, c.Expression)
+			}
+		}
+		g.rows = append(g.rows, []cell{txt(s.ID), toned(s.State, st), txt(strings.Join(listOrEmpty(s.BlockedBy), ", ")), failing})
+	}
+	return g
+}
+
+// ---------------------------------------------------------------------------
+// The terminal renderer.
+
+// errWriter keeps the first write error and skips later writes.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) WriteString(s string) {
+	if e.err == nil {
+		_, e.err = io.WriteString(e.w, s)
+	}
+}
+
+type term struct {
+	out   *errWriter
+	color bool
+	width int
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+// paint colours s by tone (and bold), when colours are on.
+func (t *term) paint(s string, tn tone, bold bool) string {
+	if !t.color || s == "" {
+		return s
+	}
+	var code string
+	if bold {
+		code = ansiBold
+	}
+	switch tn {
+	case good:
+		code += ansiGreen
+	case bad:
+		code += ansiRed
+	case warn:
+		code += ansiYellow
+	}
+	if code == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (t *term) line(s string) { t.out.WriteString(s + "\n") }
+func (t *term) blank()        { t.line("") }
+
+// section writes a blank line and a heading ruled to the width.
+func (t *term) section(title string) {
+	t.blank()
+	t.heading(title)
+}
+
+func (t *term) heading(title string) {
+	h := "── " + title + " "
+	if n := t.width - utf8.RuneCountInString(h); n > 0 {
+		h += strings.Repeat("─", n)
+	}
+	t.line(t.paint(h, plain, true))
+}
+
+// wrapped writes text wrapped to the width: the first line after first,
+// the others after hang.
+func (t *term) wrapped(text, first, hang string, tn tone, bold bool) {
+	for i, l := range wrapText(text, t.width-utf8.RuneCountInString(hang)) {
+		prefix := hang
+		if i == 0 {
+			prefix = first
+		}
+		t.line(prefix + t.paint(l, tn, bold))
+	}
+}
+
+// wrapText breaks text into lines of at most width runes, at spaces where
+// it can, inside a word longer than the width where it must. A number
+// stays on the line of the word after it ("80 %", "12,000 troops"), and
+// words joined by nbsp stay together.
+func wrapText(text string, width int) []string {
+	width = max(width, 1)
+	var words [][]rune
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return r == ' ' || r == '\n' || r == '\t' }) {
+		if n := len(words); n > 0 && leadingNumber.MatchString(string(words[n-1])) && len(words[n-1])+1+runes(w) <= width {
+			words[n-1] = append(append(words[n-1], ' '), []rune(w)...)
+			continue
+		}
+		words = append(words, []rune(w))
+	}
+	var out []string
+	var cur []rune
+	for _, w := range words {
+		for len(w) > width {
+			if len(cur) > 0 {
+				out = append(out, string(cur))
+				cur = nil
+			}
+			out = append(out, string(w[:width]))
+			w = w[width:]
+		}
+		switch {
+		case len(cur) == 0:
+			cur = w
+		case len(cur)+1+len(w) <= width:
+			cur = append(append(cur, ' '), w...)
+		default:
+			out = append(out, string(cur))
+			cur = w
+		}
+	}
+	if len(cur) > 0 || len(out) == 0 {
+		out = append(out, string(cur))
+	}
+	for i, l := range out {
+		out[i] = strings.ReplaceAll(l, nbsp, " ")
+	}
+	return out
+}
+
+// nbsp keeps two words on one line when wrapText wraps them; it prints as
+// a space.
+const nbsp = "\u00a0"
+
+// leadingNumber matches a word that is a number ("(33", "12,000/15,000").
+var leadingNumber = regexp.MustCompile(`^[(<>]?[0-9][0-9.,/]*$`)
+
+// laidOut is a grid's text: header lines and cell lines per column, and
+// the width of each column.
+type laidOut struct {
+	heads  [][]string
+	body   [][][]string
+	widths []int
+}
+
+func runes(s string) int { return utf8.RuneCountInString(s) }
+
+// cellText is a cell's lines in a terminal.
+func cellText(c cell, join string) []string {
+	ls := slices.Clone(c.lines)
+	if len(ls) == 0 {
+		ls = []string{""}
+	}
+	if join != "" {
+		ls = []string{strings.Join(ls, join)}
+	}
+	if c.sub != "" {
+		ls[len(ls)-1] += " (" + c.sub + ")"
+	}
+	return ls
+}
+
+func layout(g grid) laidOut {
+	l := laidOut{heads: make([][]string, len(g.cols)), widths: make([]int, len(g.cols))}
+	for j, c := range g.cols {
+		l.heads[j] = strings.Split(c.head, "\n")
+	}
+	for _, row := range g.rows {
+		cells := make([][]string, len(g.cols))
+		for j := range g.cols {
+			if j < len(row) {
+				cells[j] = cellText(row[j], g.join)
+			}
+		}
+		l.body = append(l.body, cells)
+	}
+	l.measure()
+	return l
+}
+
+func (l *laidOut) measure() {
+	for j := range l.widths {
+		w := 0
+		for _, s := range l.heads[j] {
+			w = max(w, runes(s))
+		}
+		for _, row := range l.body {
+			for _, s := range row[j] {
+				w = max(w, runes(s))
+			}
+		}
+		l.widths[j] = w
+	}
+}
+
+func (l *laidOut) total(cols []int) int {
+	n := 0
+	for i, j := range cols {
+		if i > 0 {
+			n += 2
+		}
+		n += l.widths[j]
+	}
+	return n
+}
+
+func allCols(n int) []int {
+	cols := make([]int, n)
+	for i := range cols {
+		cols[i] = i
+	}
+	return cols
+}
+
+// fit lays the columns out in groups that fit the width, each starting
+// with the key columns. Wrap columns are wrapped first when that alone
+// makes the table fit, else within their group.
+func (l *laidOut) fit(g grid, width int) [][]int {
+	all := allCols(len(g.cols))
+	l.wrapTo(g, all, width, 20)
+	if l.total(all) <= width {
+		return [][]int{all}
+	}
+	var keys, rest []int
+	for j, c := range g.cols {
+		if c.key {
+			keys = append(keys, j)
+		} else {
+			rest = append(rest, j)
+		}
+	}
+	var groups [][]int
+	cur := slices.Clone(keys)
+	for _, j := range rest {
+		next := append(slices.Clone(cur), j)
+		// A wrap column can always shrink to fit; it starts a group only
+		// when it could not keep 20 columns.
+		over := l.total(next) - width
+		if g.cols[j].wrap && l.widths[j]-over >= 20 {
+			over = 0
+		}
+		if len(cur) > len(keys) && over > 0 {
+			groups = append(groups, cur)
+			next = append(slices.Clone(keys), j)
+		}
+		cur = next
+	}
+	groups = append(groups, cur)
+	for _, cols := range groups {
+		l.wrapTo(g, cols, width, 10)
+	}
+	return groups
+}
+
+// wrapTo wraps the wrap columns among cols when they are too wide
+// together, as long as each keeps at least least columns.
+func (l *laidOut) wrapTo(g grid, cols []int, width, least int) {
+	for _, j := range cols {
+		over := l.total(cols) - width
+		if !g.cols[j].wrap || over <= 0 {
+			continue
+		}
+		if to := l.widths[j] - over; to >= least {
+			var hs []string
+			for _, s := range l.heads[j] {
+				hs = append(hs, wrapText(s, to)...)
+			}
+			l.heads[j] = hs
+			for _, row := range l.body {
+				var ls []string
+				for _, s := range row[j] {
+					ls = append(ls, wrapText(s, to)...)
+				}
+				row[j] = ls
+			}
+			l.measure()
+		}
+	}
+}
+
+// grid writes a table fitted to the width, or "none" when it has no row.
+func (t *term) grid(g grid) {
+	if len(g.rows) == 0 {
+		t.line("none")
+		return
+	}
+	l := layout(g)
+	groups := l.fit(g, t.width)
+	for gi, cols := range groups {
+		if len(groups) > 1 {
+			if gi > 0 {
+				t.blank()
+			}
+			t.line(fmt.Sprintf("(part %d of %d)", gi+1, len(groups)))
+		}
+		height := 0
+		for _, j := range cols {
+			height = max(height, len(l.heads[j]))
+		}
+		for k := range height {
+			texts := make([]string, len(cols))
+			for i, j := range cols {
+				// Headers sit on the last header line.
+				if at := k - (height - len(l.heads[j])); at >= 0 {
+					texts[i] = l.heads[j][at]
+				}
+			}
+			t.row(g, l, cols, texts, nil, true)
+		}
+		for ri, row := range l.body {
+			height := 1
+			for _, j := range cols {
+				height = max(height, len(row[j]))
+			}
+			for k := range height {
+				texts := make([]string, len(cols))
+				for i, j := range cols {
+					if k < len(row[j]) {
+						texts[i] = row[j][k]
+					}
+				}
+				t.row(g, l, cols, texts, g.rows[ri], false)
+			}
+		}
+	}
+	if g.foot != "" {
+		t.wrapped(g.foot, "", "", plain, false)
+	}
+}
+
+// row writes one line of a table: cells padded outside their colour,
+// numbers right-aligned, no trailing space.
+func (t *term) row(g grid, l laidOut, cols []int, texts []string, cells []cell, header bool) {
+	var b strings.Builder
+	pending := 0
+	for i, j := range cols {
+		if i > 0 {
+			pending += 2
+		}
+		pad := l.widths[j] - runes(texts[i])
+		if g.cols[j].num {
+			pending += pad
+		}
+		if texts[i] != "" {
+			b.WriteString(strings.Repeat(" ", pending))
+			pending = 0
+			tn := plain
+			if !header && j < len(cells) {
+				tn = cells[j].tone
+			}
+			b.WriteString(t.paint(texts[i], tn, header))
+		}
+		if !g.cols[j].num {
+			pending += pad
+		}
+	}
+	t.line(b.String())
+}
+
+// timeline writes coverage over time; when the table is too wide it keeps
+// the domains whose coverage changes and says which were left out.
+func (t *term) timeline(r *assess.Report) {
+	domains := timelineDomains(r)
+	g := timelineGrid(r, domains)
+	if len(r.Timeline) > 0 {
+		l := layout(g)
+		if l.total(allCols(len(g.cols))) > t.width {
+			changing, constant := steady(r, domains)
+			if len(changing) > 0 && len(constant) > 0 {
+				g = timelineGrid(r, changing)
+				held := make([]string, len(constant))
+				for i, d := range constant {
+					held[i] = d + nbsp + strings.ReplaceAll(coverageCell(r.Timeline[0], d).lines[0], " ", nbsp)
+				}
+				g.foot = fmt.Sprintf("Too wide for %d columns: showing the %d domains whose coverage changes; steady throughout: %s.",
+					t.width, len(changing), strings.Join(held, ", "))
+			}
+		}
+	}
+	t.grid(g)
+}
+
+// politics writes one politics list: "caption: none", or the caption and
+// a sentence per item.
+func (t *term) politics(g grid) {
+	caption := strings.ToLower(g.caption[:1]) + g.caption[1:]
+	if len(g.sentences) == 0 {
+		t.line(caption + ": none")
+		return
+	}
+	tn := g.rows[0][0].tone
+	if g.inline {
+		t.line(fmt.Sprintf("%s (%d): %s", caption, len(g.sentences), t.paint(strings.Join(g.sentences, ", "), tn, false)))
+		return
+	}
+	t.line(fmt.Sprintf("%s (%d):", caption, len(g.sentences)))
+	for i, s := range g.sentences {
+		t.wrapped(s, "  ", "    ", g.rows[i][0].tone, false)
+		// A note said once is not repeated for the next items.
+		if g.notes[i] != "" && !slices.Contains(g.notes[:i], g.notes[i]) {
+			t.wrapped(g.notes[i], "    ", "    ", plain, false)
+		}
+	}
+}
