@@ -249,37 +249,33 @@ func compareAvailability(x, y string) int {
 func (a *assessment) summaries(rs []RequirementCoverage) ([]DomainCoverage, []LayerCoverage) {
 	domains := []DomainCoverage{}
 	for _, d := range model.Domains {
-		dc := DomainCoverage{Domain: string(d), Coverage: math.Inf(1)}
-		for _, r := range rs {
-			if r.Domain == string(d) {
-				dc.Requirements++
-				dc.Coverage = math.Min(dc.Coverage, r.Share)
-				if r.Met {
-					dc.Met++
-				}
-			}
-		}
-		if dc.Requirements > 0 {
-			domains = append(domains, dc)
+		if n, met, cov := summarize(rs, func(r RequirementCoverage) bool { return r.Domain == string(d) }); n > 0 {
+			domains = append(domains, DomainCoverage{Domain: string(d), Requirements: n, Met: met, Coverage: cov})
 		}
 	}
 	layers := []LayerCoverage{}
 	for _, l := range []int{1, 2} {
-		lc := LayerCoverage{Layer: l, Coverage: math.Inf(1)}
-		for _, r := range rs {
-			if r.Layer == l {
-				lc.Requirements++
-				lc.Coverage = math.Min(lc.Coverage, r.Share)
-				if r.Met {
-					lc.Met++
-				}
-			}
-		}
-		if lc.Requirements > 0 {
-			layers = append(layers, lc)
+		if n, met, cov := summarize(rs, func(r RequirementCoverage) bool { return r.Layer == l }); n > 0 {
+			layers = append(layers, LayerCoverage{Layer: l, Requirements: n, Met: met, Coverage: cov})
 		}
 	}
 	return domains, layers
+}
+
+// summarize counts the requirements that match, those met, and their
+// smallest share.
+func summarize(rs []RequirementCoverage, match func(RequirementCoverage) bool) (n, met int, coverage float64) {
+	coverage = math.Inf(1)
+	for _, r := range rs {
+		if match(r) {
+			n++
+			coverage = math.Min(coverage, r.Share)
+			if r.Met {
+				met++
+			}
+		}
+	}
+	return n, met, coverage
 }
 
 // coverageOf is the gate function coverage(domain): the smallest share of

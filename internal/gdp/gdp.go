@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/iso"
 )
@@ -21,11 +21,11 @@ import (
 const (
 	// CodeIO is the code internal/load uses for input that cannot be read
 	// (load.CodeIO); commands exit 2 on it.
-	CodeIO = "io"
+	CodeIO = csvpos.CodeIO
 	// CodeCSV: the file is not well-formed CSV (a stray quote).
-	CodeCSV = "csv-syntax"
+	CodeCSV = csvpos.CodeCSV
 	// CodeFieldCount: a row with more or fewer fields than the header.
-	CodeFieldCount = "field-count"
+	CodeFieldCount = csvpos.CodeFieldCount
 	// CodeMissingColumn: the header lacks a column Read needs, or has one twice.
 	CodeMissingColumn = "missing-column"
 	// CodeInvalidValue: an empty code, a year that is not a whole number, a
@@ -63,21 +63,21 @@ func Read(name string, r io.Reader) (*Table, diag.Diagnostics) {
 	if err != nil {
 		return t, ds.Append(diag.Errorf(diag.Range{File: name}, CodeIO, "reading: %v", err))
 	}
-	f := newSource(name, src)
+	f := csvpos.New(name, src)
 	cr := csv.NewReader(bytes.NewReader(src))
 	cr.FieldsPerRecord = 0 // the header sets the count
 
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return t, ds.Append(diag.Errorf(f.rng(1, 1), CodeMissingColumn,
+		return t, ds.Append(diag.Errorf(f.Range(1, 1), CodeMissingColumn,
 			"empty file; expected the header %s", strings.Join([]string{colName, colCode, colYear, colValue}, ",")))
 	}
 	if err != nil {
-		return t, ds.Append(f.csvError(cr, err, nil, "header"))
+		return t, ds.Append(f.Error(cr, err, nil))
 	}
 	cols, missing := findColumns(header)
 	if missing != nil {
-		return t, ds.Append(diag.Errorf(f.fieldRange(cr, 0), CodeMissingColumn, "%s", missing.Error()))
+		return t, ds.Append(diag.Errorf(f.Field(cr, 0), CodeMissingColumn, "%s", missing.Error()))
 	}
 
 	firstLine := map[string]map[int]int{} // code → year → line, for duplicates
@@ -87,23 +87,23 @@ func Read(name string, r io.Reader) (*Table, diag.Diagnostics) {
 			break
 		}
 		if err != nil {
-			ds = ds.Append(f.csvError(cr, err, rec, "header"))
+			ds = ds.Append(f.Error(cr, err, rec))
 			continue
 		}
 		line, _ := cr.FieldPos(0)
 		code := rec[cols[colCode]]
 		var rowDiags diag.Diagnostics
 		if code == "" {
-			rowDiags = rowDiags.Append(diag.Errorf(f.fieldRange(cr, cols[colCode]), CodeInvalidValue, "empty %s; row skipped", colCode))
+			rowDiags = rowDiags.Append(diag.Errorf(f.Field(cr, cols[colCode]), CodeInvalidValue, "empty %s; row skipped", colCode))
 		}
 		year, err := strconv.Atoi(rec[cols[colYear]])
 		if err != nil || year < 1 || year > 9999 {
-			rowDiags = rowDiags.Append(diag.Errorf(f.fieldRange(cr, cols[colYear]), CodeInvalidValue,
+			rowDiags = rowDiags.Append(diag.Errorf(f.Field(cr, cols[colYear]), CodeInvalidValue,
 				"%s %q is not a year (a whole number such as 2023); row skipped", colYear, rec[cols[colYear]]))
 		}
 		value, err := strconv.ParseFloat(rec[cols[colValue]], 64)
 		if err != nil || math.IsNaN(value) || math.IsInf(value, 0) || value < 0 {
-			rowDiags = rowDiags.Append(diag.Errorf(f.fieldRange(cr, cols[colValue]), CodeInvalidValue,
+			rowDiags = rowDiags.Append(diag.Errorf(f.Field(cr, cols[colValue]), CodeInvalidValue,
 				"%s %q is not a number of US dollars (such as 27360935000000.0); row skipped", colValue, rec[cols[colValue]]))
 		}
 		if rowDiags != nil {
@@ -111,7 +111,7 @@ func Read(name string, r io.Reader) (*Table, diag.Diagnostics) {
 			continue
 		}
 		if first, dup := firstLine[code][year]; dup {
-			ds = ds.Append(diag.Errorf(f.fieldRange(cr, cols[colYear]), CodeDuplicateRow,
+			ds = ds.Append(diag.Errorf(f.Field(cr, cols[colYear]), CodeDuplicateRow,
 				"%s %d given twice (first on line %d); this row is skipped", code, year, first))
 			continue
 		}
@@ -187,59 +187,4 @@ func (t *Table) Codes() []string {
 // "gdp.csv (World Bank NY.GDP.MKTP.CD), latest year per party".
 func (t *Table) Source() string {
 	return filepath.Base(t.name) + " (World Bank NY.GDP.MKTP.CD), latest year per party"
-}
-
-// source locates byte positions of one file for diagnostics: encoding/csv
-// counts lines by LF and columns in bytes, diagnostics count columns in
-// characters.
-type source struct {
-	name       string
-	src        []byte
-	lineStarts []int // byte offset of each line's start; lineStarts[0] is line 1
-}
-
-func newSource(name string, src []byte) *source {
-	s := &source{name: name, src: src, lineStarts: []int{0}}
-	for i, b := range src {
-		if b == '\n' {
-			s.lineStarts = append(s.lineStarts, i+1)
-		}
-	}
-	return s
-}
-
-// rng returns the range of line and byte column (both 1-based), with the
-// column converted to characters.
-func (s *source) rng(line, byteCol int) diag.Range {
-	line = min(max(line, 1), len(s.lineStarts))
-	start := s.lineStarts[line-1]
-	off := min(start+max(byteCol, 1)-1, len(s.src))
-	p := diag.Pos{Line: line, Column: utf8.RuneCount(s.src[start:off]) + 1, Byte: off}
-	return diag.Range{File: s.name, Start: p, End: p}
-}
-
-// fieldRange locates field i of the record cr returned last.
-func (s *source) fieldRange(cr *csv.Reader, i int) diag.Range {
-	line, col := cr.FieldPos(i)
-	return s.rng(line, col)
-}
-
-// csvError turns an error of csv.Reader.Read into a diagnostic. rec is the
-// record returned with it (encoding/csv returns the record with
-// ErrFieldCount); header names what the count is compared with.
-func (s *source) csvError(cr *csv.Reader, err error, rec []string, header string) diag.Diagnostic {
-	var pe *csv.ParseError
-	if !errors.As(err, &pe) {
-		return diag.Errorf(diag.Range{File: s.name}, CodeIO, "reading: %v", err)
-	}
-	if errors.Is(pe.Err, csv.ErrFieldCount) {
-		want := cr.FieldsPerRecord
-		if len(rec) > want {
-			return diag.Errorf(s.fieldRange(cr, want), CodeFieldCount,
-				"row has %d fields, the %s %d; row skipped", len(rec), header, want)
-		}
-		return diag.Errorf(s.rng(pe.StartLine, 1), CodeFieldCount,
-			"row has %d fields, the %s %d; row skipped", len(rec), header, want)
-	}
-	return diag.Errorf(s.rng(pe.Line, pe.Column), CodeCSV, "CSV syntax: %v; row skipped", pe.Err)
 }

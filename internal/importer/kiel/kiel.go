@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v4"
 
+	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/iso"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -39,13 +40,13 @@ const Unit = "EUR-bn"
 const (
 	// CodeIO is the code internal/load uses for input that cannot be read
 	// (load.CodeIO); commands exit 2 on it.
-	CodeIO = "io"
+	CodeIO = csvpos.CodeIO
 	// CodeInvalidID: Options.FrameworkID is not a slug.
 	CodeInvalidID = "invalid-id"
 	// CodeCSV: bad CSV quoting.
-	CodeCSV = "csv-syntax"
+	CodeCSV = csvpos.CodeCSV
 	// CodeFieldCount: a row with more or fewer fields than the header.
-	CodeFieldCount = "field-count"
+	CodeFieldCount = csvpos.CodeFieldCount
 	// CodeMissingColumn: the header lacks a required column or has one twice.
 	CodeMissingColumn = "missing-column"
 	// CodeNoRows: the file has a header and no rows.
@@ -216,7 +217,7 @@ func Import(name string, r io.Reader, opts Options) (*Result, diag.Diagnostics) 
 		im.ds = im.ds.Append(diag.Errorf(diag.Range{File: name}, CodeIO, "reading: %v", err))
 		return res, im.ds
 	}
-	im.src = newSource(name, src)
+	im.src = csvpos.New(name, src)
 	im.read(src)
 	im.finish()
 	im.ds.Sort()
@@ -225,7 +226,7 @@ func Import(name string, r io.Reader, opts Options) (*Result, diag.Diagnostics) 
 
 type importer struct {
 	res    *Result
-	src    *source
+	src    *csvpos.Source
 	ds     diag.Diagnostics
 	cols   [nColumns]int
 	donors map[string]*donorAcc // by party id
@@ -246,16 +247,16 @@ func (im *importer) read(src []byte) {
 	cr.FieldsPerRecord = 0 // set by the header
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		im.ds = im.ds.Append(diag.Errorf(im.src.rng(1, 1), CodeMissingColumn,
+		im.ds = im.ds.Append(diag.Errorf(im.src.Range(1, 1), CodeMissingColumn,
 			"empty file; expected the header %s", strings.Join(columnNames[:], ",")))
 		return
 	}
 	if err != nil {
-		im.ds = im.ds.Append(im.src.csvError(cr, err, nil))
+		im.ds = im.ds.Append(im.src.Error(cr, err, nil))
 		return
 	}
 	if err := im.findColumns(header); err != nil {
-		im.ds = im.ds.Append(diag.Errorf(im.src.fieldRange(cr, 0), CodeMissingColumn, "%v", err))
+		im.ds = im.ds.Append(diag.Errorf(im.src.Field(cr, 0), CodeMissingColumn, "%v", err))
 		return
 	}
 	for {
@@ -265,14 +266,14 @@ func (im *importer) read(src []byte) {
 		}
 		im.res.Rows.Read++
 		if err != nil {
-			d := im.src.csvError(cr, err, rec)
+			d := im.src.Error(cr, err, rec)
 			im.skip(d)
 			continue
 		}
 		im.row(cr, rec)
 	}
 	if im.res.Rows.Read == 0 {
-		im.ds = im.ds.Append(diag.Errorf(diag.Range{File: im.src.name}, CodeNoRows, "no rows after the header: nothing to import"))
+		im.ds = im.ds.Append(diag.Errorf(diag.Range{File: im.src.Name()}, CodeNoRows, "no rows after the header: nothing to import"))
 	}
 }
 
@@ -312,7 +313,7 @@ func (im *importer) findColumns(header []string) error {
 // row checks one record and adds it to its donor.
 func (im *importer) row(cr *csv.Reader, rec []string) {
 	var errs, warns diag.Diagnostics
-	field := func(c int) (string, diag.Range) { return rec[im.cols[c]], im.src.fieldRange(cr, im.cols[c]) }
+	field := func(c int) (string, diag.Range) { return rec[im.cols[c]], im.src.Field(cr, im.cols[c]) }
 	for c := range nColumns {
 		if v, at := field(c); !utf8.ValidString(v) {
 			errs = errs.Append(diag.Errorf(at, CodeEncoding, "%s is not valid UTF-8 (save the file as UTF-8); row skipped", columnNames[c]))
@@ -437,7 +438,7 @@ func (im *importer) finish() {
 	}
 	res.Date = res.Latest.LastDay()
 	if res.Latest.compare(releaseEnd) > 0 {
-		im.ds = im.ds.Append(diag.Warningf(diag.Range{File: im.src.name}, CodeNewerRelease,
+		im.ds = im.ds.Append(diag.Warningf(diag.Range{File: im.src.Name()}, CodeNewerRelease,
 			"the data run to %s, past the release the notes cite (%s)", res.Latest, Citation))
 	}
 	parties := make([]string, 0, len(im.donors))
@@ -737,56 +738,4 @@ func listLines(lines []string) string {
 		return fmt.Sprintf("lines %s and %d more", strings.Join(lines[:10], ", "), len(lines)-10)
 	}
 	return fmt.Sprintf("lines %s and %s", strings.Join(lines[:len(lines)-1], ", "), lines[len(lines)-1])
-}
-
-// source locates positions in the file for diagnostics: encoding/csv counts
-// lines by LF and columns in bytes, diagnostics count columns in characters.
-type source struct {
-	name       string
-	src        []byte
-	lineStarts []int // byte offset of each line's start; lineStarts[0] is line 1
-}
-
-func newSource(name string, src []byte) *source {
-	s := &source{name: name, src: src, lineStarts: []int{0}}
-	for i, b := range src {
-		if b == '\n' {
-			s.lineStarts = append(s.lineStarts, i+1)
-		}
-	}
-	return s
-}
-
-// rng returns the range of a line and byte column (both 1-based), with
-// the column converted to characters.
-func (s *source) rng(line, byteCol int) diag.Range {
-	line = min(max(line, 1), len(s.lineStarts))
-	start := s.lineStarts[line-1]
-	off := min(start+max(byteCol, 1)-1, len(s.src))
-	p := diag.Pos{Line: line, Column: utf8.RuneCount(s.src[start:off]) + 1, Byte: off}
-	return diag.Range{File: s.name, Start: p, End: p}
-}
-
-// fieldRange locates field i of the record cr returned last.
-func (s *source) fieldRange(cr *csv.Reader, i int) diag.Range {
-	line, col := cr.FieldPos(i)
-	return s.rng(line, col)
-}
-
-// csvError turns an error of csv.Reader.Read into a diagnostic; rec is the
-// record encoding/csv returns with ErrFieldCount.
-func (s *source) csvError(cr *csv.Reader, err error, rec []string) diag.Diagnostic {
-	var pe *csv.ParseError
-	if !errors.As(err, &pe) {
-		return diag.Errorf(diag.Range{File: s.name}, CodeIO, "reading: %v", err)
-	}
-	if errors.Is(pe.Err, csv.ErrFieldCount) {
-		want := cr.FieldsPerRecord
-		at := s.rng(pe.StartLine, 1)
-		if len(rec) > want {
-			at = s.fieldRange(cr, want)
-		}
-		return diag.Errorf(at, CodeFieldCount, "row has %d fields, the header %d; row skipped", len(rec), want)
-	}
-	return diag.Errorf(s.rng(pe.Line, pe.Column), CodeCSV, "CSV syntax: %v; row skipped", pe.Err)
 }
