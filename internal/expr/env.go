@@ -98,6 +98,9 @@ func NewEnv(kind Kind) (*Env, error) {
 	opts := []cel.EnvOption{
 		cel.CrossTypeNumericComparisons(true),
 		ext.Strings(),
+		// Keep the macro calls (filter, exists…) in the source info, so that
+		// a checked expression can be printed back and its windows counted.
+		cel.EnableMacroCallTracking(),
 	}
 	switch kind {
 	case Trigger:
@@ -241,13 +244,19 @@ func (x *Expression) Calls(names ...string) []Call {
 			continue
 		}
 		c := Call{Function: n.AsCall().FunctionName()}
-		if args[0].Kind() == ast.LiteralKind {
-			if s, ok := args[0].AsLiteral().Value().(string); ok {
+		arg := args[0]
+		// duration("24h") is as constant as "24h": look through it.
+		if arg.Kind() == ast.CallKind && arg.AsCall().FunctionName() == "duration" && len(arg.AsCall().Args()) == 1 &&
+			arg.AsCall().Args()[0].Kind() == ast.LiteralKind {
+			arg = arg.AsCall().Args()[0]
+		}
+		if arg.Kind() == ast.LiteralKind {
+			if s, ok := arg.AsLiteral().Value().(string); ok {
 				c.Arg, c.Constant = s, true
 			}
 		}
 		if c.Constant {
-			l := info.GetStartLocation(args[0].ID())
+			l := info.GetStartLocation(arg.ID())
 			c.Offset = offsetOf(x.Source, l.Line(), l.Column())
 		} else {
 			// CEL locates a computed argument at its operator ("." or "+");

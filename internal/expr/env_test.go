@@ -261,15 +261,19 @@ func TestCalls(t *testing.T) {
 			[]expr.Call{{Function: "window", Arg: "24h", Constant: true, Offset: 7}}},
 		{"window computed string", trigger, `window(incident.type).size() > 1`, []string{"window"},
 			[]expr.Call{{Function: "window", Constant: false, Offset: 7}}},
-		{"window duration", trigger, `window(duration("6h")).size() > 3`, []string{"window"},
+		{"window duration is as constant as its literal", trigger, `window(duration("6h")).size() > 3`, []string{"window"},
+			[]expr.Call{{Function: "window", Arg: "6h", Constant: true, Offset: 16}}},
+		{"window of a computed duration", trigger, `window(duration(incident.type)).size() > 3`, []string{"window"},
 			[]expr.Call{{Function: "window", Constant: false, Offset: 7}}},
 		{"windows in a loop", trigger, `window("24h").map(a, window("1h").size()).size() > 0`, []string{"window"}, []expr.Call{
 			{Function: "window", Arg: "24h", Constant: true, Offset: 7},
 			{Function: "window", Arg: "1h", Constant: true, Offset: 28},
 		}},
-		{"nested calls in source order", trigger, `window(duration("6h")).size() > 3`, []string{"window", "duration"}, []expr.Call{
+		{"nested calls in source order", trigger, `window(duration(incident.type)).size() > 3 && duration("1h") > duration("2h")`, []string{"window", "duration"}, []expr.Call{
 			{Function: "window", Constant: false, Offset: 7},
-			{Function: "duration", Arg: "6h", Constant: true, Offset: 16},
+			{Function: "duration", Constant: false, Offset: 16},
+			{Function: "duration", Arg: "1h", Constant: true, Offset: 55},
+			{Function: "duration", Arg: "2h", Constant: true, Offset: 72},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

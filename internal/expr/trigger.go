@@ -1,0 +1,188 @@
+package expr
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/interpreter"
+
+	"github.com/backstop-dev/backstop/internal/model"
+)
+
+// Window returns the incidents of the given duration ending at the
+// incident being evaluated, that one included, oldest first, as CEL values
+// made once by Triggers.Value when each incident entered the monitor's
+// buffer (so no evaluation converts an incident again). The slice is only
+// read.
+type Window func(d time.Duration) []ref.Val
+
+// Activation is what one evaluation of a trigger sees. The monitor keeps
+// one and overwrites its fields for each event, so evaluating allocates
+// nothing for the variables.
+type Activation struct {
+	Incident  *Incident
+	Territory *Territory
+}
+
+// ResolveName implements interpreter.Activation.
+func (a *Activation) ResolveName(name string) (any, bool) {
+	switch name {
+	case "incident":
+		return a.Incident, true
+	case "territory":
+		return a.Territory, true
+	}
+	return nil, false
+}
+
+// Parent implements interpreter.Activation.
+func (a *Activation) Parent() interpreter.Activation { return nil }
+
+// Triggers evaluates compiled trigger expressions with window() bound to
+// one monitor's buffer. It is not safe for concurrent use: a monitor
+// evaluates its events in time order, one at a time.
+type Triggers struct {
+	env       *cel.Env
+	durations sync.Map // window argument → time.Duration, parsed once
+	counters  []*Counter
+}
+
+// NewTriggers binds window() to w, and the counted windows (see Counter)
+// to count, which returns the current value of counter index. e must be a
+// Trigger environment.
+func (e *Env) NewTriggers(w Window, count func(index int) int64) (*Triggers, error) {
+	if e.kind != Trigger {
+		return nil, fmt.Errorf("expr: window bound to a %s environment", e.kind)
+	}
+	t := &Triggers{}
+	list := func(d time.Duration) ref.Val {
+		vals := w(d)
+		if len(vals) > MaxWindowIncidents {
+			vals = vals[len(vals)-MaxWindowIncidents:] // the newest: the bound the cost estimate assumes
+		}
+		return types.NewRefValList(t.env.CELTypeAdapter(), vals)
+	}
+	env, err := e.cel.Extend(cel.Function("window",
+		cel.Overload("window_string", []*cel.Type{cel.StringType}, cel.ListType(incidentType),
+			cel.UnaryBinding(func(v ref.Val) ref.Val {
+				s, ok := v.(types.String)
+				if !ok {
+					return types.NewErr("window: expected a duration string")
+				}
+				d, err := t.duration(string(s))
+				if err != nil {
+					return types.NewErr("window: %v", err)
+				}
+				return list(d)
+			})),
+		cel.Overload("window_duration", []*cel.Type{cel.DurationType}, cel.ListType(incidentType),
+			cel.UnaryBinding(func(v ref.Val) ref.Val {
+				d, ok := v.(types.Duration)
+				if !ok {
+					return types.NewErr("window: expected a duration")
+				}
+				return list(d.Duration)
+			}))),
+		t.countBinding(count))
+	if err != nil {
+		return nil, fmt.Errorf("expr: binding window: %w", err)
+	}
+	t.env = env
+	return t, nil
+}
+
+// Value converts an incident to the CEL value window() lists. inc must not
+// change afterwards.
+func (t *Triggers) Value(inc *Incident) ref.Val { return t.env.CELTypeAdapter().NativeToValue(inc) }
+
+func (t *Triggers) duration(s string) (time.Duration, error) {
+	if d, ok := t.durations.Load(s); ok {
+		return d.(time.Duration), nil
+	}
+	d, err := model.ParseDuration(s)
+	if err != nil {
+		return 0, err
+	}
+	t.durations.Store(s, time.Duration(d))
+	return time.Duration(d), nil
+}
+
+// Program is one compiled trigger, ready to evaluate many times.
+type Program struct {
+	prg cel.Program
+	// Uses tells which inputs the expression reads.
+	Uses Uses
+	// Counters are the windows the program reads as sliding counts; the
+	// monitor feeds them every incident (Counter.Match) before evaluating.
+	Counters []*Counter
+}
+
+// Uses records which inputs an expression reads, so the monitor knows
+// which events to evaluate it on.
+type Uses struct {
+	Incident  bool // incident or window()
+	Territory bool
+}
+
+// Program prepares x for evaluation. It runs without CEL's run-time cost
+// tracking, which would cost a quarter of the evaluation time: Compile
+// already refused every expression whose worst case exceeds CostLimit,
+// and the bounds that estimate assumes hold at run time, because window()
+// never returns more than MaxWindowIncidents incidents.
+func (t *Triggers) Program(x *Expression) (*Program, error) {
+	checked := x.AST
+	src, counters, err := t.findCounters(x, len(t.counters))
+	if err != nil {
+		return nil, fmt.Errorf("trigger %q: %w", x.Source, err)
+	}
+	if len(counters) > 0 {
+		rewritten, iss := t.env.Compile(src)
+		if iss.Err() == nil {
+			checked = rewritten
+			t.counters = append(t.counters, counters...)
+		} else {
+			counters = nil // keep the general window(); correct, only slower
+		}
+	}
+	prg, err := t.env.Program(checked, cel.EvalOptions(cel.OptOptimize))
+	if err != nil {
+		return nil, fmt.Errorf("trigger %q: %w", x.Source, err)
+	}
+	return &Program{prg: prg, Uses: uses(x), Counters: counters}, nil
+}
+
+func uses(x *Expression) Uses {
+	var u Uses
+	nav := ast.NavigateAST(x.AST.NativeRep())
+	for _, e := range ast.MatchDescendants(nav, func(e ast.NavigableExpr) bool {
+		return e.Kind() == ast.IdentKind || e.Kind() == ast.CallKind
+	}) {
+		switch {
+		case e.Kind() == ast.IdentKind && e.AsIdent() == "incident":
+			u.Incident = true
+		case e.Kind() == ast.IdentKind && e.AsIdent() == "territory":
+			u.Territory = true
+		case e.Kind() == ast.CallKind && e.AsCall().FunctionName() == "window":
+			u.Incident = true
+		}
+	}
+	return u
+}
+
+// Eval evaluates the trigger on one event.
+func (p *Program) Eval(a *Activation) (bool, error) {
+	out, _, err := p.prg.Eval(a)
+	if err != nil {
+		return false, err
+	}
+	b, ok := out.(types.Bool)
+	if !ok {
+		return false, fmt.Errorf("trigger returned %s, not a bool", out.Type())
+	}
+	return bool(b), nil
+}

@@ -1,0 +1,434 @@
+package monitor
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"cel.dev/cel-go/common/types/ref"
+
+	"github.com/backstop-dev/backstop/internal/expr"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+)
+
+// DefaultQuietPeriod separates episodes when Options.QuietPeriod is zero.
+const DefaultQuietPeriod = 72 * time.Hour
+
+// Options configure a monitor.
+type Options struct {
+	// QuietPeriod: a firing more than this after the previous firing of
+	// the same trigger starts a new episode.
+	QuietPeriod time.Duration
+	// BeyondLine says whether a point lies inside territory the
+	// beneficiary held at the ceasefire snapshot; nil means unknown (false).
+	BeyondLine func(lat, lon float64) bool
+	// Samples is how many incident ids an episode keeps (default 5).
+	Samples int
+	// OnEpisode, when set, is called when an episode starts (for --follow).
+	OnEpisode func(Episode)
+}
+
+// Event is an incident or a territory state; exactly one is set.
+type Event struct {
+	Incident  *model.Incident
+	Territory *Territory
+}
+
+func (e Event) time() time.Time {
+	if e.Incident != nil {
+		return e.Incident.Time.Time
+	}
+	return e.Territory.AsOf
+}
+
+// Monitor evaluates one framework's triggers over events given in time order.
+type Monitor struct {
+	f        *model.Framework
+	latest   map[string]*model.Declaration
+	opts     Options
+	triggers []trigger
+	engine   *expr.Triggers
+
+	act      expr.Activation
+	current  expr.Incident
+	noChange expr.Territory
+	emptyInc expr.Incident
+
+	// buffer holds the incidents of the last maxWindow, oldest first,
+	// from index head on, with their CEL values in values: window() is a
+	// sub-slice of values.
+	buffer    []*expr.Incident
+	values    []ref.Val
+	head      int
+	maxWindow time.Duration
+	inWindow  bool
+
+	// counters are the sliding counts of the counted windows, by index.
+	counters []*slidingCount
+
+	report   Report
+	open     map[string]*Episode
+	counts   map[string]*TriggerCount
+	weekly   map[[2]string]*WeekCount
+	last     time.Time
+	lastSeen bool
+}
+
+type trigger struct {
+	t    *model.Trigger
+	prg  *expr.Program
+	last time.Time // previous firing
+}
+
+// New prepares a monitor of framework id (empty: the set's only one).
+func New(set *load.Set, id string, opts Options) (*Monitor, error) {
+	f := set.Framework(id)
+	if id == "" {
+		if fs := set.Frameworks(); len(fs) == 1 {
+			f = fs[0]
+		}
+	}
+	if f == nil {
+		return nil, fmt.Errorf("monitor: no framework %q among the loaded documents", id)
+	}
+	if opts.QuietPeriod <= 0 {
+		opts.QuietPeriod = DefaultQuietPeriod
+	}
+	if opts.Samples <= 0 {
+		opts.Samples = 5
+	}
+	m := &Monitor{f: f, latest: set.Latest(f.ID), opts: opts, open: map[string]*Episode{},
+		counts: map[string]*TriggerCount{}, weekly: map[[2]string]*WeekCount{}}
+	m.report = Report{FormatVersion: FormatVersion, Framework: f.ID, QuietPeriod: model.Duration(opts.QuietPeriod).String(),
+		Triggers: []TriggerCount{}, Episodes: []Episode{}, Weekly: []WeekCount{}}
+	env, err := expr.NewEnv(expr.Trigger)
+	if err != nil {
+		return nil, err
+	}
+	if m.engine, err = env.NewTriggers(m.window, m.count); err != nil {
+		return nil, err
+	}
+	for i := range f.Triggers {
+		t := &f.Triggers[i]
+		x := set.When(f.ID, t.ID)
+		if x == nil {
+			return nil, fmt.Errorf("monitor: trigger %s has no compiled expression (are the documents valid?)", t.ID)
+		}
+		prg, err := m.engine.Program(x)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range x.Calls("window") {
+			if d, err := model.ParseDuration(c.Arg); err == nil && time.Duration(d) > m.maxWindow {
+				m.maxWindow = time.Duration(d)
+			}
+		}
+		m.triggers = append(m.triggers, trigger{t: t, prg: prg})
+		for _, c := range prg.Counters {
+			m.counters = append(m.counters, &slidingCount{c: c})
+		}
+		m.counts[t.ID] = &TriggerCount{Trigger: t.ID, Title: t.Title, Severity: string(t.Severity)}
+	}
+	return m, nil
+}
+
+// window is the Window of the trigger engine: the incidents of the last d
+// up to the one being evaluated. Outside an incident event it is empty.
+func (m *Monitor) window(d time.Duration) []ref.Val {
+	if !m.inWindow {
+		return nil
+	}
+	live := m.buffer[m.head:]
+	from := m.current.Time.Add(-d)
+	i := sort.Search(len(live), func(i int) bool { return live[i].Time.After(from) })
+	return m.values[m.head+i:]
+}
+
+// Add evaluates one event. Events must come in time order.
+func (m *Monitor) Add(ev Event) error {
+	t := ev.time()
+	if m.lastSeen && t.Before(m.last) {
+		return fmt.Errorf("monitor: events out of order: %s after %s", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
+	}
+	m.last, m.lastSeen = t, true
+	if m.report.From == "" {
+		m.report.From = t.UTC().Format(time.RFC3339)
+	}
+	m.report.To = t.UTC().Format(time.RFC3339)
+	if ev.Incident != nil {
+		return m.addIncident(ev.Incident)
+	}
+	return m.addTerritory(ev.Territory)
+}
+
+func (m *Monitor) addIncident(inc *model.Incident) error {
+	m.report.Incidents++
+	m.current = toExpr(inc, m.opts.BeyondLine)
+	stored := m.current // the buffer keeps its own copy
+	m.buffer = append(m.buffer, &stored)
+	m.values = append(m.values, m.engine.Value(&stored))
+	m.evict(inc.Time.Time)
+	for _, sc := range m.counters {
+		if err := sc.add(&stored); err != nil {
+			return fmt.Errorf("incident %s: %w", inc.ID, err)
+		}
+	}
+	m.act.Incident, m.act.Territory = &m.current, &m.noChange
+	m.inWindow = true
+	defer func() { m.inWindow = false }()
+	for i := range m.triggers {
+		tr := &m.triggers[i]
+		if !tr.prg.Uses.Incident {
+			continue
+		}
+		if err := m.eval(tr, inc.Time.Time, Cause{Kind: "incident", Incident: inc.ID, Type: inc.Type, Admin1: inc.Admin1}); err != nil {
+			return fmt.Errorf("incident %s: %w", inc.ID, err)
+		}
+	}
+	return nil
+}
+
+// evict drops incidents older than the longest window, compacting the
+// buffer once the dead prefix is as long as the live part.
+func (m *Monitor) evict(now time.Time) {
+	from := now.Add(-m.maxWindow)
+	for m.head < len(m.buffer) && !m.buffer[m.head].Time.After(from) && m.head < len(m.buffer)-1 {
+		m.buffer[m.head], m.values[m.head] = nil, nil
+		m.head++
+	}
+	if m.head > 1024 && m.head*2 > len(m.buffer) {
+		m.buffer = append(m.buffer[:0], m.buffer[m.head:]...)
+		m.values = append(m.values[:0], m.values[m.head:]...)
+		m.head = 0
+	}
+}
+
+// slidingCount keeps, for one counted window, the times of the incidents
+// that match its predicate; the count is those after now − D.
+type slidingCount struct {
+	c     *expr.Counter
+	times []time.Time
+	head  int
+}
+
+func (s *slidingCount) add(inc *expr.Incident) error {
+	ok, err := s.c.Match(inc)
+	if err != nil || !ok {
+		return err
+	}
+	s.times = append(s.times, inc.Time)
+	return nil
+}
+
+func (s *slidingCount) value(now time.Time) int64 {
+	from := now.Add(-s.c.Duration)
+	for s.head < len(s.times) && !s.times[s.head].After(from) {
+		s.head++
+	}
+	if s.head > 1024 && s.head*2 > len(s.times) {
+		s.times = append(s.times[:0], s.times[s.head:]...)
+		s.head = 0
+	}
+	return int64(len(s.times) - s.head)
+}
+
+// count is the counted windows' function: outside an incident event (on a
+// snapshot) every window is empty.
+func (m *Monitor) count(index int) int64 {
+	if !m.inWindow || index < 0 || index >= len(m.counters) {
+		return 0
+	}
+	return m.counters[index].value(m.current.Time)
+}
+
+func (m *Monitor) addTerritory(st *Territory) error {
+	m.report.Snapshots++
+	ter := expr.Territory{GainedKm2: st.GainedKm2, LostKm2: st.LostKm2, NetKm2: st.NetKm2, AsOf: st.AsOf}
+	m.act.Incident, m.act.Territory = &m.emptyInc, &ter
+	for i := range m.triggers {
+		tr := &m.triggers[i]
+		if !tr.prg.Uses.Territory {
+			continue
+		}
+		c := *st
+		if err := m.eval(tr, st.AsOf, Cause{Kind: "snapshot", Territory: &c}); err != nil {
+			return fmt.Errorf("snapshot %s: %w", st.Snapshot, err)
+		}
+	}
+	return nil
+}
+
+func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause) error {
+	m.report.Evaluations++
+	fired, err := tr.prg.Eval(&m.act)
+	if err != nil {
+		return fmt.Errorf("trigger %s: %w", tr.t.ID, err)
+	}
+	if !fired {
+		return nil
+	}
+	count := m.counts[tr.t.ID]
+	count.Firings++
+	week := isoWeek(at)
+	wc := m.weekly[[2]string{week, tr.t.ID}]
+	if wc == nil {
+		wc = &WeekCount{Week: week, Trigger: tr.t.ID}
+		m.weekly[[2]string{week, tr.t.ID}] = wc
+	}
+	wc.Firings++
+	ep := m.open[tr.t.ID]
+	if ep != nil && at.Sub(ep.End) <= m.opts.QuietPeriod {
+		ep.End = at
+		ep.Firings++
+		if cause.Kind == "incident" && len(ep.Incidents) < m.opts.Samples {
+			ep.Incidents = append(ep.Incidents, cause.Incident)
+		}
+		return nil
+	}
+	if ep != nil {
+		m.report.Episodes = append(m.report.Episodes, *ep)
+	}
+	count.Episodes++
+	wc.Episodes++
+	ep = &Episode{Trigger: tr.t.ID, Title: tr.t.Title, Severity: string(tr.t.Severity), Start: at, End: at, Firings: 1,
+		Cause: cause, Incidents: []string{}, Responses: m.responses(tr.t, at)}
+	if cause.Kind == "incident" {
+		ep.Incidents = append(ep.Incidents, cause.Incident)
+	}
+	m.open[tr.t.ID] = ep
+	if m.opts.OnEpisode != nil {
+		m.opts.OnEpisode(*ep)
+	}
+	return nil
+}
+
+// responses lists what a trigger firing at t calls for.
+func (m *Monitor) responses(t *model.Trigger, at time.Time) []ResponseDue {
+	out := []ResponseDue{}
+	for _, id := range t.Respond {
+		i := slices.IndexFunc(m.f.Responses, func(r model.Response) bool { return r.ID == id })
+		if i < 0 {
+			continue
+		}
+		r := m.f.Responses[i]
+		due := ResponseDue{Response: r.ID, Title: r.Title, Mode: string(r.Mode), Domains: []string{}, Due: at, Pledges: []PledgeActivity{}}
+		if r.Mode != model.Automatic {
+			due.Within = r.Within.String()
+			due.Due = at.Add(time.Duration(r.Within))
+		}
+		for _, d := range r.Domains {
+			due.Domains = append(due.Domains, string(d))
+		}
+		due.Pledges = m.activated(r, due.Due)
+		out = append(out, due)
+	}
+	return out
+}
+
+// activated lists the guarantors' layer-2 pledges in a response's domains
+// (not rejected ones), with when they could be in place.
+func (m *Monitor) activated(r model.Response, due time.Time) []PledgeActivity {
+	out := []PledgeActivity{}
+	parties := make([]string, 0, len(m.latest))
+	for p := range m.latest {
+		parties = append(parties, p)
+	}
+	slices.Sort(parties)
+	for _, party := range parties {
+		if p := m.f.Parties[party]; p == nil || p.Role != model.Guarantor {
+			continue
+		}
+		for _, pl := range m.latest[party].Pledges {
+			if pl.Layer != 2 || !slices.Contains(r.Domains, pl.Domain) || pl.Approval == model.Rejected {
+				continue
+			}
+			approval := string(pl.Approval)
+			if approval == "" {
+				approval = string(model.NotRequired)
+				if pl.NeedsSignOff() {
+					approval = string(model.Pending)
+				}
+			}
+			available := "now"
+			if !pl.Available.Now && !pl.Available.Date.IsZero() {
+				available = pl.Available.Date.String()
+			}
+			out = append(out, PledgeActivity{Party: party, Pledge: pl.ID, Domain: string(pl.Domain), Quantity: pl.Quantity,
+				Unit: pl.Unit.Raw, Posture: string(pl.Posture), Readiness: pl.Readiness.String(), Approval: approval,
+				Available: available, ReadyBy: due.Add(time.Duration(pl.Readiness))})
+		}
+	}
+	return out
+}
+
+// Finish closes the open episodes and returns the report, episodes in
+// order of their start.
+func (m *Monitor) Finish() *Report {
+	for _, ep := range m.open {
+		m.report.Episodes = append(m.report.Episodes, *ep)
+	}
+	m.open = map[string]*Episode{}
+	slices.SortStableFunc(m.report.Episodes, func(a, b Episode) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Trigger, b.Trigger))
+	})
+	m.report.Triggers = m.report.Triggers[:0]
+	for _, tr := range m.triggers {
+		m.report.Triggers = append(m.report.Triggers, *m.counts[tr.t.ID])
+	}
+	m.report.Weekly = m.report.Weekly[:0]
+	for _, wc := range m.weekly {
+		m.report.Weekly = append(m.report.Weekly, *wc)
+	}
+	slices.SortFunc(m.report.Weekly, func(a, b WeekCount) int {
+		return cmp.Or(cmp.Compare(a.Week, b.Week), cmp.Compare(a.Trigger, b.Trigger))
+	})
+	r := m.report
+	return &r
+}
+
+// Run evaluates incidents and territory states together in time order (a
+// snapshot before the incidents of the same instant) and returns the report.
+func Run(set *load.Set, id string, incidents []model.Incident, territory []Territory, opts Options) (*Report, error) {
+	m, err := New(set, id, opts)
+	if err != nil {
+		return nil, err
+	}
+	events := make([]Event, 0, len(incidents)+len(territory))
+	for i := range territory {
+		events = append(events, Event{Territory: &territory[i]})
+	}
+	for i := range incidents {
+		events = append(events, Event{Incident: &incidents[i]})
+	}
+	slices.SortStableFunc(events, func(a, b Event) int { return a.time().Compare(b.time()) })
+	for _, ev := range events {
+		if err := m.Add(ev); err != nil {
+			return nil, err
+		}
+	}
+	return m.Finish(), nil
+}
+
+func toExpr(inc *model.Incident, beyond func(lat, lon float64) bool) expr.Incident {
+	x := expr.Incident{ID: inc.ID, Time: inc.Time.Time, Type: inc.Type, Subtype: inc.Subtype, Actor: inc.Actor,
+		Country: inc.Country, Admin1: inc.Admin1, Location: inc.Location, Fatalities: int64(inc.Fatalities),
+		Source: inc.Source, Fields: inc.Fields}
+	if inc.Lat != nil && inc.Lon != nil {
+		x.Lat, x.Lon = *inc.Lat, *inc.Lon
+		if beyond != nil {
+			x.BeyondLine = beyond(x.Lat, x.Lon)
+		}
+	}
+	if x.Fields == nil {
+		x.Fields = map[string]string{}
+	}
+	return x
+}
+
+func isoWeek(t time.Time) string {
+	y, w := t.UTC().ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
