@@ -10,6 +10,7 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 
 	"github.com/backstop-dev/backstop/internal/expr"
+	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 )
@@ -103,7 +104,7 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 	m := &Monitor{f: f, latest: set.Latest(f.ID), opts: opts, open: map[string]*Episode{},
 		counts: map[string]*TriggerCount{}, weekly: map[[2]string]*WeekCount{}}
 	m.report = Report{FormatVersion: FormatVersion, Framework: f.ID, QuietPeriod: model.Duration(opts.QuietPeriod).String(),
-		Triggers: []TriggerCount{}, Episodes: []Episode{}, Weekly: []WeekCount{}}
+		Inputs: []feeds.Summary{}, Triggers: []TriggerCount{}, Episodes: []Episode{}, Weekly: []WeekCount{}}
 	env, err := expr.NewEnv(expr.Trigger)
 	if err != nil {
 		return nil, err

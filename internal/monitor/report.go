@@ -1,6 +1,10 @@
 package monitor
 
-import "time"
+import (
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/feeds"
+)
 
 // FormatVersion is the version of the Report's JSON schema (docs/monitor.md).
 const FormatVersion = 1
@@ -17,6 +21,9 @@ type Report struct {
 	Incidents   int   `json:"incidents"`
 	Snapshots   int   `json:"snapshots"`
 	Evaluations int64 `json:"evaluations"`
+	// Inputs accounts for every row of every input file (set by the
+	// caller that read them).
+	Inputs []feeds.Summary `json:"inputs"`
 	// QuietPeriod groups firings into episodes.
 	QuietPeriod string         `json:"quiet_period"`
 	Triggers    []TriggerCount `json:"triggers"`

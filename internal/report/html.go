@@ -23,6 +23,7 @@ func HTML(w io.Writer, r *assess.Report) error {
 		title = "Assessment of " + r.Framework.ID
 	}
 	page := htmlPage{
+		Kind:         "an assessment",
 		Title:        title,
 		DocTitle:     strings.TrimSuffix(title+" — "+r.At, " — "),
 		Verdict:      verdictText(r),
@@ -71,6 +72,8 @@ func HTML(w io.Writer, r *assess.Report) error {
 }
 
 type htmlPage struct {
+	// Kind names what the page renders, for its footer ("an assessment").
+	Kind                                         string
 	Title, DocTitle, Verdict, VerdictClass, Meta string
 	CSS                                          template.CSS
 	Version                                      int
@@ -251,7 +254,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </section>
 {{end -}}
 </main>
-<footer><p>Rendered by backstop from an assessment in format version {{.Version}}.</p></footer>
+<footer><p>Rendered by backstop from {{.Kind}} in format version {{.Version}}.</p></footer>
 </body>
 </html>
 {{define "table"}}{{if .Rows -}}
