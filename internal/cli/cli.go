@@ -32,7 +32,9 @@ func commands() []command {
 	return []command{
 		{"validate", "Check documents: syntax, fields, references, expressions, caveats", validateUsage, runValidate},
 		{"assess", "Who covers what, where the gaps are, who crosses whose red line", assessUsage, runAssess},
+		{"monitor", "Incident feeds in, breaches found, responses due", monitorUsage, runMonitor},
 		{"import", "Turn a public pledge data set into Declarations (Kiel Ukraine Support Tracker)", importUsage, runImport},
+		{"territory", "Occupied area of map snapshots, and what changed hands between two", territoryUsage, runTerritory},
 		{"version", "Print the version of backstop and of the document language", versionUsage, runVersion},
 		{"help", "Show help for backstop or for one command", helpUsage, nil},
 	}

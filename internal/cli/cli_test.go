@@ -73,6 +73,20 @@ func TestCommands(t *testing.T) {
 			stderr: "backstop assess: --gdp no-such.csv: no such file\n"},
 		{name: "assess-two-frameworks", args: []string{"assess", "examples/ukraine-2025", "internal/load/testdata/invalid/no-declarations"}, exit: 2,
 			stderr: "backstop assess: 2 frameworks loaded ([ukraine-2025 fw]): name one with --framework\n"},
+		{name: "monitor-json", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "--format", "json"}, exit: 0, golden: true},
+		{name: "monitor-table", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "--quiet", "1h"}, exit: 0, golden: true},
+		{name: "monitor-follow", args: []string{"monitor", "examples/ukraine-2025", "--follow"}, exit: 0, golden: true,
+			stderr: "<stdin>:2:2: warning: not a JSON object: invalid character 'o' in literal null (expecting 'u'); row skipped\n" +
+				"<stdin>:3:1: warning: monitor: events out of order: 2025-09-13T00:00:00Z after 2025-09-14T03:10:00Z; incident skipped\n" +
+				"1 breach: missile-strike ×1 (1 firing); latest missile-strike at 2025-09-14 03:10Z\n",
+			stdin: "{\"id\": \"f-1\", \"time\": \"2025-09-14T03:10:00Z\", \"type\": \"missile_strike\", \"country\": \"UA\"}\nnot json\n{\"id\": \"f-2\", \"time\": \"2025-09-13T00:00:00Z\", \"type\": \"drone_strike\", \"country\": \"UA\"}\n"},
+		{name: "monitor-help", args: []string{"monitor", "--help"}, exit: 0, golden: true},
+		{name: "monitor-nothing", args: []string{"monitor", "examples/ukraine-2025"}, exit: 2,
+			stderr: "backstop monitor: nothing to monitor: give --incidents FILE, --territory DIR or --follow\n"},
+		{name: "monitor-missing", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "no/such.csv"}, exit: 2,
+			stderr: "backstop monitor: --incidents no/such.csv: no such file or folder\n"},
+		{name: "monitor-unknown-format", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "--input-format", "gdelt"}, exit: 2},
+		{name: "monitor-bad-quiet", args: []string{"monitor", "examples/ukraine-2025", "--follow", "--quiet", "0h"}, exit: 2},
 		{name: "assess-no-framework", args: []string{"assess", "internal/load/testdata/invalid/invalid-coordinates/../invalid-value--time/../../../../../examples/ukraine-2025/declarations/ua.yaml"}, exit: 1},
 	}
 	for _, c := range cases {

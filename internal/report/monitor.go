@@ -49,7 +49,7 @@ func MonitorSummary(r *monitor.Report) string {
 	var parts []string
 	for _, t := range r.Triggers {
 		if t.Episodes > 0 {
-			parts = append(parts, fmt.Sprintf("%s ×%d (%s firings)", t.Trigger, t.Episodes, numfmt.Number(float64(t.Firings), 0)))
+			parts = append(parts, fmt.Sprintf("%s ×%d (%s)", t.Trigger, t.Episodes, plural(t.Firings, "firing", "firings")))
 		}
 	}
 	last := r.Episodes[len(r.Episodes)-1]

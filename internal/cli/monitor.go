@@ -1,0 +1,526 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/all"
+	"github.com/backstop-dev/backstop/internal/feeds/incidents"
+	"github.com/backstop-dev/backstop/internal/feeds/mapped"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/monitor"
+	"github.com/backstop-dev/backstop/internal/oblast"
+	"github.com/backstop-dev/backstop/internal/report"
+	"github.com/backstop-dev/backstop/internal/territory"
+)
+
+const monitorUsage = `Usage: backstop monitor FRAMEWORK_PATH... --incidents FILE... [flags]
+
+Reads incident feeds (and map snapshots), evaluates the framework's triggers in
+time order, and reports every breach: its cause, the responses due and by when,
+and the guarantors' pledges they activate. Firings of a trigger within the
+quiet period form one breach (an episode) with a count.
+
+Incident files are recognised from their header: ACLED, UCDP GED, the daily
+missile/drone reports, air-raid alerts, VIINA (gzipped or not), backstop's own
+JSON Lines or YAML; any other CSV is read through a mapping file. Every row is
+accounted for: rows that cannot be read are reported as FILE:LINE:COL and
+counted in the summary.
+
+Flags:
+  --incidents FILE     an incident file or folder (repeat the flag for more)
+  --input-format FMT   skip detection: acled, ucdp, missile, alerts, viina,
+                       jsonl or yaml
+  --mapping FILE       read the incident files as CSV through this mapping
+                       (docs/feeds.md)
+  --categories FILE    override the readers' category → type tables
+  --oblasts FILE       oblast.geojson, to place incidents by coordinates
+                       (names are normalised to ISO 3166-2:UA without it)
+  --territory DIR      DeepState snapshots: territory triggers run on every
+                       snapshot after the framework's ceasefire, against the
+                       ceasefire snapshot, which also decides beyond_line
+  --since T, --until T evaluate only events in this period (RFC 3339 or
+                       YYYY-MM-DD, UTC)
+  --quiet DURATION     firings closer than this form one breach (default 72h)
+  --strict             any skipped row is an error (exit 1)
+  --format FORMAT      table (default), json, jsonl (a breach per line) or html
+  --out FILE           write the report to FILE
+  --follow             read JSON Lines incidents from standard input (or from
+                       the --incidents file as it grows) and print each breach
+                       as a JSON line when it starts
+  --framework ID       the framework, when several are loaded
+  --color WHEN         auto, always or never
+
+Examples:
+  backstop monitor examples/ukraine-2025 --incidents ../shared/data/missile-attacks/missile_attacks_daily.csv
+  backstop monitor examples/ukraine-2025 --territory ../shared/data/deepstate --since 2025-09-01
+  backstop monitor examples/ukraine-2025 --incidents ../shared/data/viina --oblasts ../shared/data/ua-oblasts/oblast.geojson --format html --out breaches.html
+  tail -f incidents.jsonl | backstop monitor examples/ukraine-2025 --follow
+
+The JSON schema is described in docs/monitor.md.
+
+` + exitCodesHelp + "\n"
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+type monitorParams struct {
+	paths                          []string
+	incidents                      listFlag
+	inputFormat, mapping           string
+	categories, oblasts, territory string
+	since, until                   time.Time
+	quiet                          time.Duration
+	strict, follow                 bool
+	format, out, framework, color  string
+}
+
+func runMonitor(args []string, s Streams) int {
+	fs := flag.NewFlagSet("monitor", flag.ContinueOnError)
+	var p monitorParams
+	var since, until, quiet string
+	fs.Var(&p.incidents, "incidents", "incident file or folder")
+	fs.StringVar(&p.inputFormat, "input-format", "", "format")
+	fs.StringVar(&p.mapping, "mapping", "", "mapping file")
+	fs.StringVar(&p.categories, "categories", "", "category overrides")
+	fs.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
+	fs.StringVar(&p.territory, "territory", "", "snapshot folder")
+	fs.StringVar(&since, "since", "", "start")
+	fs.StringVar(&until, "until", "", "end")
+	fs.StringVar(&quiet, "quiet", "72h", "quiet period")
+	fs.BoolVar(&p.strict, "strict", false, "skipped rows are errors")
+	fs.BoolVar(&p.follow, "follow", false, "follow JSON Lines")
+	fs.StringVar(&p.format, "format", "table", "format")
+	fs.StringVar(&p.out, "out", "", "output file")
+	fs.StringVar(&p.framework, "framework", "", "framework id")
+	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
+	paths, exit, ok := parseFlags(fs, args, monitorUsage, s)
+	if !ok {
+		return exit
+	}
+	p.paths = paths
+	usage := func(format string, a ...any) int {
+		fmt.Fprintf(s.Err, "backstop monitor: "+format+"\n", a...)
+		return ExitUsage
+	}
+	var err error
+	switch {
+	case len(p.paths) == 0:
+		return usage("no framework given\n\n%s", monitorUsage)
+	case len(p.incidents) == 0 && p.territory == "" && !p.follow:
+		return usage("nothing to monitor: give --incidents FILE, --territory DIR or --follow")
+	case !slices.Contains([]string{"table", "json", "jsonl", "html"}, p.format):
+		return usage("unknown format %q; use table, json, jsonl or html", p.format)
+	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
+		return usage("unknown --color %q; use auto, always or never", p.color)
+	}
+	if p.since, err = parseInstant(since); err != nil {
+		return usage("--since: %v", err)
+	}
+	if p.until, err = parseInstant(until); err != nil {
+		return usage("--until: %v", err)
+	}
+	d, err := model.ParseDuration(quiet)
+	if err != nil || d <= 0 {
+		return usage("--quiet: a positive duration such as 72h or 7d, not %q", quiet)
+	}
+	p.quiet = time.Duration(d)
+
+	set, ds := load.Paths(p.paths, nil)
+	if ds.HasErrors() {
+		writeDiagnosticsText(s.Err, errorsOnly(ds))
+		fmt.Fprintf(s.Err, "backstop monitor: the documents are invalid; nothing monitored\n")
+		return exitCode(ds)
+	}
+	var fw *model.Framework
+	if p.framework != "" {
+		fw = set.Framework(p.framework)
+	} else if f := set.Frameworks(); len(f) == 1 {
+		fw = f[0]
+	}
+	if fw == nil {
+		return usage("no single framework to monitor among the documents; name one with --framework")
+	}
+	m := &monitorRun{p: p, s: s, set: set, fw: fw}
+	if code := m.prepare(); code != ExitOK {
+		return code
+	}
+	if p.follow {
+		return m.followRun()
+	}
+	return m.batch()
+}
+
+func parseInstant(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	var t model.Timestamp
+	if err := t.UnmarshalText([]byte(s)); err != nil {
+		return time.Time{}, err
+	}
+	return t.Time, nil
+}
+
+// monitorRun holds what one invocation prepared.
+type monitorRun struct {
+	p         monitorParams
+	s         Streams
+	set       *load.Set
+	fw        *model.Framework
+	opts      feeds.Options
+	mapping   feeds.Reader
+	mopts     monitor.Options
+	territory []monitor.Territory
+	failed    bool // an error diagnostic was printed
+}
+
+func (m *monitorRun) report(ds diag.Diagnostics) {
+	writeDiagnosticsText(m.s.Err, ds)
+	if ds.HasErrors() {
+		m.failed = true
+	}
+}
+
+// prepare reads the inputs every mode needs: category overrides, the
+// mapping, oblasts, and the territory.
+func (m *monitorRun) prepare() int {
+	m.opts = feeds.Options{Strict: m.p.strict}
+	if m.p.categories != "" {
+		cats, ds := feeds.ReadCategories(m.p.categories)
+		m.report(ds)
+		if ds.HasErrors() {
+			return ExitInvalid
+		}
+		m.opts.Categories = cats
+	}
+	if m.p.mapping != "" {
+		r, ds := mapped.New(m.p.mapping)
+		m.report(ds)
+		if ds.HasErrors() || r == nil {
+			return ExitInvalid
+		}
+		m.mapping = r
+	}
+	table := oblast.New()
+	if m.p.oblasts != "" {
+		t, err := oblast.Load(m.p.oblasts)
+		if err != nil {
+			fmt.Fprintf(m.s.Err, "backstop monitor: --oblasts: %v\n", err)
+			return ExitUsage
+		}
+		table = t
+	}
+	m.opts.Oblasts = table
+	m.mopts = monitor.Options{QuietPeriod: m.p.quiet}
+	if m.p.territory == "" {
+		return ExitOK
+	}
+	if m.fw.Ceasefire.IsZero() {
+		fmt.Fprintf(m.s.Err, "backstop monitor: --territory needs the framework's ceasefire date (%s has none)\n", m.fw.ID)
+		return ExitUsage
+	}
+	snaps, ds := territory.LoadDir(m.p.territory)
+	m.report(ds)
+	if len(snaps) == 0 {
+		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: no snapshots\n", m.p.territory)
+		return ExitUsage
+	}
+	base, ok := territory.Baseline(snaps, m.fw.Ceasefire)
+	if !ok {
+		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: no snapshot on or before the ceasefire %s\n", m.p.territory, m.fw.Ceasefire)
+		return ExitUsage
+	}
+	fmt.Fprintf(m.s.Err, "territory: baseline %s (ceasefire %s), %d later snapshots\n", base.Date, m.fw.Ceasefire, countAfter(snaps, base))
+	m.mopts.BeyondLine = func(lat, lon float64) bool { return territory.BeyondLine(base, lat, lon) }
+	for _, snap := range snaps {
+		if !snap.Date.After(base.Date.Time) {
+			continue
+		}
+		ch := territory.Diff(base, snap, nil)
+		m.territory = append(m.territory, monitor.Territory{Snapshot: snap.Date.String(), AsOf: snap.Date.Time,
+			GainedKm2: ch.GainedKm2, LostKm2: ch.LostKm2, NetKm2: ch.NetKm2})
+	}
+	return ExitOK
+}
+
+func countAfter(snaps []*territory.Snapshot, base *territory.Snapshot) int {
+	n := 0
+	for _, s := range snaps {
+		if s.Date.After(base.Date.Time) {
+			n++
+		}
+	}
+	return n
+}
+
+// files expands the --incidents paths: a folder gives its files (not
+// hidden ones), sorted.
+func files(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && path != p {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.IsDir() && !strings.EqualFold(d.Name(), "SOURCE.md") && !strings.HasSuffix(strings.ToLower(d.Name()), ".md") {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// read reads one incident file with the reader the flags or its header name.
+func (m *monitorRun) read(path string) (*feeds.Result, error) {
+	src, err := feeds.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	r := m.mapping
+	switch {
+	case r != nil:
+	case m.p.inputFormat != "":
+		if r, err = all.ByFormat(m.p.inputFormat); err != nil {
+			return nil, err
+		}
+	default:
+		if r, err = all.Detect(src); err != nil {
+			return nil, err
+		}
+	}
+	res, ds := r.Read(src, m.opts)
+	m.report(ds)
+	return res, nil
+}
+
+func (m *monitorRun) inPeriod(t time.Time) bool {
+	return (m.p.since.IsZero() || !t.Before(m.p.since)) && (m.p.until.IsZero() || t.Before(m.p.until))
+}
+
+func (m *monitorRun) batch() int {
+	paths, err := files(m.p.incidents)
+	if err != nil {
+		fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(err))
+		return ExitUsage
+	}
+	var incs []model.Incident
+	var inputs []feeds.Summary
+	for _, path := range paths {
+		res, err := m.read(path)
+		if err != nil {
+			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+			return ExitUsage
+		}
+		inputs = append(inputs, res.Summary)
+		fmt.Fprintf(m.s.Err, "%s: %s, %d rows: %d mapped, %d of another type, %d skipped\n", path, res.Summary.Format,
+			res.Summary.Read, res.Summary.Mapped, res.Summary.Unmapped, res.Summary.Skipped)
+		for _, inc := range res.Incidents {
+			if m.inPeriod(inc.Time.Time) {
+				incs = append(incs, inc)
+			}
+		}
+	}
+	var ter []monitor.Territory
+	for _, t := range m.territory {
+		if m.inPeriod(t.AsOf) {
+			ter = append(ter, t)
+		}
+	}
+	r, err := monitor.Run(m.set, m.fw.ID, incs, ter, m.mopts)
+	if err != nil {
+		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+		return ExitInvalid
+	}
+	if inputs != nil {
+		r.Inputs = inputs
+	}
+	if code := m.write(r); code != ExitOK {
+		return code
+	}
+	if m.failed {
+		return ExitInvalid
+	}
+	return ExitOK
+}
+
+func (m *monitorRun) write(r *monitor.Report) int {
+	w := m.s.Out
+	if m.p.out != "" {
+		f, err := os.Create(m.p.out)
+		if err != nil {
+			fmt.Fprintf(m.s.Err, "backstop monitor: --out: %v\n", err)
+			return ExitUsage
+		}
+		defer f.Close()
+		w = f
+	}
+	color := m.p.color == "always" || (m.p.color == "auto" && m.p.out == "" && isTerminal(m.s.Out) && os.Getenv("NO_COLOR") == "")
+	var err error
+	switch m.p.format {
+	case "json":
+		err = report.MonitorJSON(w, r)
+	case "jsonl":
+		err = report.MonitorJSONL(w, r)
+	case "html":
+		err = report.MonitorHTML(w, r)
+	default:
+		err = report.MonitorTable(w, r, report.TableOptions{Color: color, Width: 100})
+	}
+	if err != nil {
+		fmt.Fprintf(m.s.Err, "backstop monitor: writing the report: %v\n", err)
+		return ExitUsage
+	}
+	if m.p.out != "" {
+		fmt.Fprintf(m.s.Err, "wrote %s (%s)\n", m.p.out, report.MonitorSummary(r))
+	}
+	return ExitOK
+}
+
+// followRun reads JSON Lines incidents as they come and prints each
+// breach when it starts. Snapshots from --territory are evaluated first.
+func (m *monitorRun) followRun() int {
+	m.mopts.OnEpisode = func(e monitor.Episode) {
+		if err := report.EpisodeJSONL(m.s.Out, e); err != nil {
+			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+		}
+	}
+	mon, err := monitor.New(m.set, m.fw.ID, m.mopts)
+	if err != nil {
+		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+		return ExitInvalid
+	}
+	for i := range m.territory {
+		if err := mon.Add(monitor.Event{Territory: &m.territory[i]}); err != nil {
+			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+			return ExitInvalid
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var in io.Reader = m.s.In
+	name := "<stdin>"
+	if len(m.p.incidents) > 0 {
+		f, err := os.Open(m.p.incidents[0])
+		if err != nil {
+			fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(err))
+			return ExitUsage
+		}
+		defer f.Close()
+		in, name = &growing{ctx: ctx, f: f}, m.p.incidents[0]
+	}
+	if in == nil {
+		return ExitUsage
+	}
+	err = follow(in, name, m.opts, func(inc model.Incident) error {
+		if !m.inPeriod(inc.Time.Time) {
+			return nil
+		}
+		return mon.Add(monitor.Event{Incident: &inc})
+	}, m.report)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+		return ExitInvalid
+	}
+	r := mon.Finish()
+	fmt.Fprintf(m.s.Err, "%s\n", report.MonitorSummary(r))
+	if m.failed {
+		return ExitInvalid
+	}
+	return ExitOK
+}
+
+// follow reads JSON Lines from in, one incident a line, and hands each to
+// add. A line that cannot be read, or an incident older than the one
+// before, is reported with its line number and skipped.
+func follow(in io.Reader, name string, opts feeds.Options, add func(model.Incident) error, report func(diag.Diagnostics)) error {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Bytes()
+		if len(strings.TrimSpace(string(text))) == 0 {
+			continue
+		}
+		res, ds := incidents.JSONL{}.Read(&feeds.Source{Name: name, Data: text}, opts)
+		for i := range ds {
+			ds[i].Range.Start.Line, ds[i].Range.End.Line = line, line
+		}
+		report(ds)
+		for _, inc := range res.Incidents {
+			if err := add(inc); err != nil {
+				report(diag.Diagnostics{diag.Warningf(diag.Range{File: name, Start: diag.Pos{Line: line, Column: 1}}, "skipped-row", "%v; incident skipped", err)})
+			}
+		}
+	}
+	return sc.Err()
+}
+
+// growing reads a file that keeps growing: at its end it waits for more
+// until the context is cancelled (Ctrl-C), as tail -f does.
+type growing struct {
+	ctx context.Context
+	f   *os.File
+}
+
+func (g *growing) Read(p []byte) (int, error) {
+	for {
+		n, err := g.f.Read(p)
+		if n > 0 || (err != nil && err != io.EOF) {
+			return n, err
+		}
+		select {
+		case <-g.ctx.Done():
+			return 0, io.EOF
+		case <-time.After(500 * time.Millisecond): // polling: the portable way to notice a file growing
+		}
+	}
+}
+
+// ioMessage says why a path could not be read, without Go's wrapping.
+func ioMessage(err error) string {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or folder"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.As(err, &pe):
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}

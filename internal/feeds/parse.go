@@ -1,0 +1,621 @@
+package feeds
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/csvpos"
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/iso"
+)
+
+// Time layouts (Go reference-time notation) that data sets use.
+const (
+	// LayoutDate is ISO 8601's YYYY-MM-DD (ACLED's native form, UCDP).
+	LayoutDate = "2006-01-02"
+	// LayoutDayMonthTime is DD/MM/YYYY HH:MM:SS, as ACLED's export tool writes
+	// event_date ("14/08/2020 00:00:00").
+	LayoutDayMonthTime = "02/01/2006 15:04:05"
+	// LayoutExcelUS is M/D/YYYY h:mm:ss AM, as Excel in a US locale writes a
+	// date and time ("8/31/2022 12:00:00 AM"). Go's "1" and "2" accept one
+	// or two digits, so it also reads "08/31/2022 12:00:00 AM".
+	LayoutExcelUS = "1/2/2006 3:04:05 PM"
+	// LayoutExcelUSShort is M/D/YYYY H:MM, Excel's short US form
+	// ("09/01/2022 00:00", "9/1/2022 0:00").
+	LayoutExcelUSShort = "1/2/2006 15:04"
+)
+
+// ISOLayouts are the layouts ParseTime tries when given none: RFC 3339
+// and the ISO 8601 forms without a zone (read as UTC, or in the location
+// of ParseTimeIn). Forms with slashes are never tried by default: whether
+// 01/02 is the 1st of February or the 2nd of January depends on the
+// source, so a reader names the one its source uses.
+var ISOLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04",
+	LayoutDate,
+}
+
+// The years ParseTime accepts: a date outside them is a typo or a
+// placeholder (0001-01-01), not an event.
+const (
+	MinYear = 1900
+	MaxYear = 2999
+)
+
+// ParseTime parses s (surrounding spaces ignored) with the first of the
+// layouts that fits, ISOLayouts when none are given. A time without a zone
+// is UTC; the result is always in UTC. The error names the layouts tried;
+// a year outside MinYear…MaxYear is an error too.
+func ParseTime(s string, layouts ...string) (time.Time, error) {
+	return ParseTimeIn(s, time.UTC, layouts...)
+}
+
+// ParseTimeIn is ParseTime with times that carry no zone read in loc.
+func ParseTimeIn(s string, loc *time.Location, layouts ...string) (time.Time, error) {
+	if len(layouts) == 0 {
+		layouts = ISOLayouts
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, errors.New("no time given")
+	}
+	for _, layout := range layouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			if y := t.Year(); y < MinYear || y > MaxYear {
+				return time.Time{}, fmt.Errorf("%q: the year %d is outside %d…%d", s, y, MinYear, MaxYear)
+			}
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time in any of the layouts %s", s, quoteAll(layouts))
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// missingValues are the spellings of "unknown" that data sets write in
+// number columns; they are refused rather than read as absent, because
+// the right reading depends on the source: leave the field empty instead.
+var missingValues = []string{"NA", "N/A", "#N/A", "NaN", "null", "None", "nil", "-", "--", "?", "unknown"}
+
+// ParseFloat parses a decimal number. An empty s (after trimming spaces)
+// is absent: ok is false and err nil. "NA" and similar markers, a decimal
+// comma ("1,5"), thousands separators, hexadecimal, NaN and infinities are
+// errors with a message that says what to write instead.
+func ParseFloat(s string) (v float64, ok bool, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false, nil
+	}
+	if err := numberSyntax(s); err != nil {
+		return 0, false, err
+	}
+	v, err = strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, false, fmt.Errorf("%q is not a number in range", s)
+	}
+	return v, true, nil
+}
+
+// ParseInt parses a whole number, with the rules of ParseFloat. A number
+// with a zero fraction ("3.0", as pandas writes integer columns that have
+// gaps) is accepted; "3.5" is not.
+func ParseInt(s string) (v int, ok bool, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false, nil
+	}
+	if err := numberSyntax(s); err != nil {
+		return 0, false, err
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, true, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, false, fmt.Errorf("%q is not a whole number", s)
+	}
+	return int(f), true, nil
+}
+
+var decimalComma = regexp.MustCompile(`^[+-]?[0-9]+,[0-9]+$`)
+
+// numberSyntax refuses what strconv would accept or misread but a data
+// set should not contain, with a message naming the fix.
+func numberSyntax(s string) error {
+	plain := s != "-" && s != "--"
+	for i := 0; i < len(s) && plain; i++ {
+		plain = strings.IndexByte("0123456789+-.eE", s[i]) >= 0
+	}
+	if plain {
+		return nil // strconv decides
+	}
+	for _, m := range missingValues {
+		if strings.EqualFold(s, m) {
+			return fmt.Errorf("%q is not a number; leave the field empty when the value is unknown", s)
+		}
+	}
+	if decimalComma.MatchString(s) {
+		return fmt.Errorf("%q is not a number: write a decimal point (%s)", s, strings.Replace(s, ",", ".", 1))
+	}
+	if strings.ContainsAny(s, ", '_") {
+		return fmt.Errorf("%q is not a number: write it without thousands separators", s)
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789+-.eE", r) {
+			return fmt.Errorf("%q is not a number", s)
+		}
+	}
+	return nil
+}
+
+// ---- header --------------------------------------------------------------
+
+// Header maps the column names of a header line to their indexes. Names
+// are matched ignoring case, surrounding spaces, a byte order mark and
+// runs of inner spaces ("Date  Time" is "date time"); the first of two
+// equal names wins.
+type Header struct {
+	names []string
+	index map[string]int
+}
+
+// NewHeader indexes a header record.
+func NewHeader(record []string) *Header {
+	h := &Header{names: make([]string, len(record)), index: make(map[string]int, len(record))}
+	for i, name := range record {
+		name = strings.TrimSpace(strings.TrimPrefix(name, "\ufeff"))
+		h.names[i] = name
+		k := HeaderKey(name)
+		if _, dup := h.index[k]; !dup && k != "" {
+			h.index[k] = i
+		}
+	}
+	return h
+}
+
+// HeaderKey is the form in which Header compares column names.
+func HeaderKey(name string) string {
+	name = strings.TrimPrefix(strings.TrimSpace(name), "\ufeff")
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// HeaderOf reads the first line of the start of a file as a header, for
+// Reader.Detect; nil when it is not CSV with the given delimiter.
+func HeaderOf(head []byte, comma rune) *Header {
+	head = bytes.TrimPrefix(head, bomUTF8)
+	r := csv.NewReader(bytes.NewReader(head))
+	r.Comma = comma
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	rec, err := r.Read()
+	if err != nil {
+		return nil
+	}
+	return NewHeader(rec)
+}
+
+// Len is the number of columns.
+func (h *Header) Len() int { return len(h.names) }
+
+// Names returns the column names as written (trimmed, without a BOM).
+func (h *Header) Names() []string { return append([]string(nil), h.names...) }
+
+// Index returns the index of a column, or -1.
+func (h *Header) Index(name string) int {
+	if i, ok := h.index[HeaderKey(name)]; ok {
+		return i
+	}
+	return -1
+}
+
+// Has reports whether every one of names is a column.
+func (h *Header) Has(names ...string) bool {
+	for _, n := range names {
+		if h.Index(n) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Require returns a *MissingColumnsError naming every one of names that is
+// not a column, or nil.
+func (h *Header) Require(names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if h.Index(n) < 0 {
+			missing = append(missing, n)
+		}
+	}
+	if missing == nil {
+		return nil
+	}
+	return &MissingColumnsError{Missing: missing}
+}
+
+// Get returns the value of a column in rec, "" when there is no such
+// column.
+func Get(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return rec[i]
+}
+
+// Others returns the indexes of the columns not among names (the columns
+// a reader does not map to an incident field), in header order.
+func (h *Header) Others(names ...string) []int {
+	used := map[int]bool{}
+	for _, n := range names {
+		if i := h.Index(n); i >= 0 {
+			used[i] = true
+		}
+	}
+	var out []int
+	for i, n := range h.names {
+		if !used[i] && n != "" {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Fields returns the non-empty values of the columns cols of rec, keyed
+// by column name as written: an incident's Fields.
+func (h *Header) Fields(rec []string, cols []int) map[string]string {
+	m := make(map[string]string, len(cols))
+	for _, i := range cols {
+		if i < len(rec) && rec[i] != "" {
+			m[h.names[i]] = rec[i]
+		}
+	}
+	return m
+}
+
+// MissingColumnsError is returned by Header.Require.
+type MissingColumnsError struct{ Missing []string }
+
+func (e *MissingColumnsError) Error() string {
+	s := "s"
+	if len(e.Missing) == 1 {
+		s = ""
+	}
+	return fmt.Sprintf("the header lacks the column%s %s", s, quoteAll(e.Missing))
+}
+
+// ---- rows ------------------------------------------------------------------
+
+// Reasons for skipping a row shared by the readers: the keys of
+// Summary.SkippedBy.
+const (
+	ReasonCSVSyntax      = "csv syntax"
+	ReasonFieldCount     = "field count"
+	ReasonMissingID      = "missing id"
+	ReasonDuplicateID    = "duplicate id"
+	ReasonBadDate        = "bad date"
+	ReasonBadNumber      = "bad number"
+	ReasonBadCoordinates = "bad coordinates"
+	ReasonBadValue       = "bad value"
+)
+
+// NoCategory is the key of Summary.UnmappedBy for a row whose category
+// is empty.
+const NoCategory = "(none)"
+
+// FieldTimePrecision is the key of Incident.Fields that says how precise
+// Time is, in the words "minute", "hour", "day", "week", "month" or
+// "year". A source's own precision code stays in its own column, except
+// ACLED's, whose column has this very name: its codes 1–3 become words.
+const FieldTimePrecision = "time_precision"
+
+// CodeMissingColumn is the code of the error for a file whose header lacks
+// a column the reader needs (or has no header at all); such a file is not
+// read.
+const CodeMissingColumn = "missing-column"
+
+// Row collects the problems of one row, so that a row with several is
+// reported in full and still counted once.
+type Row struct {
+	problems []problem
+}
+
+type problem struct {
+	at              diag.Range
+	reason, message string
+}
+
+// Problem records a problem of the row.
+func (r *Row) Problem(at diag.Range, reason, format string, args ...any) {
+	r.problems = append(r.problems, problem{at, reason, fmt.Sprintf(format, args...)})
+}
+
+// Bad reports whether a problem was recorded.
+func (r *Row) Bad() bool { return len(r.problems) > 0 }
+
+// Flush reports the recorded problems: the row is counted as skipped once,
+// under the reason of its first problem, and every problem is a
+// diagnostic. It resets the Row and reports whether the row was skipped.
+func (r *Row) Flush(sum *Summary, opts Options) (diag.Diagnostics, bool) {
+	if len(r.problems) == 0 {
+		return nil, false
+	}
+	ds := make(diag.Diagnostics, 0, len(r.problems))
+	for i, p := range r.problems {
+		if i == 0 {
+			ds = append(ds, sum.Skip(opts, p.at, p.reason, p.message))
+			continue
+		}
+		d := diag.Warningf(p.at, "skipped-row", "%s; row skipped", p.message)
+		if opts.Strict {
+			d.Severity = diag.Error
+		}
+		ds = append(ds, d)
+	}
+	r.problems = r.problems[:0]
+	return ds, true
+}
+
+// CSV reads the rows of a CSV source for a reader, locating every field
+// for diagnostics (through internal/csvpos) and accounting for the rows
+// it cannot hand over (CSV syntax errors, a wrong number of fields) in
+// the Summary.
+type CSV struct {
+	Header *Header
+	pos    *csvpos.Source
+	r      *csv.Reader
+	sum    *Summary
+	opts   Options
+	row    Row
+	diags  diag.Diagnostics
+}
+
+// NewCSV reads the header line of src; required are the columns the
+// reader cannot do without. A file without a header, or whose header lacks
+// a required column, is an error diagnostic (whatever Options.Strict) and
+// a nil *CSV.
+func NewCSV(src *Source, comma rune, sum *Summary, opts Options, required ...string) (*CSV, diag.Diagnostics) {
+	pos := csvpos.New(src.Name, src.Data)
+	r := csv.NewReader(bytes.NewReader(src.Data))
+	r.Comma = comma
+	r.FieldsPerRecord = -1 // counted here, to skip the row with the Summary
+	r.ReuseRecord = true
+	rec, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, diag.Diagnostics{diag.Errorf(pos.Range(1, 1), CodeMissingColumn,
+			"empty file; expected a header line with the columns %s", quoteAll(required))}
+	}
+	if err != nil {
+		d := pos.Error(r, err, rec)
+		d.Summary = "header: " + strings.TrimSuffix(d.Summary, "; row skipped")
+		return nil, diag.Diagnostics{d}
+	}
+	h := NewHeader(rec)
+	if err := h.Require(required...); err != nil {
+		return nil, diag.Diagnostics{diag.Errorf(pos.Range(1, 1), CodeMissingColumn, "%v", err)}
+	}
+	return &CSV{Header: h, pos: pos, r: r, sum: sum, opts: opts}, nil
+}
+
+// Rows yields every data row that is CSV and has as many fields as the
+// header, after counting it in Summary.Read. The others are counted,
+// skipped and reported. The record is reused: copy it to keep it (its
+// strings may be kept).
+func (c *CSV) Rows() iter.Seq[[]string] {
+	return func(yield func([]string) bool) {
+		for {
+			rec, err := c.r.Read()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			c.sum.Read++
+			if err != nil {
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					c.diags = append(c.diags, c.sum.Skip(c.opts, c.pos.Range(pe.Line, pe.Column), ReasonCSVSyntax, "CSV syntax: "+pe.Err.Error()))
+					continue
+				}
+				// not the data but the reading failed: it would fail again
+				c.diags = append(c.diags, c.sum.Skip(c.opts, diag.Range{File: c.pos.Name()}, ReasonCSVSyntax, err.Error()))
+				return
+			}
+			if want := c.Header.Len(); len(rec) != want {
+				at := c.pos.Field(c.r, 0)
+				if len(rec) > want {
+					at = c.pos.Field(c.r, want)
+				}
+				c.diags = append(c.diags, c.sum.Skip(c.opts, at, ReasonFieldCount,
+					fmt.Sprintf("row has %d fields, the header %d", len(rec), want)))
+				continue
+			}
+			if !yield(rec) {
+				return
+			}
+		}
+	}
+}
+
+// Field locates column i of the current row; a negative i, the row's start.
+func (c *CSV) Field(i int) diag.Range {
+	if i < 0 {
+		i = 0
+	}
+	return c.pos.Field(c.r, i)
+}
+
+// Line returns the line on which the current row starts.
+func (c *CSV) Line() int {
+	line, _ := c.r.FieldPos(0)
+	return line
+}
+
+// Problem records a problem of the current row at column i (negative:
+// the row's start); see Skipped.
+func (c *CSV) Problem(i int, reason, format string, args ...any) {
+	c.row.Problem(c.Field(i), reason, format, args...)
+}
+
+// Skipped reports the current row's problems, if any, and counts it as
+// skipped; true means the caller must drop the row.
+func (c *CSV) Skipped() bool {
+	ds, skipped := c.row.Flush(c.sum, c.opts)
+	c.diags = append(c.diags, ds...)
+	return skipped
+}
+
+// Diags returns the diagnostics of the rows read so far.
+func (c *CSV) Diags() diag.Diagnostics { return c.diags }
+
+// Float parses column i of rec with ParseFloat, recording a problem
+// (ReasonBadNumber) when it is not a number.
+func (c *CSV) Float(rec []string, i int) (v float64, ok bool) {
+	v, ok, err := ParseFloat(Get(rec, i))
+	if err != nil {
+		c.Problem(i, ReasonBadNumber, "%s: %v", c.Header.names[i], err)
+	}
+	return v, ok
+}
+
+// Count parses column i of rec as a count (a whole number ≥ 0; absent is
+// 0), recording a problem (ReasonBadNumber) otherwise.
+func (c *CSV) Count(rec []string, i int) int {
+	v, _, err := ParseInt(Get(rec, i))
+	switch {
+	case err != nil:
+		c.Problem(i, ReasonBadNumber, "%s: %v", c.Header.names[i], err)
+	case v < 0:
+		c.Problem(i, ReasonBadNumber, "%s: %d is negative", c.Header.names[i], v)
+	}
+	return max(v, 0)
+}
+
+// LatLon parses the coordinates in columns iLat and iLon of rec (either
+// may be -1, absent): both or neither, in range, else a problem
+// (ReasonBadCoordinates, or ReasonBadNumber for text that is no number).
+func (c *CSV) LatLon(rec []string, iLat, iLon int) (lat, lon *float64) {
+	before := len(c.row.problems)
+	la, okLa := c.Float(rec, iLat)
+	lo, okLo := c.Float(rec, iLon)
+	switch {
+	case len(c.row.problems) > before:
+		return nil, nil
+	case okLa && !okLo:
+		c.Problem(iLon, ReasonBadCoordinates, "latitude given without longitude")
+		return nil, nil
+	case okLo && !okLa:
+		c.Problem(iLat, ReasonBadCoordinates, "longitude given without latitude")
+		return nil, nil
+	case !okLa:
+		return nil, nil
+	case la < -90 || la > 90:
+		c.Problem(iLat, ReasonBadCoordinates, "%s: latitude %g is outside -90..90", c.Header.names[iLat], la)
+		return nil, nil
+	case lo < -180 || lo > 180:
+		c.Problem(iLon, ReasonBadCoordinates, "%s: longitude %g is outside -180..180", c.Header.names[iLon], lo)
+		return nil, nil
+	}
+	return &la, &lo
+}
+
+// IDs detects duplicate incident ids within a file: the line of each id
+// kept so far.
+type IDs map[string]int
+
+// Check records a problem (ReasonDuplicateID) at column i when id was
+// already kept; Keep it once the row is read.
+func (ids IDs) Check(c *CSV, i int, id string) {
+	if first, dup := ids[id]; dup {
+		c.Problem(i, ReasonDuplicateID, "id %q already used on line %d", id, first)
+	}
+}
+
+// ---- normalisation --------------------------------------------------------
+
+// Admin1 normalises a first-level unit through opts.Oblasts: by name,
+// else by the point (when given), else name as written (trimmed).
+func Admin1(opts Options, name string, lat, lon *float64) string {
+	name = strings.TrimSpace(name)
+	if opts.Oblasts == nil {
+		return name
+	}
+	if name != "" {
+		if code, ok := opts.Oblasts.ByName(name); ok {
+			return code
+		}
+	}
+	if lat != nil && lon != nil {
+		if code, ok := opts.Oblasts.ByPoint(*lat, *lon); ok {
+			return code
+		}
+	}
+	return name
+}
+
+// countryAliases are names data sets give that are not ISO's short names.
+var countryAliases = map[string]string{
+	"russia":         "RU",
+	"moldova":        "MD",
+	"kosovo":         "XK",
+	"united states":  "US",
+	"usa":            "US",
+	"uk":             "GB",
+	"united kingdom": "GB",
+}
+
+var countryNames = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, c := range iso.Countries() {
+		m[strings.ToLower(c.Name)] = c.Alpha2
+	}
+	for k, v := range countryAliases {
+		m[k] = v
+	}
+	return m
+})
+
+// parenthetical matches a trailing " (…)", as in UCDP's "Russia (Soviet Union)".
+var parenthetical = regexp.MustCompile(`\s*\([^()]*\)$`)
+
+// CountryCode returns the ISO 3166-1 alpha-2 code of a country given as
+// an alpha-2 or alpha-3 code or by name ("Ukraine", UCDP's "Russia (Soviet
+// Union)"); ok is false when it is none of these.
+func CountryCode(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	switch up := strings.ToUpper(s); {
+	case s == "":
+		return "", false
+	case len(s) == 2 && iso.Name(up) != "":
+		return up, true
+	case len(s) == 3:
+		if a2, ok := iso.Alpha2(up); ok {
+			return a2, true
+		}
+	}
+	names := countryNames()
+	if c, ok := names[strings.ToLower(s)]; ok {
+		return c, true
+	}
+	if c, ok := names[strings.ToLower(parenthetical.ReplaceAllString(s, ""))]; ok {
+		return c, true
+	}
+	return "", false
+}

@@ -1,0 +1,217 @@
+package ucdp
+
+import (
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/model"
+)
+
+// Format is the name users give to --input-format, the key of
+// feeds.Options.Categories and the Source of every incident.
+const Format = "ucdp"
+
+// The columns Read interprets. Every other column goes to Incident.Fields
+// under its own name.
+const (
+	ColID         = "id"
+	ColStart      = "date_start"
+	ColEnd        = "date_end"
+	ColPrecision  = "date_prec"
+	ColViolence   = "type_of_violence"
+	ColSideA      = "side_a"
+	ColCountry    = "country"
+	ColAdmin1     = "adm_1"
+	ColWhere      = "where_coordinates"
+	ColWherePrec  = "where_prec"
+	ColLatitude   = "latitude"
+	ColLongitude  = "longitude"
+	ColFatalities = "best"
+)
+
+var required = []string{ColID, ColStart, ColViolence, ColFatalities}
+
+// Layouts are the forms of date_start and date_end Read accepts: UCDP's
+// YYYY-MM-DD (also with a time, as the API gives it), and the US forms
+// Excel writes when it saves the file again: month first, always, since
+// UCDP's own files have no day-first dates.
+var Layouts = []string{
+	feeds.LayoutDate,
+	"2006-01-02 15:04:05",
+	feeds.LayoutExcelUSShort,
+	feeds.LayoutExcelUS,
+	"1/2/2006",
+}
+
+// The categories of type_of_violence (the keys of the category table and
+// of Options.Categories["ucdp"], and the incidents' Subtype).
+const (
+	StateBased = "state-based"
+	NonState   = "non-state"
+	OneSided   = "one-sided"
+)
+
+// violence names the codes of type_of_violence.
+var violence = map[string]string{"1": StateBased, "2": NonState, "3": OneSided}
+
+var defaults = map[string]string{
+	StateBased: feeds.TypeBattle,
+	NonState:   feeds.TypeBattle,
+	OneSided:   feeds.TypeCivilianHarm,
+}
+
+// Defaults returns a copy of the default category table.
+func Defaults() map[string]string { return maps.Clone(defaults) }
+
+// precisions are the words of date_prec (UCDP GED codebook: 1 exact day,
+// 2 a span of 2–6 days, 3 a week, 4 a month, 5 more than a month within
+// a year).
+var precisions = map[string]string{"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
+
+// Reader reads UCDP GED CSV files. The zero value is ready to use.
+type Reader struct{}
+
+var _ feeds.Reader = Reader{}
+
+// Format returns "ucdp".
+func (Reader) Format() string { return Format }
+
+// Detect reports whether head starts with a header that has the columns
+// id, date_start, type_of_violence and best.
+func (Reader) Detect(head []byte) bool {
+	h := feeds.HeaderOf(head, ',')
+	return h != nil && h.Has(required...)
+}
+
+// Read reads every row of src: one incident per event, at date_start
+// (00:00 UTC), with date_end and the precision in Fields. A row that
+// cannot be read is skipped with a diagnostic (a warning, an error under
+// opts.Strict); a header without the required columns stops the reading.
+func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.Diagnostics) {
+	res := &feeds.Result{Summary: feeds.NewSummary(src.Name, Format)}
+	c, ds := feeds.NewCSV(src, ',', &res.Summary, opts, required...)
+	if c == nil {
+		return res, ds
+	}
+	h := c.Header
+	var (
+		iID, iStart, iEnd, iPrec = h.Index(ColID), h.Index(ColStart), h.Index(ColEnd), h.Index(ColPrecision)
+		iViolence, iSideA        = h.Index(ColViolence), h.Index(ColSideA)
+		iCountry, iAdmin1        = h.Index(ColCountry), h.Index(ColAdmin1)
+		iWhere, iLat, iLon, iFat = h.Index(ColWhere), h.Index(ColLatitude), h.Index(ColLongitude), h.Index(ColFatalities)
+		iWherePrec               = h.Index(ColWherePrec)
+	)
+	rest := h.Others(ColID, ColStart, ColEnd, ColViolence, ColSideA, ColCountry,
+		ColAdmin1, ColWhere, ColLatitude, ColLongitude, ColFatalities)
+	endName := feeds.Get(h.Names(), iEnd)
+	ids := feeds.IDs{}
+	for rec := range c.Rows() {
+		id := strings.TrimSpace(rec[iID])
+		if id == "" {
+			c.Problem(iID, feeds.ReasonMissingID, "%s is empty", ColID)
+		} else {
+			ids.Check(c, iID, id)
+		}
+		start, err := feeds.ParseTime(rec[iStart], Layouts...)
+		if err != nil {
+			c.Problem(iStart, feeds.ReasonBadDate, "%s: %v", ColStart, err)
+		}
+		var end time.Time
+		if s := strings.TrimSpace(feeds.Get(rec, iEnd)); s != "" {
+			end, err = feeds.ParseTime(s, Layouts...)
+			switch {
+			case err != nil:
+				c.Problem(iEnd, feeds.ReasonBadDate, "%s: %v", ColEnd, err)
+			case !start.IsZero() && end.Before(start):
+				c.Problem(iEnd, feeds.ReasonBadDate, "%s %s is before %s %s",
+					ColEnd, end.Format(feeds.LayoutDate), ColStart, start.Format(feeds.LayoutDate))
+			}
+		}
+		lat, lon := c.LatLon(rec, iLat, iLon)
+		fatalities := c.Count(rec, iFat)
+		if c.Skipped() {
+			continue
+		}
+		ids[id] = c.Line()
+
+		code := strings.TrimSpace(rec[iViolence])
+		category, known := violence[code]
+		if !known {
+			category = code
+		}
+		typ, ok := feeds.Category(opts, Format, category, defaults)
+		switch {
+		case category == "":
+			typ = feeds.TypeOther
+			res.Summary.Unmap(feeds.NoCategory)
+		case !ok:
+			typ = feeds.TypeOther
+			res.Summary.Unmap(category)
+		default:
+			res.Summary.Mapped++
+		}
+
+		fields := h.Fields(rec, rest)
+		if !end.IsZero() {
+			fields[endName] = formatDate(end)
+		}
+		if p := strings.TrimSpace(feeds.Get(rec, iPrec)); p != "" {
+			if w, ok := precisions[p]; ok {
+				fields[feeds.FieldTimePrecision] = w
+			}
+		}
+		written := strings.TrimSpace(feeds.Get(rec, iAdmin1))
+		pLat, pLon := lat, lon
+		if !pointInAdmin1(feeds.Get(rec, iWherePrec)) {
+			pLat, pLon = nil, nil
+		}
+		admin1 := feeds.Admin1(opts, written, pLat, pLon)
+		if admin1 != written && written != "" {
+			fields[ColAdmin1] = written
+		}
+		country, ok := feeds.CountryCode(feeds.Get(rec, iCountry))
+		if !ok {
+			country = strings.TrimSpace(feeds.Get(rec, iCountry))
+		}
+		res.Incidents = append(res.Incidents, model.Incident{
+			ID:         id,
+			Time:       model.Timestamp{Time: start},
+			Type:       typ,
+			Subtype:    category,
+			Actor:      strings.TrimSpace(feeds.Get(rec, iSideA)),
+			Country:    country,
+			Admin1:     admin1,
+			Location:   strings.TrimSpace(feeds.Get(rec, iWhere)),
+			Lat:        lat,
+			Lon:        lon,
+			Fatalities: fatalities,
+			Source:     Format,
+			Fields:     fields,
+		})
+	}
+	return res, append(ds, c.Diags()...)
+}
+
+// pointInAdmin1 reports whether a where_prec says the coordinates lie in
+// the event's first-level unit: 1 exact, 2 within 25 km, 3 the
+// second-level unit, 4 the first-level unit. From 5 on (a larger region
+// such as "Donbas", the country, waters or airspace) UCDP gives the
+// centroid of that area — (49, 32), Ukraine's, lies in Cherkasy oblast —
+// so the point does not tell the unit. An absent where_prec trusts the
+// point.
+func pointInAdmin1(wherePrec string) bool {
+	p, ok, err := feeds.ParseInt(wherePrec)
+	return err == nil && (!ok || p <= 4)
+}
+
+// formatDate writes a date as YYYY-MM-DD, or RFC 3339 when it has a time
+// of day.
+func formatDate(t time.Time) string {
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format(feeds.LayoutDate)
+	}
+	return t.Format(time.RFC3339)
+}

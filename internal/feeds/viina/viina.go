@@ -1,0 +1,490 @@
+package viina
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/csvpos"
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/model"
+)
+
+const (
+	// Format is the name users give to --input-format, and the key of
+	// feeds.Options.Categories for this reader.
+	Format = "viina"
+	// SourceName is the source of every incident read.
+	SourceName = "viina"
+	// Country is the country of every incident located in Ukraine; it is
+	// left empty for the reports VIINA geocodes abroad.
+	Country = "UA"
+	// IDPrefix starts the id of an incident read from a file with event
+	// ids, so that they cannot collide with other sources' numbers.
+	IDPrefix = "viina-"
+)
+
+// CodeMissingColumn: the header lacks a column Read needs.
+const CodeMissingColumn = "missing-column"
+
+// Keys Read adds to Fields besides the columns it does not interpret.
+const (
+	// FieldLabels holds every label of the report, |-separated, as
+	// written ("" when it has none).
+	FieldLabels = "labels"
+	// FieldPrecision is "day" when the report has no time of day (written
+	// 00:00:00 or absent), else "minute".
+	FieldPrecision = "time_precision"
+)
+
+// Reasons of skipped rows (the keys of feeds.Summary.SkippedBy).
+const (
+	ReasonCSV         = "csv syntax"
+	ReasonFieldCount  = "field count"
+	ReasonDate        = "bad date"
+	ReasonCoordinates = "bad coordinates"
+	ReasonDuplicateID = "duplicate id"
+)
+
+// NoCategory is the key of Summary.UnmappedBy for a report without labels.
+const NoCategory = "(none)"
+
+// layout is where a header puts the columns Read interprets; -1 when absent.
+type layout struct {
+	datetime, date, clock int
+	lat, lon, place       int
+	labels, adm1, id      int
+	// flags are the t_*_b columns of the upstream files: a report has the
+	// label when its column is 1.
+	flags []flag
+	// names are the trimmed column names; interpreted marks the columns
+	// that do not go to Fields.
+	names       []string
+	interpreted []bool
+}
+
+type flag struct {
+	col   int
+	label string
+}
+
+// parseLayout finds the columns of a header (names trimmed, any case): the
+// time in datetime, or in date (YYYYMMDD or YYYY-MM-DD) and time (HH:MM);
+// lat or latitude, lon or longitude; the labels in event_type or in t_*_b
+// columns; optionally place_name or asciiname, adm1_name, event_id or
+// event_id_1pd. It returns the first required column missing, or "".
+func parseLayout(header []string) (l layout, missing string) {
+	l = layout{datetime: -1, date: -1, clock: -1, lat: -1, lon: -1, place: -1, labels: -1, adm1: -1, id: -1,
+		names: make([]string, len(header)), interpreted: make([]bool, len(header))}
+	set := func(p *int, i int) {
+		if *p < 0 {
+			*p = i
+			l.interpreted[i] = true
+		}
+	}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		l.names[i] = h
+		switch low := strings.ToLower(h); low {
+		case "datetime":
+			set(&l.datetime, i)
+		case "date":
+			set(&l.date, i)
+		case "time":
+			set(&l.clock, i)
+		case "lat", "latitude":
+			set(&l.lat, i)
+		case "lon", "longitude":
+			set(&l.lon, i)
+		case "place_name", "asciiname":
+			set(&l.place, i)
+		case "event_type":
+			set(&l.labels, i)
+		case "adm1_name":
+			if l.adm1 < 0 {
+				l.adm1 = i // read for admin1, kept in Fields as written
+			}
+		case "event_id", "event_id_1pd":
+			set(&l.id, i)
+		default:
+			if strings.HasPrefix(low, "t_") && strings.HasSuffix(low, "_b") && len(low) > len("t__b") {
+				l.flags = append(l.flags, flag{i, low[2 : len(low)-2]})
+				l.interpreted[i] = true
+			}
+		}
+	}
+	switch {
+	case l.datetime < 0 && l.date < 0:
+		return l, "datetime (or date)"
+	case l.lat < 0:
+		return l, "lat"
+	case l.lon < 0:
+		return l, "lon"
+	case l.labels < 0 && len(l.flags) == 0:
+		return l, "event_type (or t_*_b label columns)"
+	}
+	if l.labels >= 0 {
+		// The labels column wins; t_*_b columns then go to Fields.
+		for _, f := range l.flags {
+			l.interpreted[f.col] = false
+		}
+		l.flags = nil
+	}
+	return l, ""
+}
+
+const expected = "datetime, lon, lat, place_name, event_type, headline"
+
+// Reader reads VIINA event files. The zero value is ready to use.
+type Reader struct{}
+
+var _ feeds.Reader = Reader{}
+
+// Format returns "viina".
+func (Reader) Format() string { return Format }
+
+// Detect reports whether head starts with a VIINA header: a time column
+// (datetime, or date), lat and lon (or latitude and longitude), and labels
+// (event_type, or t_*_b columns). A BOM is allowed.
+func (Reader) Detect(head []byte) bool {
+	h := headerLine(head)
+	if h == nil {
+		return false
+	}
+	_, missing := parseLayout(h)
+	return missing == ""
+}
+
+// Read reads every row of src: one incident per report; a row that cannot
+// be read is skipped with a diagnostic (a warning, an error under
+// opts.Strict). A header without the required columns stops the reading
+// with an error. Data that still begins with a byte order mark is read.
+func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.Diagnostics) {
+	res := &feeds.Result{Summary: feeds.NewSummary(src.Name, Format)}
+	var ds diag.Diagnostics
+	data := bytes.TrimPrefix(src.Data, bom)
+	f := csvpos.New(src.Name, data)
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.ReuseRecord = true
+
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return res, ds.Append(diag.Errorf(f.Range(1, 1), CodeMissingColumn, "empty file; expected the header %s", expected))
+	}
+	if err != nil {
+		return res, ds.Append(f.Error(cr, err, nil))
+	}
+	l, missing := parseLayout(header)
+	if missing != "" {
+		return res, ds.Append(diag.Errorf(f.Range(1, 1), CodeMissingColumn, "the header has no %s column; expected %s", missing, expected))
+	}
+	r := &reading{opts: opts, cr: cr, sum: &res.Summary, base: filepath.Base(src.Name), l: l,
+		byPoint: map[[2]string]string{}, byName: map[string]string{}, ids: map[string]int{}}
+	// One incident per line at most (records may span lines).
+	res.Incidents = make([]model.Incident, 0, bytes.Count(data, []byte{'\n'}))
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		res.Summary.Read++
+		if err != nil {
+			d := f.Error(cr, err, rec)
+			if d.Code == csvpos.CodeIO {
+				return res, ds.Append(d)
+			}
+			reason := ReasonCSV
+			if d.Code == csvpos.CodeFieldCount {
+				reason = ReasonFieldCount
+			}
+			ds = ds.Append(res.Summary.Skip(opts, d.Range, reason, strings.TrimSuffix(d.Summary, "; row skipped")))
+			continue
+		}
+		inc, bad := r.row(rec)
+		if bad != nil {
+			ds = ds.Append(res.Summary.Skip(opts, f.Field(cr, bad.col), bad.reason, bad.message))
+			continue
+		}
+		res.Incidents = append(res.Incidents, inc)
+	}
+	return res, ds
+}
+
+type reading struct {
+	opts    feeds.Options
+	cr      *csv.Reader
+	sum     *feeds.Summary
+	base    string
+	l       layout
+	byPoint map[[2]string]string // lat, lon as written → admin1: many reports share a town's centroid
+	byName  map[string]string    // adm1_name → admin1
+	ids     map[string]int       // event id → line, for duplicates
+	labels  []string             // reused per row
+	// probed is set once Oblasts has been asked whether it can locate
+	// points at all (polygons).
+	probed, polygons bool
+}
+
+type problem struct {
+	col     int
+	reason  string
+	message string
+}
+
+func (r *reading) row(rec []string) (model.Incident, *problem) {
+	l := &r.l
+	line, _ := r.cr.FieldPos(0)
+	id := ""
+	if l.id >= 0 {
+		if v := strings.TrimSpace(rec[l.id]); v != "" {
+			id = IDPrefix + v
+		}
+	}
+	fromColumn := id != ""
+	if !fromColumn {
+		id = fmt.Sprintf("%s:%d", r.base, line)
+	} else if first, dup := r.ids[id]; dup {
+		return model.Incident{}, &problem{l.id, ReasonDuplicateID, fmt.Sprintf("event id %s was given on line %d already", strings.TrimPrefix(id, IDPrefix), first)}
+	}
+	t, day, bad := r.time(rec)
+	if bad != nil {
+		return model.Incident{}, bad
+	}
+	latRaw, lonRaw := strings.TrimSpace(rec[l.lat]), strings.TrimSpace(rec[l.lon])
+	var lat, lon *float64
+	if latRaw != "" || lonRaw != "" {
+		la, err := coordinate(latRaw, 90)
+		if err != nil {
+			return model.Incident{}, &problem{l.lat, ReasonCoordinates, fmt.Sprintf("lat %q: %v", rec[l.lat], err)}
+		}
+		lo, err := coordinate(lonRaw, 180)
+		if err != nil {
+			return model.Incident{}, &problem{l.lon, ReasonCoordinates, fmt.Sprintf("lon %q: %v", rec[l.lon], err)}
+		}
+		lat, lon = &la, &lo
+	}
+
+	r.labels = r.labels[:0]
+	if l.labels >= 0 {
+		for s := range strings.SplitSeq(rec[l.labels], "|") {
+			if s = strings.TrimSpace(s); s != "" {
+				r.labels = append(r.labels, s)
+			}
+		}
+	} else {
+		for _, fl := range l.flags {
+			if v := strings.TrimSpace(rec[fl.col]); v == "1" || v == "1.0" {
+				r.labels = append(r.labels, fl.label)
+			}
+		}
+	}
+	if fromColumn {
+		r.ids[id] = line
+	}
+	typ, mapped, unmappedBy := classify(r.opts, r.labels)
+	if mapped {
+		r.sum.Mapped++
+	} else {
+		r.sum.Unmap(unmappedBy)
+	}
+
+	fields := make(map[string]string, len(rec)+2)
+	for i, v := range rec {
+		if v == "" || l.interpreted[i] {
+			continue
+		}
+		if _, dup := fields[l.names[i]]; !dup {
+			fields[l.names[i]] = v
+		}
+	}
+	fields[FieldLabels] = strings.Join(r.labels, "|")
+	fields[FieldPrecision] = "minute"
+	if day {
+		fields[FieldPrecision] = "day"
+	}
+
+	place := ""
+	if l.place >= 0 {
+		place = strings.TrimSpace(rec[l.place])
+	}
+	admin1, located := r.admin1(rec, latRaw, lonRaw, lat, lon)
+	country := Country
+	if lat != nil && !located {
+		country = ""
+	}
+	return model.Incident{
+		ID:       id,
+		Time:     model.Timestamp{Time: t},
+		Type:     typ,
+		Country:  country,
+		Admin1:   admin1,
+		Location: place,
+		Lat:      lat,
+		Lon:      lon,
+		Source:   SourceName,
+		Fields:   fields,
+	}, nil
+}
+
+// admin1 finds the oblast: by the adm1_name column when it is given and
+// Oblasts knows it, else by the point; as written without Oblasts. located
+// reports whether the point is in Ukraine: in one of its units when Oblasts
+// can locate points, else within Ukraine's bounding box (VIINA geocodes
+// some reports abroad: Moscow, Brussels, Washington).
+func (r *reading) admin1(rec []string, latRaw, lonRaw string, lat, lon *float64) (code string, located bool) {
+	name := ""
+	if r.l.adm1 >= 0 {
+		name = strings.TrimSpace(rec[r.l.adm1])
+	}
+	inBox := lat != nil && *lat >= minLat && *lat <= maxLat && *lon >= minLon && *lon <= maxLon
+	o := r.opts.Oblasts
+	if o == nil {
+		return name, inBox
+	}
+	if name != "" {
+		code, seen := r.byName[name]
+		if !seen {
+			code, _ = o.ByName(name)
+			r.byName[name] = code
+		}
+		if code != "" {
+			return code, true
+		}
+	}
+	if lat == nil {
+		return "", false
+	}
+	if !r.probed {
+		_, r.polygons = o.ByPoint(kyivLat, kyivLon)
+		r.probed = true
+	}
+	key := [2]string{latRaw, lonRaw}
+	code, seen := r.byPoint[key]
+	if !seen {
+		code, _ = o.ByPoint(*lat, *lon)
+		r.byPoint[key] = code
+	}
+	if !r.polygons {
+		return code, inBox
+	}
+	return code, code != ""
+}
+
+// Ukraine's bounding box, and a point every polygon table locates (Kyiv).
+const (
+	minLat, maxLat   = 44.3, 52.4
+	minLon, maxLon   = 22.1, 40.3
+	kyivLat, kyivLon = 50.45, 30.52
+)
+
+// time reads the report's time, written without a zone and taken as UTC:
+// datetime "YYYY-MM-DD HH:MM:SS" (00:00:00 means a day), or date
+// (YYYYMMDD or YYYY-MM-DD) with an optional time (HH:MM).
+func (r *reading) time(rec []string) (t time.Time, day bool, bad *problem) {
+	l := &r.l
+	if l.datetime >= 0 {
+		s := strings.TrimSpace(rec[l.datetime])
+		var err error
+		for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02"} {
+			if t, err = time.Parse(layout, s); err == nil {
+				break
+			}
+		}
+		if err == nil {
+			err = checkYear(t)
+		}
+		if err != nil {
+			return time.Time{}, false, &problem{l.datetime, ReasonDate, fmt.Sprintf("datetime %q: %v", rec[l.datetime], errOr(err, "not a date and time such as 2024-01-31 14:05:00"))}
+		}
+		return t, t.Equal(t.Truncate(24 * time.Hour)), nil
+	}
+	s := strings.TrimSpace(rec[l.date])
+	d, err := time.Parse("20060102", s)
+	if err != nil {
+		d, err = time.Parse("2006-01-02", s)
+	}
+	if err == nil {
+		err = checkYear(d)
+	}
+	if err != nil {
+		return time.Time{}, false, &problem{l.date, ReasonDate, fmt.Sprintf("date %q: %v", rec[l.date], errOr(err, "not a date such as 20240131 or 2024-01-31"))}
+	}
+	if l.clock < 0 || strings.TrimSpace(rec[l.clock]) == "" {
+		return d, true, nil
+	}
+	c, err := time.Parse("15:04", strings.TrimSpace(rec[l.clock]))
+	if err != nil {
+		c, err = time.Parse("15:04:05", strings.TrimSpace(rec[l.clock]))
+	}
+	if err != nil {
+		return time.Time{}, false, &problem{l.clock, ReasonDate, fmt.Sprintf("time %q: not a time of day such as 14:05", rec[l.clock])}
+	}
+	return d.Add(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute + time.Duration(c.Second())*time.Second), false, nil
+}
+
+// yearError is a date outside the years any report can have.
+type yearError struct{ year int }
+
+func (e yearError) Error() string {
+	return fmt.Sprintf("year %d is outside %d…%d", e.year, minYear, maxYear)
+}
+
+const (
+	minYear = 1900
+	maxYear = 2999
+)
+
+func checkYear(t time.Time) error {
+	if y := t.Year(); y < minYear || y > maxYear {
+		return yearError{y}
+	}
+	return nil
+}
+
+// errOr returns err's message when it is a yearError, else the generic text.
+func errOr(err error, generic string) string {
+	var ye yearError
+	if errors.As(err, &ye) {
+		return ye.Error()
+	}
+	return generic
+}
+
+// coordinate parses a latitude (limit 90) or longitude (limit 180).
+func coordinate(s string, limit float64) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, errors.New("not a number of degrees")
+	}
+	if v < -limit || v > limit {
+		return 0, fmt.Errorf("outside -%g…%g", limit, limit)
+	}
+	return v, nil
+}
+
+var bom = []byte("\ufeff")
+
+// headerLine parses the first line of head as CSV; nil if it is not.
+func headerLine(head []byte) []string {
+	head = bytes.TrimPrefix(head, bom)
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	head = bytes.TrimSuffix(head, []byte("\r"))
+	if len(bytes.TrimSpace(head)) == 0 {
+		return nil
+	}
+	rec, err := csv.NewReader(bytes.NewReader(head)).Read()
+	if err != nil {
+		return nil
+	}
+	return rec
+}
