@@ -56,8 +56,8 @@ const (
 
 // Reasons of skipped rows (the keys of feeds.Summary.SkippedBy).
 const (
-	ReasonCSV        = "csv syntax"
-	ReasonFieldCount = "field count"
+	ReasonCSV        = feeds.ReasonCSVSyntax
+	ReasonFieldCount = feeds.ReasonFieldCount
 	ReasonDate       = "bad date"
 	ReasonValue      = "bad value" // the end is before the start
 )
@@ -139,31 +139,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	}
 	// One incident per line at most (records may span lines).
 	res.Incidents = make([]model.Incident, 0, bytes.Count(data, []byte{'\n'}))
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		res.Summary.Read++
-		if err != nil {
-			d := f.Error(cr, err, rec)
-			if d.Code == csvpos.CodeIO {
-				return res, ds.Append(d)
-			}
-			reason := ReasonCSV
-			if d.Code == csvpos.CodeFieldCount {
-				reason = ReasonFieldCount
-			}
-			ds = ds.Append(res.Summary.Skip(opts, d.Range, reason, strings.TrimSuffix(d.Summary, "; row skipped")))
-			continue
-		}
-		inc, bad := r.row(rec)
-		if bad != nil {
-			ds = ds.Append(res.Summary.Skip(opts, f.Field(cr, bad.col), bad.reason, bad.message))
-			continue
-		}
-		res.Incidents = append(res.Incidents, inc)
-	}
+	ds = ds.Append(feeds.ReadRows(f, cr, res, opts, r.row)...)
 	return res, ds
 }
 
@@ -178,11 +154,8 @@ type reading struct {
 	admin1      map[string]string // oblast column → admin1, cached
 }
 
-type problem struct {
-	col     int
-	reason  string
-	message string
-}
+// problem is why a row is skipped.
+type problem = feeds.Problem
 
 func (r *reading) get(rec []string, col string) string {
 	if i, ok := r.cols[col]; ok {
@@ -195,15 +168,15 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 	line, _ := r.cr.FieldPos(0)
 	start, err := parseUTC(rec[r.cols[colStarted]])
 	if err != nil {
-		return model.Incident{}, &problem{r.cols[colStarted], ReasonDate, fmt.Sprintf("%s %q: %v", colStarted, rec[r.cols[colStarted]], err)}
+		return model.Incident{}, &problem{Col: r.cols[colStarted], Reason: ReasonDate, Message: fmt.Sprintf("%s %q: %v", colStarted, rec[r.cols[colStarted]], err)}
 	}
 	var end time.Time
 	if raw := rec[r.cols[colFinished]]; strings.TrimSpace(raw) != "" {
 		if end, err = parseUTC(raw); err != nil {
-			return model.Incident{}, &problem{r.cols[colFinished], ReasonDate, fmt.Sprintf("%s %q: %v", colFinished, raw, err)}
+			return model.Incident{}, &problem{Col: r.cols[colFinished], Reason: ReasonDate, Message: fmt.Sprintf("%s %q: %v", colFinished, raw, err)}
 		}
 		if end.Before(start) {
-			return model.Incident{}, &problem{r.cols[colFinished], ReasonValue, fmt.Sprintf("%s %s is before %s %s", colFinished, strings.TrimSpace(raw), colStarted, strings.TrimSpace(rec[r.cols[colStarted]]))}
+			return model.Incident{}, &problem{Col: r.cols[colFinished], Reason: ReasonValue, Message: fmt.Sprintf("%s %s is before %s %s", colFinished, strings.TrimSpace(raw), colStarted, strings.TrimSpace(rec[r.cols[colStarted]]))}
 		}
 	}
 

@@ -63,8 +63,8 @@ const (
 
 // Reasons of skipped rows (the keys of feeds.Summary.SkippedBy).
 const (
-	ReasonCSV        = "csv syntax"
-	ReasonFieldCount = "field count"
+	ReasonCSV        = feeds.ReasonCSVSyntax
+	ReasonFieldCount = feeds.ReasonFieldCount
 	ReasonDate       = "bad date"
 	ReasonNumber     = "bad number"
 )
@@ -144,31 +144,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	}
 	// One incident per line at most (records may span lines).
 	res.Incidents = make([]model.Incident, 0, bytes.Count(data, []byte{'\n'}))
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		res.Summary.Read++
-		if err != nil {
-			d := f.Error(cr, err, rec)
-			if d.Code == csvpos.CodeIO {
-				return res, ds.Append(d)
-			}
-			reason := ReasonCSV
-			if d.Code == csvpos.CodeFieldCount {
-				reason = ReasonFieldCount
-			}
-			ds = ds.Append(res.Summary.Skip(opts, d.Range, reason, strings.TrimSuffix(d.Summary, "; row skipped")))
-			continue
-		}
-		inc, bad := r.row(rec)
-		if bad != nil {
-			ds = ds.Append(res.Summary.Skip(opts, f.Field(cr, bad.col), bad.reason, bad.message))
-			continue
-		}
-		res.Incidents = append(res.Incidents, inc)
-	}
+	ds = ds.Append(feeds.ReadRows(f, cr, res, opts, r.row)...)
 	return res, ds
 }
 
@@ -188,23 +164,20 @@ type reading struct {
 }
 
 // problem is why a row is skipped: the column at fault and the message.
-type problem struct {
-	col     int
-	reason  string
-	message string
-}
+// problem is why a row is skipped.
+type problem = feeds.Problem
 
 func (r *reading) row(rec []string) (model.Incident, *problem) {
 	line, _ := r.cr.FieldPos(0)
 	startRaw := rec[r.cols[colStart]]
 	start, day, err := parseLocal(startRaw, r.loc)
 	if err != nil {
-		return model.Incident{}, &problem{r.cols[colStart], ReasonDate, fmt.Sprintf("%s %q: %v", colStart, startRaw, err)}
+		return model.Incident{}, &problem{Col: r.cols[colStart], Reason: ReasonDate, Message: fmt.Sprintf("%s %q: %v", colStart, startRaw, err)}
 	}
 	var end time.Time
 	if endRaw := rec[r.cols[colEnd]]; strings.TrimSpace(endRaw) != "" {
 		if end, _, err = parseLocal(endRaw, r.loc); err != nil {
-			return model.Incident{}, &problem{r.cols[colEnd], ReasonDate, fmt.Sprintf("%s %q: %v", colEnd, endRaw, err)}
+			return model.Incident{}, &problem{Col: r.cols[colEnd], Reason: ReasonDate, Message: fmt.Sprintf("%s %q: %v", colEnd, endRaw, err)}
 		}
 	}
 	counts := [2]string{}
@@ -212,7 +185,7 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 		raw := rec[r.cols[c]]
 		n, err := count(raw)
 		if err != nil {
-			return model.Incident{}, &problem{r.cols[c], ReasonNumber, fmt.Sprintf("%s %q is not a count (a number such as 12 or 12.0, or empty)", c, raw)}
+			return model.Incident{}, &problem{Col: r.cols[c], Reason: ReasonNumber, Message: fmt.Sprintf("%s %q is not a count (a number such as 12 or 12.0, or empty)", c, raw)}
 		}
 		counts[i] = n
 	}

@@ -47,8 +47,8 @@ const (
 
 // Reasons of skipped rows (the keys of feeds.Summary.SkippedBy).
 const (
-	ReasonCSV         = "csv syntax"
-	ReasonFieldCount  = "field count"
+	ReasonCSV         = feeds.ReasonCSVSyntax
+	ReasonFieldCount  = feeds.ReasonFieldCount
 	ReasonDate        = "bad date"
 	ReasonCoordinates = "bad coordinates"
 	ReasonDuplicateID = "duplicate id"
@@ -190,31 +190,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		byPoint: map[[2]string]string{}, byName: map[string]string{}, ids: map[string]int{}}
 	// One incident per line at most (records may span lines).
 	res.Incidents = make([]model.Incident, 0, bytes.Count(data, []byte{'\n'}))
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		res.Summary.Read++
-		if err != nil {
-			d := f.Error(cr, err, rec)
-			if d.Code == csvpos.CodeIO {
-				return res, ds.Append(d)
-			}
-			reason := ReasonCSV
-			if d.Code == csvpos.CodeFieldCount {
-				reason = ReasonFieldCount
-			}
-			ds = ds.Append(res.Summary.Skip(opts, d.Range, reason, strings.TrimSuffix(d.Summary, "; row skipped")))
-			continue
-		}
-		inc, bad := r.row(rec)
-		if bad != nil {
-			ds = ds.Append(res.Summary.Skip(opts, f.Field(cr, bad.col), bad.reason, bad.message))
-			continue
-		}
-		res.Incidents = append(res.Incidents, inc)
-	}
+	ds = ds.Append(feeds.ReadRows(f, cr, res, opts, r.row)...)
 	return res, ds
 }
 
@@ -233,11 +209,8 @@ type reading struct {
 	probed, polygons bool
 }
 
-type problem struct {
-	col     int
-	reason  string
-	message string
-}
+// problem is why a row is skipped.
+type problem = feeds.Problem
 
 func (r *reading) row(rec []string) (model.Incident, *problem) {
 	l := &r.l
@@ -252,7 +225,7 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 	if !fromColumn {
 		id = fmt.Sprintf("%s:%d", r.base, line)
 	} else if first, dup := r.ids[id]; dup {
-		return model.Incident{}, &problem{l.id, ReasonDuplicateID, fmt.Sprintf("event id %s was given on line %d already", strings.TrimPrefix(id, IDPrefix), first)}
+		return model.Incident{}, &problem{Col: l.id, Reason: ReasonDuplicateID, Message: fmt.Sprintf("event id %s was given on line %d already", strings.TrimPrefix(id, IDPrefix), first)}
 	}
 	t, day, bad := r.time(rec)
 	if bad != nil {
@@ -263,11 +236,11 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 	if latRaw != "" || lonRaw != "" {
 		la, err := coordinate(latRaw, 90)
 		if err != nil {
-			return model.Incident{}, &problem{l.lat, ReasonCoordinates, fmt.Sprintf("lat %q: %v", rec[l.lat], err)}
+			return model.Incident{}, &problem{Col: l.lat, Reason: ReasonCoordinates, Message: fmt.Sprintf("lat %q: %v", rec[l.lat], err)}
 		}
 		lo, err := coordinate(lonRaw, 180)
 		if err != nil {
-			return model.Incident{}, &problem{l.lon, ReasonCoordinates, fmt.Sprintf("lon %q: %v", rec[l.lon], err)}
+			return model.Incident{}, &problem{Col: l.lon, Reason: ReasonCoordinates, Message: fmt.Sprintf("lon %q: %v", rec[l.lon], err)}
 		}
 		lat, lon = &la, &lo
 	}
@@ -402,7 +375,7 @@ func (r *reading) time(rec []string) (t time.Time, day bool, bad *problem) {
 			err = checkYear(t)
 		}
 		if err != nil {
-			return time.Time{}, false, &problem{l.datetime, ReasonDate, fmt.Sprintf("datetime %q: %v", rec[l.datetime], errOr(err, "not a date and time such as 2024-01-31 14:05:00"))}
+			return time.Time{}, false, &problem{Col: l.datetime, Reason: ReasonDate, Message: fmt.Sprintf("datetime %q: %v", rec[l.datetime], errOr(err, "not a date and time such as 2024-01-31 14:05:00"))}
 		}
 		return t, t.Equal(t.Truncate(24 * time.Hour)), nil
 	}
@@ -415,7 +388,7 @@ func (r *reading) time(rec []string) (t time.Time, day bool, bad *problem) {
 		err = checkYear(d)
 	}
 	if err != nil {
-		return time.Time{}, false, &problem{l.date, ReasonDate, fmt.Sprintf("date %q: %v", rec[l.date], errOr(err, "not a date such as 20240131 or 2024-01-31"))}
+		return time.Time{}, false, &problem{Col: l.date, Reason: ReasonDate, Message: fmt.Sprintf("date %q: %v", rec[l.date], errOr(err, "not a date such as 20240131 or 2024-01-31"))}
 	}
 	if l.clock < 0 || strings.TrimSpace(rec[l.clock]) == "" {
 		return d, true, nil
@@ -425,7 +398,7 @@ func (r *reading) time(rec []string) (t time.Time, day bool, bad *problem) {
 		c, err = time.Parse("15:04:05", strings.TrimSpace(rec[l.clock]))
 	}
 	if err != nil {
-		return time.Time{}, false, &problem{l.clock, ReasonDate, fmt.Sprintf("time %q: not a time of day such as 14:05", rec[l.clock])}
+		return time.Time{}, false, &problem{Col: l.clock, Reason: ReasonDate, Message: fmt.Sprintf("time %q: not a time of day such as 14:05", rec[l.clock])}
 	}
 	return d.Add(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute + time.Duration(c.Second())*time.Second), false, nil
 }
