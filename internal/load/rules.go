@@ -263,5 +263,43 @@ func checkScenarios(v *validator) {
 		if d.Node("runs") != nil && (s.Runs < 1 || s.Runs > MaxRuns) {
 			v.errorf(d, "runs", "invalid-quantity", "runs must be between 1 and %d, got %d", MaxRuns, s.Runs)
 		}
+		probability := func(path string, p *float64) {
+			if p != nil && (*p < 0 || *p > 1) {
+				v.errorf(d, path, "invalid-quantity", "a probability between 0 and 1, got %g", *p)
+			}
+		}
+		probability("approval", s.Approval)
+		probability("attacker.air_defense", s.Attacker.AirDefense)
+		f := v.frameworkOf(s.Framework)
+		for _, who := range sortedKeys(s.Politics) {
+			pol := s.Politics[who]
+			path := "politics." + who
+			if who != "default" && f != nil && f.Parties[who] == nil {
+				v.keyErrorf(d, path, "unknown-party", "politics: %q is not a party of %s (or \"default\")%s", who, f.ID, suggestion(who, f.PartyIDs()))
+			}
+			probability(path+".decide", pol.Decide)
+			if pol.Delay != nil && *pol.Delay <= 0 {
+				v.errorf(d, path+".delay", "invalid-quantity", "delay must be positive, got %g", *pol.Delay)
+			}
+			if pol.Spread != nil && *pol.Spread < 0 {
+				v.errorf(d, path+".spread", "invalid-quantity", "spread must not be negative, got %g", *pol.Spread)
+			}
+		}
+		if f == nil {
+			continue
+		}
+		if s.Trigger != "" && !slices.ContainsFunc(f.Triggers, func(t model.Trigger) bool { return t.ID == s.Trigger }) {
+			v.errorf(d, "trigger", "unknown-reference", "trigger %q is not a trigger of %s", s.Trigger, f.ID)
+		}
+		if s.Guarantors != nil {
+			for i, g := range *s.Guarantors {
+				if p := f.Parties[g]; p == nil || p.Role != model.Guarantor {
+					v.errorf(d, fmt.Sprintf("guarantors[%d]", i), "unknown-party", "%q is not a guarantor of %s", g, f.ID)
+				}
+			}
+		}
+		if s.Start.IsZero() && f.Ceasefire.IsZero() {
+			v.errorf(d, "framework", "missing-field", "give the scenario a start date: framework %s has no ceasefire date to default to", f.ID)
+		}
 	}
 }

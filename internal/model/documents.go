@@ -231,6 +231,34 @@ type Scenario struct {
 	Runs        int      `yaml:"runs"`
 	Seed        int64    `yaml:"seed"`
 	Note        string   `yaml:"note"`
+	// Start is the day the attack begins: only pledges available by then
+	// count (default: the framework's ceasefire date).
+	Start Date `yaml:"start"`
+	// Trigger is the framework trigger the attack sets off; its responses
+	// decide when each domain's pledges are activated (default: the first
+	// grave trigger with a decision response).
+	Trigger string `yaml:"trigger"`
+	// Politics gives, per party id or "default", the chance and the delay
+	// of deciding.
+	Politics map[string]Politics `yaml:"politics"`
+	// Approval is the chance that a pledge still awaiting a vote comes
+	// (default 0.5).
+	Approval *float64 `yaml:"approval"`
+	// Guarantors limits the guarantor forces to these parties (absent: all
+	// guarantors; an empty list: none, the beneficiary alone).
+	Guarantors *[]string `yaml:"guarantors"`
+	// Domains limits the guarantor forces to these domains (absent: all).
+	Domains []Domain `yaml:"domains"`
+	// Extra adds forces beyond the declarations, present from hour 0.
+	Extra Extra `yaml:"extra"`
+	// Model overrides the model's constants (docs/simulate.md).
+	Model ModelParams `yaml:"model"`
+}
+
+// Extra is additional force beyond the declarations, in place at hour 0.
+type Extra struct {
+	TroopsInTheatre float64 `yaml:"troops_in_theatre"`
+	Aircraft        float64 `yaml:"aircraft"`
 }
 
 // Force is one side's strength at the point of attack.
@@ -238,4 +266,33 @@ type Force struct {
 	Battalions float64 `yaml:"battalions,required"`
 	// Quality multiplies combat power; 1.0 is the reference.
 	Quality float64 `yaml:"quality"`
+	// AirDefense (attacker only) is the share of the guarantors' air
+	// sorties its air defence neutralises, 0–1 (default 0.5).
+	AirDefense *float64 `yaml:"air_defense"`
+}
+
+// Politics is how one party decides once a response calls for a decision.
+type Politics struct {
+	// Decide is the chance that it decides to act at all (default 0.85).
+	Decide *float64 `yaml:"decide"`
+	// Delay scales the framework's decision deadline for the median
+	// decision time (default 1.0: on the deadline; 2.0: twice as slow).
+	Delay *float64 `yaml:"delay"`
+	// Spread is the log-normal spread of the decision time (default 0.5).
+	Spread *float64 `yaml:"spread"`
+}
+
+// ModelParams are the simulation's constants; zero means the documented
+// default.
+type ModelParams struct {
+	TroopsPerBattalion float64  `yaml:"troops_per_battalion"`
+	AdvanceKmh         float64  `yaml:"advance_kmh"`
+	BreakthroughRatio  float64  `yaml:"breakthrough_ratio"`
+	AttritionPerHour   float64  `yaml:"attrition_per_hour"`
+	GuarantorQuality   float64  `yaml:"guarantor_quality"`
+	SortiesPerHour     float64  `yaml:"sorties_per_hour"`
+	KillsPerSortie     float64  `yaml:"kills_per_sortie"`
+	TransitInRegion    Duration `yaml:"transit_in_region"`
+	TransitHome        Duration `yaml:"transit_over_the_horizon"`
+	Noise              float64  `yaml:"noise"`
 }
