@@ -33,6 +33,7 @@ func commands() []command {
 		{"validate", "Check documents: syntax, fields, references, expressions, caveats", validateUsage, runValidate},
 		{"assess", "Who covers what, where the gaps are, who crosses whose red line", assessUsage, runAssess},
 		{"monitor", "Incident feeds in, breaches found, responses due", monitorUsage, runMonitor},
+		{"simulate", "Would the guarantee hold? A Monte Carlo of a renewed offensive", simulateUsage, runSimulate},
 		{"import", "Turn a public pledge data set into Declarations (Kiel Ukraine Support Tracker)", importUsage, runImport},
 		{"territory", "Occupied area of map snapshots, and what changed hands between two", territoryUsage, runTerritory},
 		{"version", "Print the version of backstop and of the document language", versionUsage, runVersion},

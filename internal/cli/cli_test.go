@@ -38,7 +38,7 @@ func TestCommands(t *testing.T) {
 	}
 	cases := []invocation{
 		{name: "validate-example", args: []string{"validate", "examples/ukraine-2025"}, exit: 0, golden: true,
-			stderr: "valid: 13 documents in 12 files, 0 errors, 8 warnings\n"},
+			stderr: "valid: 16 documents in 15 files, 0 errors, 8 warnings\n"},
 		{name: "validate-example-json", args: []string{"validate", "examples/ukraine-2025", "--format", "json"}, exit: 0, golden: true},
 		{name: "validate-invalid", args: []string{"validate", "--format=text", "internal/load/testdata/invalid/caveat-violated"}, exit: 1, golden: true,
 			stderr: "invalid: 3 documents in 3 files, 1 error, 1 warning\n"},
@@ -57,7 +57,7 @@ func TestCommands(t *testing.T) {
 		{name: "version-help", args: []string{"version", "-h"}, exit: 0, golden: true},
 		{name: "unknown-command", args: []string{"valdate"}, exit: 2,
 			stderr: "backstop: unknown command \"valdate\"\nRun 'backstop help' for the list of commands.\n"},
-		{name: "help-unknown", args: []string{"help", "simulate"}, exit: 2},
+		{name: "help-unknown", args: []string{"help", "serve"}, exit: 2},
 		{name: "assess-table", args: []string{"assess", "examples/ukraine-2025", "--at", "2026-03-01"}, exit: 0, golden: true},
 		{name: "assess-json", args: []string{"assess", "examples/ukraine-2025", "--at", "2026-03-01", "--format", "json"}, exit: 0, golden: true},
 		{name: "assess-markdown", args: []string{"assess", "examples/ukraine-2025", "--at", "2026-03-01", "--format", "markdown"}, exit: 0, golden: true},
@@ -87,6 +87,14 @@ func TestCommands(t *testing.T) {
 			stderr: "backstop monitor: --incidents no/such.csv: no such file or folder\n"},
 		{name: "monitor-unknown-format", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "--input-format", "gdelt"}, exit: 2},
 		{name: "monitor-bad-quiet", args: []string{"monitor", "examples/ukraine-2025", "--follow", "--quiet", "0h"}, exit: 2},
+		{name: "simulate-table", args: []string{"simulate", "examples/ukraine-2025/scenario-c-air.yaml", "examples/ukraine-2025", "--runs", "2000", "--workers", "2"}, exit: 0, golden: true},
+		{name: "simulate-json", args: []string{"simulate", "examples/baltics-2016/scenario-2016.yaml", "examples/baltics-2016/framework.yaml", "examples/baltics-2016/declarations-2016.yaml", "--runs", "2000", "--format", "json", "--no-analysis"}, exit: 0, golden: true},
+		{name: "simulate-help", args: []string{"simulate", "--help"}, exit: 0, golden: true},
+		{name: "simulate-no-scenario", args: []string{"simulate", "examples/ukraine-2025/framework.yaml"}, exit: 2,
+			stderr: "backstop simulate: examples/ukraine-2025/framework.yaml holds no Scenario document; give the scenario file first\n"},
+		{name: "simulate-folder", args: []string{"simulate", "examples/ukraine-2025"}, exit: 2,
+			stderr: "backstop simulate: examples/ukraine-2025 holds several scenarios (ukraine-a-layer1, ukraine-b-reassurance, ukraine-c-air); give one scenario file first\n"},
+		{name: "simulate-bad-runs", args: []string{"simulate", "examples/ukraine-2025/scenario-a-layer1.yaml", "examples/ukraine-2025", "--runs", "-5"}, exit: 2},
 		{name: "assess-no-framework", args: []string{"assess", "internal/load/testdata/invalid/invalid-coordinates/../invalid-value--time/../../../../../examples/ukraine-2025/declarations/ua.yaml"}, exit: 1},
 	}
 	for _, c := range cases {

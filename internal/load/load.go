@@ -32,6 +32,9 @@ var Extensions = []string{".yaml", ".yml", ".json"}
 type Loader struct {
 	docs  []*Document
 	diags diag.Diagnostics
+	// seen holds the files loaded, by absolute path: a file named on the
+	// command line and found again in a folder given too is loaded once.
+	seen map[string]bool
 	// Stdin is read for the path "-"; nil means no standard input.
 	Stdin io.Reader
 }
@@ -118,6 +121,15 @@ func (l *Loader) ioError(path, format string, args ...any) {
 }
 
 func (l *Loader) addFile(path string) {
+	if abs, err := filepath.Abs(path); err == nil {
+		if l.seen[abs] {
+			return
+		}
+		if l.seen == nil {
+			l.seen = map[string]bool{}
+		}
+		l.seen[abs] = true
+	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		l.ioError(path, "%s", describeIOError(err))

@@ -235,8 +235,8 @@ type Scenario struct {
 	// count (default: the framework's ceasefire date).
 	Start Date `yaml:"start"`
 	// Trigger is the framework trigger the attack sets off; its responses
-	// decide when each domain's pledges are activated (default: the first
-	// grave trigger with a decision response).
+	// decide when each domain's pledges are activated (default: every
+	// grave trigger, each domain activated by the earliest decision).
 	Trigger string `yaml:"trigger"`
 	// Politics gives, per party id or "default", the chance and the delay
 	// of deciding.

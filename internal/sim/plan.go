@@ -1,0 +1,352 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+)
+
+// Defaults of the model's constants (docs/simulate.md gives their sources).
+var defaults = Params{
+	TroopsPerBattalion: 800,   // a battalion of 600–1,000 (RAND's games count battalions of about this size)
+	AdvanceKmh:         4.5,   // unopposed advance; calibrated on RAND's Baltic games (36–60 h to ~200 km)
+	BreakthroughRatio:  3,     // the classic 3:1 attacker-to-defender rule of thumb for full-speed advance
+	AttritionPerHour:   0.004, // Lanchester square-law coefficient, per hour (illustrative calibration)
+	GuarantorQuality:   1.2,   // guarantor battalions: better trained and equipped than the reference
+	SortiesPerHour:     0.1,   // per aircraft: ~2.4 sorties a day
+	KillsPerSortie:     0.05,  // battalion-equivalents of attacker combat power per effective sortie
+	TransitInRegion:    24,    // hours from a neighbouring state or the sea
+	TransitHome:        72,    // hours from home bases
+	Noise:              0.15,  // log-normal spread of forces and advance rate per run
+	Decide:             0.85,
+	Delay:              1.0,
+	Spread:             0.5,
+	Approval:           0.5,
+	AirDefense:         0.5,
+	CollapseShare:      0.3,
+	CulminationShare:   0.5,
+}
+
+// Params are the constants of one simulation.
+type Params struct {
+	TroopsPerBattalion, AdvanceKmh, BreakthroughRatio, AttritionPerHour, GuarantorQuality float64
+	SortiesPerHour, KillsPerSortie, TransitInRegion, TransitHome, Noise                   float64
+	Decide, Delay, Spread, Approval, AirDefense                                           float64
+	// CollapseShare: the defence collapses (the attacker moves at full
+	// speed) below this share of its strength; CulminationShare: the
+	// attacker stops below this share of its own.
+	CollapseShare, CulminationShare float64
+}
+
+// Force is one pledge as the simulation sees it.
+type Force struct {
+	Party, Pledge, Domain string
+	Posture               string
+	// Battalions (land), Aircraft (air), Batteries (air-defense) and
+	// Orbits (isr): what the force brings.
+	Battalions, Aircraft, Batteries, Orbits float64
+	// InTheatre forces are present from hour 0; the others arrive
+	// Delay hours after their party decides (readiness + transit).
+	InTheatre bool
+	Delay     float64
+	// Pending pledges come with probability Params.Approval.
+	Pending bool
+	// Extra marks the scenario's extra force, and the search's.
+	Extra bool
+}
+
+// party is the political behaviour of one guarantor.
+type party struct {
+	id                    string
+	decide, delay, spread float64
+}
+
+// Plan is everything a run needs, prepared once.
+type Plan struct {
+	Scenario    string
+	Framework   string
+	Start       model.Date
+	Attacker    float64 // combat power: battalions × quality
+	Defender    float64
+	ObjectiveKm float64
+	HorizonH    float64
+	WarningH    float64
+	Runs        int
+	Seed        int64
+	// Triggers are the framework triggers the attack sets off.
+	Triggers []string
+	Params   Params
+	Forces      []Force
+	parties     []party
+	partyIndex  map[string]int
+	forceParty  []int // index into parties per force, -1 for extra forces
+	// consultH is the consultation deadline of the trigger's response
+	// chain; decisionH maps a domain to the decision deadline covering it
+	// (absent: no response activates the domain).
+	consultH  float64
+	decisionH map[string]float64
+	forceDecH []float64 // decision deadline per force (NaN: never activated)
+}
+
+// Prepare builds the plan of scenario id (empty: the set's only scenario).
+func Prepare(set *load.Set, id string) (*Plan, error) {
+	var sc *model.Scenario
+	for _, s := range set.Scenarios() {
+		if id == "" || s.ID == id {
+			if sc != nil && id == "" {
+				return nil, fmt.Errorf("several scenarios loaded: name one")
+			}
+			sc = s
+		}
+	}
+	if sc == nil {
+		return nil, fmt.Errorf("no scenario %q among the loaded documents", id)
+	}
+	f := set.Framework(sc.Framework)
+	if f == nil {
+		return nil, fmt.Errorf("scenario %s: framework %s is not loaded", sc.ID, sc.Framework)
+	}
+	p := &Plan{Scenario: sc.ID, Framework: f.ID, ObjectiveKm: sc.ObjectiveKm, Runs: sc.Runs, Seed: sc.Seed,
+		Params: params(sc), partyIndex: map[string]int{}, decisionH: map[string]float64{}}
+	p.Start = sc.Start
+	if p.Start.IsZero() {
+		p.Start = f.Ceasefire
+	}
+	p.Attacker = sc.Attacker.Battalions * orOne(sc.Attacker.Quality)
+	p.Defender = sc.Defender.Battalions * orOne(sc.Defender.Quality)
+	p.HorizonH = hours(sc.Horizon, 30*24)
+	p.WarningH = hours(sc.Warning, 0)
+	if p.Runs == 0 {
+		p.Runs = 10_000
+	}
+	if p.Seed == 0 {
+		p.Seed = 1
+	}
+	if err := p.responseChain(f, sc); err != nil {
+		return nil, err
+	}
+	p.forces(f, set.Latest(f.ID), sc)
+	return p, nil
+}
+
+func orOne(q float64) float64 {
+	if q == 0 {
+		return 1
+	}
+	return q
+}
+
+func hours(d model.Duration, def float64) float64 {
+	if d == 0 {
+		return def
+	}
+	return time.Duration(d).Hours()
+}
+
+func params(sc *model.Scenario) Params {
+	p := defaults
+	m := sc.Model
+	set := func(dst *float64, v float64) {
+		if v != 0 {
+			*dst = v
+		}
+	}
+	set(&p.TroopsPerBattalion, m.TroopsPerBattalion)
+	set(&p.AdvanceKmh, m.AdvanceKmh)
+	set(&p.BreakthroughRatio, m.BreakthroughRatio)
+	set(&p.AttritionPerHour, m.AttritionPerHour)
+	set(&p.GuarantorQuality, m.GuarantorQuality)
+	set(&p.SortiesPerHour, m.SortiesPerHour)
+	set(&p.KillsPerSortie, m.KillsPerSortie)
+	set(&p.TransitInRegion, time.Duration(m.TransitInRegion).Hours())
+	set(&p.TransitHome, time.Duration(m.TransitHome).Hours())
+	set(&p.Noise, m.Noise)
+	if sc.Approval != nil {
+		p.Approval = *sc.Approval
+	}
+	if sc.Attacker.AirDefense != nil {
+		p.AirDefense = *sc.Attacker.AirDefense
+	}
+	if d, ok := sc.Politics["default"]; ok {
+		p.Decide, p.Delay, p.Spread = pick(d.Decide, p.Decide), pick(d.Delay, p.Delay), pick(d.Spread, p.Spread)
+	}
+	return p
+}
+
+func pick(v *float64, def float64) float64 {
+	if v == nil {
+		return def
+	}
+	return *v
+}
+
+// responseChain finds the triggers the attack sets off — the scenario's
+// trigger, or else every grave trigger of the framework (an offensive
+// brings strikes and incursions at once) — and, per domain, the earliest
+// decision deadline covering it, with the earliest consultation deadline.
+func (p *Plan) responseChain(f *model.Framework, sc *model.Scenario) error {
+	responses := map[string]model.Response{}
+	for _, r := range f.Responses {
+		responses[r.ID] = r
+	}
+	var set []*model.Trigger
+	for i := range f.Triggers {
+		t := &f.Triggers[i]
+		if (sc.Trigger != "" && t.ID == sc.Trigger) || (sc.Trigger == "" && t.Severity == "grave") {
+			set = append(set, t)
+		}
+	}
+	if len(set) == 0 {
+		return fmt.Errorf("scenario %s: no trigger to set off: give `trigger:`, or mark a trigger of %s grave", sc.ID, f.ID)
+	}
+	for _, trig := range set {
+		p.Triggers = append(p.Triggers, trig.ID)
+		for _, id := range trig.Respond {
+			r := responses[id]
+			h := time.Duration(r.Within).Hours()
+			switch r.Mode {
+			case model.Consultation:
+				if p.consultH == 0 || h < p.consultH {
+					p.consultH = h
+				}
+			case model.Decision:
+				for _, d := range r.Domains {
+					if old, ok := p.decisionH[string(d)]; !ok || h < old {
+						p.decisionH[string(d)] = h
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// forces turns the latest declarations into forces: guarantors' land,
+// air, air-defense and ISR pledges available at the start, not rejected,
+// not forbidden by their own caveats, within the scenario's filters.
+func (p *Plan) forces(f *model.Framework, latest map[string]*model.Declaration, sc *model.Scenario) {
+	var ids []string
+	for id := range latest {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	allowed := func(id string) bool {
+		if sc.Guarantors == nil {
+			return true
+		}
+		return slices.Contains(*sc.Guarantors, id)
+	}
+	for _, id := range ids {
+		pt := f.Parties[id]
+		if pt == nil || pt.Role != model.Guarantor || !allowed(id) {
+			continue
+		}
+		for i := range latest[id].Pledges {
+			pl := &latest[id].Pledges[i]
+			if !p.counts(pl, pt, sc) {
+				continue
+			}
+			fc := Force{Party: id, Pledge: pl.ID, Domain: string(pl.Domain), Posture: string(pl.Posture),
+				InTheatre: pl.Posture == model.InTheatre, Pending: pl.NeedsSignOff() && pl.Approval != model.Approved}
+			switch pl.Domain {
+			case model.Land:
+				fc.Battalions = pl.Quantity / p.Params.TroopsPerBattalion
+			case model.Air:
+				fc.Aircraft = pl.Quantity
+			case model.AirDefense:
+				fc.Batteries = pl.Quantity
+			case model.ISR:
+				fc.Orbits = pl.Quantity
+			}
+			transit := p.Params.TransitHome
+			if pl.Posture == model.InRegion {
+				transit = p.Params.TransitInRegion
+			}
+			fc.Delay = time.Duration(pl.Readiness).Hours() + transit
+			p.addForce(fc, pt, sc)
+		}
+	}
+	if x := sc.Extra; x.TroopsInTheatre > 0 || x.Aircraft > 0 {
+		p.AddExtra(x.TroopsInTheatre, x.Aircraft)
+	}
+}
+
+// counts says whether a pledge enters the simulation.
+func (p *Plan) counts(pl *model.Pledge, pt *model.Party, sc *model.Scenario) bool {
+	if pl.Layer != 2 || pl.Approval == model.Rejected || !pl.Available.AvailableBy(p.Start) {
+		return false
+	}
+	switch pl.Domain {
+	case model.Land, model.Air, model.AirDefense, model.ISR:
+	default:
+		return false
+	}
+	if len(sc.Domains) > 0 && !slices.Contains(sc.Domains, pl.Domain) {
+		return false
+	}
+	for _, c := range pt.Caveats {
+		if c.Forbid.Matches(pl, pt.Tags) {
+			return false // a caveat holds: the party never sends it
+		}
+	}
+	return true
+}
+
+func (p *Plan) addForce(fc Force, pt *model.Party, sc *model.Scenario) {
+	pi, ok := p.partyIndex[fc.Party]
+	if !ok {
+		pol := sc.Politics[fc.Party]
+		pi = len(p.parties)
+		p.partyIndex[fc.Party] = pi
+		p.parties = append(p.parties, party{id: fc.Party, decide: pick(pol.Decide, p.Params.Decide),
+			delay: pick(pol.Delay, p.Params.Delay), spread: pick(pol.Spread, p.Params.Spread)})
+	}
+	p.Forces = append(p.Forces, fc)
+	p.forceParty = append(p.forceParty, pi)
+	dec, ok := p.decisionH[fc.Domain]
+	if !ok {
+		dec = math.NaN()
+	}
+	p.forceDecH = append(p.forceDecH, dec)
+}
+
+// AddExtra adds force present from hour 0: troops in theatre and aircraft
+// already in the region.
+func (p *Plan) AddExtra(troops, aircraft float64) {
+	if troops > 0 {
+		p.Forces = append(p.Forces, Force{Party: "extra", Pledge: "extra-troops", Domain: "land", Posture: "in-theatre",
+			Battalions: troops / p.Params.TroopsPerBattalion, InTheatre: true, Extra: true})
+		p.forceParty = append(p.forceParty, -1)
+		p.forceDecH = append(p.forceDecH, 0)
+	}
+	if aircraft > 0 {
+		p.Forces = append(p.Forces, Force{Party: "extra", Pledge: "extra-aircraft", Domain: "air", Posture: "in-region",
+			Aircraft: aircraft, InTheatre: true, Extra: true})
+		p.forceParty = append(p.forceParty, -1)
+		p.forceDecH = append(p.forceDecH, 0)
+	}
+}
+
+// without returns a copy of the plan without force i (for sensitivity).
+func (p *Plan) without(i int) *Plan {
+	q := *p
+	q.Forces = slices.Delete(slices.Clone(p.Forces), i, i+1)
+	q.forceParty = slices.Delete(slices.Clone(p.forceParty), i, i+1)
+	q.forceDecH = slices.Delete(slices.Clone(p.forceDecH), i, i+1)
+	return &q
+}
+
+// with returns a copy of the plan with extra force.
+func (p *Plan) with(troops, aircraft float64) *Plan {
+	q := *p
+	q.Forces = slices.Clone(p.Forces)
+	q.forceParty = slices.Clone(p.forceParty)
+	q.forceDecH = slices.Clone(p.forceDecH)
+	q.AddExtra(troops, aircraft)
+	return &q
+}
