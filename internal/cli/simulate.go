@@ -6,9 +6,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 

@@ -79,12 +79,12 @@ type Plan struct {
 	Runs        int
 	Seed        int64
 	// Triggers are the framework triggers the attack sets off.
-	Triggers []string
-	Params   Params
-	Forces      []Force
-	parties     []party
-	partyIndex  map[string]int
-	forceParty  []int // index into parties per force, -1 for extra forces
+	Triggers   []string
+	Params     Params
+	Forces     []Force
+	parties    []party
+	partyIndex map[string]int
+	forceParty []int // index into parties per force, -1 for extra forces
 	// consultH is the consultation deadline of the trigger's response
 	// chain; decisionH maps a domain to the decision deadline covering it
 	// (absent: no response activates the domain).
