@@ -295,4 +295,8 @@ type ModelParams struct {
 	TransitInRegion    Duration `yaml:"transit_in_region"`
 	TransitHome        Duration `yaml:"transit_over_the_horizon"`
 	Noise              float64  `yaml:"noise"`
+	// Hubs gives the transit time from a logistics hub (a pledge's `hub`)
+	// to the point of attack; a pledge through a listed hub takes it
+	// instead of the transit of its posture.
+	Hubs map[string]Duration `yaml:"hubs"`
 }

@@ -174,12 +174,23 @@ func parseEnum[T ~string](dst *T, what string, b []byte, allowed []T) error {
 
 // Suggest returns the candidate closest to s when it is a plausible typo of
 // it (at most a third of its letters differ), or "".
+// On a tie the candidate sharing the longer prefix wins ("USA" suggests
+// "US", not "UA").
 func Suggest(s string, candidates []string) string {
-	best, bestDist := "", -1
+	best, bestDist, bestPrefix := "", -1, -1
+	low := strings.ToLower(s)
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if d <= max(1, len(c)/3) && (bestDist < 0 || d < bestDist) {
-			best, bestDist = c, d
+		lc := strings.ToLower(c)
+		d := editDistance(low, lc)
+		if d > max(1, len(c)/3) {
+			continue
+		}
+		prefix := 0
+		for prefix < len(low) && prefix < len(lc) && low[prefix] == lc[prefix] {
+			prefix++
+		}
+		if bestDist < 0 || d < bestDist || (d == bestDist && prefix > bestPrefix) {
+			best, bestDist, bestPrefix = c, d, prefix
 		}
 	}
 	return best

@@ -204,6 +204,7 @@ func TestSuggest(t *testing.T) {
 		{"in-theater", "in-theater", postures, "in-theatre"},
 		{"unrelated", "helicopter", domains, ""},
 		{"unrelated posture", "offshore", postures, ""},
+		{"tie goes to the longer common prefix", "USA", []string{"GB", "RU", "UA", "US"}, "US"},
 		{"exact", "maritime", domains, "maritime"},
 		{"case-insensitive", "CYBER", domains, "cyber"},
 		{"case-insensitive keeps candidate spelling", "eur-bn", []string{"EUR-bn"}, "EUR-bn"},

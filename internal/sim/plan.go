@@ -267,6 +267,9 @@ func (p *Plan) forces(f *model.Framework, latest map[string]*model.Declaration, 
 			if pl.Posture == model.InRegion {
 				transit = p.Params.TransitInRegion
 			}
+			if h, ok := sc.Model.Hubs[pl.Hub]; ok && pl.Hub != "" {
+				transit = time.Duration(h).Hours() // through its hub
+			}
 			fc.Delay = time.Duration(pl.Readiness).Hours() + transit
 			p.addForce(fc, pt, sc)
 		}

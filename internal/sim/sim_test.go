@@ -71,3 +71,22 @@ func TestMoreForceHoldsLonger(t *testing.T) {
 		t.Errorf("forces: alone %+v, land %+v", alone.Forces, land.Forces)
 	}
 }
+
+// TestHubTransit: a pledge through a hub the scenario lists takes the
+// hub's transit time instead of its posture's.
+func TestHubTransit(t *testing.T) {
+	base := plan(t, testScenario)
+	hub := plan(t, testScenario+"model: {hubs: {Rzeszow: 6h}}\n")
+	found := false
+	for k, f := range base.Forces {
+		if f.Pledge == "us-patriot" { // in-region, readiness 7d, hub Rzeszow
+			found = true
+			if base.Forces[k].Delay != 7*24+24 || hub.Forces[k].Delay != 7*24+6 {
+				t.Errorf("us-patriot delay: %v h by posture, %v h through its hub; want 192 and 174", base.Forces[k].Delay, hub.Forces[k].Delay)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("us-patriot not among the forces")
+	}
+}
