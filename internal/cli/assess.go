@@ -155,18 +155,11 @@ func readGDP(path string, s Streams) (*gdp.Table, int) {
 }
 
 func writeReport(r *assess.Report, p assessParams, s Streams) int {
-	w := s.Out
-	color := p.color == "always" || (p.color == "auto" && p.out == "" && isTerminal(s.Out) && os.Getenv("NO_COLOR") == "")
-	if p.out != "" {
-		f, err := os.Create(p.out)
-		if err != nil {
-			fmt.Fprintf(s.Err, "backstop assess: --out: %v\n", err)
-			return ExitUsage
-		}
-		defer f.Close()
-		w = f
+	w, color, done, err := output(s, p.out, p.color)
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop assess: --out: %v\n", err)
+		return ExitUsage
 	}
-	var err error
 	switch p.format {
 	case "json":
 		err = report.JSON(w, r)
@@ -176,6 +169,9 @@ func writeReport(r *assess.Report, p assessParams, s Streams) int {
 		err = report.HTML(w, r)
 	default:
 		err = report.Table(w, r, report.TableOptions{Color: color, Width: 100})
+	}
+	if err == nil {
+		err = done()
 	}
 	if err != nil {
 		fmt.Fprintf(s.Err, "backstop assess: writing the report: %v\n", err)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 )
 
@@ -161,4 +162,20 @@ func parseFlags(fs *flag.FlagSet, args []string, usage string, s Streams) (posit
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// output opens where a report goes — standard output, or the --out file —
+// and says whether to colour it: --color always, or auto on a terminal
+// (not a file, and not when NO_COLOR is set). done closes the file and
+// reports a failed write.
+func output(s Streams, out, color string) (w io.Writer, useColor bool, done func() error, err error) {
+	useColor = color == "always" || (color == "auto" && out == "" && isTerminal(s.Out) && os.Getenv("NO_COLOR") == "")
+	if out == "" {
+		return s.Out, useColor, func() error { return nil }, nil
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	return f, useColor, f.Close, nil
 }

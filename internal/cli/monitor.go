@@ -380,18 +380,11 @@ func (m *monitorRun) batch() int {
 }
 
 func (m *monitorRun) write(r *monitor.Report) int {
-	w := m.s.Out
-	if m.p.out != "" {
-		f, err := os.Create(m.p.out)
-		if err != nil {
-			fmt.Fprintf(m.s.Err, "backstop monitor: --out: %v\n", err)
-			return ExitUsage
-		}
-		defer f.Close()
-		w = f
+	w, color, done, err := output(m.s, m.p.out, m.p.color)
+	if err != nil {
+		fmt.Fprintf(m.s.Err, "backstop monitor: --out: %v\n", err)
+		return ExitUsage
 	}
-	color := m.p.color == "always" || (m.p.color == "auto" && m.p.out == "" && isTerminal(m.s.Out) && os.Getenv("NO_COLOR") == "")
-	var err error
 	switch m.p.format {
 	case "json":
 		err = report.MonitorJSON(w, r)
@@ -401,6 +394,9 @@ func (m *monitorRun) write(r *monitor.Report) int {
 		err = report.MonitorHTML(w, r)
 	default:
 		err = report.MonitorTable(w, r, report.TableOptions{Color: color, Width: 100})
+	}
+	if err == nil {
+		err = done()
 	}
 	if err != nil {
 		fmt.Fprintf(m.s.Err, "backstop monitor: writing the report: %v\n", err)

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -98,16 +97,10 @@ func runSimulate(args []string, s Streams) int {
 	res := sim.Simulate(plan, sim.Options{Runs: runs, Seed: seed, Workers: workers, Analysis: !noAnalysis, Progress: bar.update})
 	bar.finish()
 
-	w := s.Out
-	if out != "" {
-		f, err := os.Create(out)
-		if err != nil {
-			return usage("--out: %v", err)
-		}
-		defer f.Close()
-		w = f
+	w, useColor, done, err := output(s, out, color)
+	if err != nil {
+		return usage("--out: %v", err)
 	}
-	useColor := color == "always" || (color == "auto" && out == "" && isTerminal(s.Out) && os.Getenv("NO_COLOR") == "")
 	switch format {
 	case "json":
 		err = report.SimulateJSON(w, res)
@@ -115,6 +108,9 @@ func runSimulate(args []string, s Streams) int {
 		err = report.SimulateHTML(w, res)
 	default:
 		err = report.SimulateTable(w, res, report.TableOptions{Color: useColor, Width: 100})
+	}
+	if err == nil {
+		err = done()
 	}
 	if err != nil {
 		return usage("writing the report: %v", err)
