@@ -93,6 +93,8 @@ type Document struct {
 	Declaration *model.Declaration
 	Incidents   *model.Incidents
 	Scenario    *model.Scenario
+	// Corroboration is a backstop addition (docs/language.md).
+	Corroboration *model.Corroboration
 
 	values map[string]*yaml.Node
 	keys   map[string]*yaml.Node

@@ -249,6 +249,9 @@ func (l *Loader) decodeDocument(doc *Document) bool {
 	case model.KindScenario:
 		doc.Scenario = &model.Scenario{}
 		target = doc.Scenario
+	case model.KindCorroboration:
+		doc.Corroboration = &model.Corroboration{}
+		target = doc.Corroboration
 	default:
 		msg := fmt.Sprintf("unknown kind %q; expected one of %s", kind.Value, kindList())
 		if s := model.Suggest(kind.Value, kindNames()); s != "" {

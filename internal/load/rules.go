@@ -303,3 +303,54 @@ func checkScenarios(v *validator) {
 		}
 	}
 }
+
+// checkCorroborations checks corroboration rules: each source once, at
+// least one anchor, positive numbers, levels rising.
+func checkCorroborations(v *validator) {
+	seen := map[string]*Document{}
+	for _, d := range v.set.Docs {
+		c := d.Corroboration
+		if c == nil {
+			continue
+		}
+		if c.ID != "" {
+			v.checkSlug(d, "id", c.ID)
+			if first, dup := seen[c.ID]; dup {
+				v.errorf(d, "id", "duplicate-id", "duplicate corroboration id %q (first defined at %s)", c.ID, where(first, "id"))
+			} else {
+				seen[c.ID] = d
+			}
+		}
+		if d.Node("distance_km") != nil && c.DistanceKm <= 0 {
+			v.errorf(d, "distance_km", "invalid-quantity", "distance_km must be positive")
+		}
+		anchors := 0
+		sources := map[string]int{}
+		for i, s := range c.Sources {
+			path := fmt.Sprintf("sources[%d]", i)
+			if j, dup := sources[s.Source]; dup && s.Source != "" {
+				v.errorf(d, path+".source", "duplicate-id", "source %q is already described (sources[%d])", s.Source, j)
+			}
+			sources[s.Source] = i
+			if s.Anchor {
+				anchors++
+			}
+			for _, f := range []struct {
+				name string
+				p    *float64
+			}{{"reliability", s.Reliability}, {"points", s.Points}} {
+				if f.p != nil && *f.p < 0 {
+					v.errorf(d, path+"."+f.name, "invalid-quantity", "%s must not be negative", f.name)
+				}
+			}
+		}
+		if anchors == 0 && len(c.Sources) > 0 {
+			v.errorf(d, "sources", "no-anchor", "no source can anchor (anchor: true): nothing would be scored")
+		}
+		for i := 1; i < len(c.Levels); i++ {
+			if c.Levels[i].Points <= c.Levels[i-1].Points {
+				v.errorf(d, fmt.Sprintf("levels[%d].points", i), "invalid-quantity", "level %q must need more points than %q", c.Levels[i].Name, c.Levels[i-1].Name)
+			}
+		}
+	}
+}

@@ -90,6 +90,17 @@ func (s *Set) Incidents() []model.Incident {
 	return out
 }
 
+// Corroborations returns the loaded corroboration rules in load order.
+func (s *Set) Corroborations() []*model.Corroboration {
+	var out []*model.Corroboration
+	for _, d := range s.Docs {
+		if d.Corroboration != nil {
+			out = append(out, d.Corroboration)
+		}
+	}
+	return out
+}
+
 // When returns the compiled `when` of a framework's trigger, or nil.
 func (s *Set) When(framework, trigger string) *expr.Expression {
 	return s.exprs[exprKey{framework, expr.Trigger, trigger}]

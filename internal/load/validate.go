@@ -29,6 +29,7 @@ var stages = []stage{
 	{"units", checkUnits},
 	{"incidents", checkIncidents},
 	{"scenarios", checkScenarios},
+	{"corroborations", checkCorroborations},
 }
 
 // Finish validates every document loaded so far as one set and returns

@@ -13,10 +13,12 @@ const (
 	KindDeclaration Kind = "Declaration"
 	KindIncidents   Kind = "Incidents"
 	KindScenario    Kind = "Scenario"
+	// KindCorroboration is a backstop addition to the language.
+	KindCorroboration Kind = "Corroboration"
 )
 
 // Kinds lists every document kind.
-var Kinds = []Kind{KindFramework, KindDeclaration, KindIncidents, KindScenario}
+var Kinds = []Kind{KindFramework, KindDeclaration, KindIncidents, KindScenario, KindCorroboration}
 
 // Version is the only value `backstop:` may take.
 const Version = "v1"
@@ -217,6 +219,8 @@ type Incident struct {
 	Fatalities int               `yaml:"fatalities"`
 	Source     string            `yaml:"source"`
 	Fields     map[string]string `yaml:"fields"`
+	// Confidence is set by corroboration (never read from a document).
+	Confidence *Confidence `yaml:"-"`
 }
 
 // Scenario is a stress test of a framework.
@@ -299,4 +303,58 @@ type ModelParams struct {
 	// to the point of attack; a pledge through a listed hub takes it
 	// instead of the transit of its posture.
 	Hubs map[string]Duration `yaml:"hubs"`
+}
+
+// Corroboration declares how incidents from several sources confirm one
+// another: an incident of an anchoring source is scored by its source's
+// reliability plus the points of every other source with a record within
+// the distance and time window; the score maps to a confidence level.
+type Corroboration struct {
+	ID string `yaml:"id,required"`
+	// DistanceKm and Window bound a match (defaults 25 km and 6h).
+	DistanceKm float64  `yaml:"distance_km"`
+	Window     Duration `yaml:"window"`
+	Sources    []CorroborationSource `yaml:"sources,required"`
+	// Levels are the confidence levels, weakest first, each reached at
+	// its points (default: possible 1, moderate 2, high 3, confirmed 4).
+	Levels []ConfidenceLevel `yaml:"levels"`
+	Note   string            `yaml:"note"`
+}
+
+// CorroborationSource is one source's part in corroboration.
+type CorroborationSource struct {
+	// Source matches the incidents' `source` field.
+	Source string `yaml:"source,required"`
+	// Reliability is the points an incident of this source starts with
+	// when it is scored (default 1).
+	Reliability *float64 `yaml:"reliability"`
+	// Anchor says whether this source's incidents are scored; the others
+	// only corroborate.
+	Anchor bool `yaml:"anchor"`
+	// Points is what a record of this source adds when it corroborates an
+	// incident of another source (default 1), once per source.
+	Points *float64 `yaml:"points"`
+	// Precision is how coarse its timestamps are ("24h" for day-only
+	// dates): a record stands for the interval [time, time+precision), so
+	// its window widens accordingly. Records whose fields say
+	// time_precision: day are taken as 24h whatever this says.
+	Precision Duration `yaml:"precision"`
+	// Types, when set, limits the source's records that take part.
+	Types []string `yaml:"types"`
+	Note  string   `yaml:"note"`
+}
+
+// ConfidenceLevel is one named level of confidence.
+type ConfidenceLevel struct {
+	Name   string  `yaml:"name,required"`
+	Points float64 `yaml:"points,required"`
+}
+
+// Confidence is what corroboration concluded about an incident.
+type Confidence struct {
+	// Level is 0 (below the first level) to the number of levels; Name is
+	// the level's name ("" at 0); Points the total.
+	Level  int     `json:"level"`
+	Name   string  `json:"name"`
+	Points float64 `json:"points"`
 }

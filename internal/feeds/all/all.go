@@ -11,6 +11,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/acled"
 	"github.com/backstop-dev/backstop/internal/feeds/alerts"
+	"github.com/backstop-dev/backstop/internal/feeds/firms"
 	"github.com/backstop-dev/backstop/internal/feeds/incidents"
 	"github.com/backstop-dev/backstop/internal/feeds/missile"
 	"github.com/backstop-dev/backstop/internal/feeds/ucdp"
@@ -23,6 +24,7 @@ func Readers() []feeds.Reader {
 	return []feeds.Reader{
 		incidents.JSONL{}, incidents.YAML{},
 		acled.Reader{}, ucdp.Reader{}, missile.Reader{}, alerts.Reader{}, viina.Reader{},
+		firms.Reader{},
 	}
 }
 

@@ -22,6 +22,8 @@ func TestDetectRealFiles(t *testing.T) {
 		{"missile-attacks/missile_attacks_daily.csv", "missile"},
 		{"air-raid-alerts/official_data_en_2024-01-01_to_2024-04-23.csv", "alerts"},
 		{"viina/viina_incidents_202401.csv.gz", "viina"},
+		{"firms/ukr_fire_data_2022.csv", "firms"},
+		{"firms/economist_viirs_2025-08-28.csv", "firms"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			src, err := feeds.Open(filepath.Join(data, tc.file))
