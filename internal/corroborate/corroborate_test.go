@@ -99,7 +99,7 @@ func TestScoring(t *testing.T) {
 		incident("f1", "firms", "thermal_anomaly", "2023-07-10T00:00:00Z", 48.1, 37.8, day), // 11 km, same day
 		incident("f2", "firms", "thermal_anomaly", "2023-07-12T00:00:00Z", 48.0, 37.8, day), // same place, a day later
 		incident("a1", "acled", "shelling", "2023-07-10T00:00:00Z", 48.05, 37.85, nil),      // 14 h before v1: outside 6 h
-		incident("v2", "viina", "shelling", "2023-07-10T14:00:00Z", 49.0, 30.0, nil),         // nothing near
+		incident("v2", "viina", "shelling", "2023-07-10T14:00:00Z", 49.0, 30.0, nil),        // nothing near
 		incident("x1", "unknown", "other", "2023-07-10T14:00:00Z", 0, 0, nil),
 	}
 	res, _ := Corroborate(rules, incs, Options{})

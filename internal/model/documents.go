@@ -312,8 +312,8 @@ type ModelParams struct {
 type Corroboration struct {
 	ID string `yaml:"id,required"`
 	// DistanceKm and Window bound a match (defaults 25 km and 6h).
-	DistanceKm float64  `yaml:"distance_km"`
-	Window     Duration `yaml:"window"`
+	DistanceKm float64               `yaml:"distance_km"`
+	Window     Duration              `yaml:"window"`
 	Sources    []CorroborationSource `yaml:"sources,required"`
 	// Levels are the confidence levels, weakest first, each reached at
 	// its points (default: possible 1, moderate 2, high 3, confirmed 4).
