@@ -64,7 +64,9 @@ func NewIndex(points []Point, radiusKm float64) *Index {
 		minCol, maxCol = min(minCol, c), max(maxCol, c)
 	}
 	x.col0, x.cols = minCol, maxCol-minCol+1
-	// A counting sort by cell, then a sort by time within each cell.
+	// Points in order of start time (a radix sort), then a stable counting
+	// sort by cell: each cell comes out sorted by time, with no sort per cell.
+	byStart := radixByStart(points)
 	x.spans = make([][2]int32, int(x.rows)*int(x.cols))
 	for _, c := range cells {
 		x.spans[x.slot(c)][1]++
@@ -76,22 +78,60 @@ func NewIndex(points []Point, radiusKm float64) *Index {
 		at += n
 	}
 	x.points = make([]Point, len(points))
-	for i, p := range points {
+	x.starts = make([]int64, len(points))
+	for _, i := range byStart {
 		s := &x.spans[x.slot(cells[i])]
-		x.points[s[1]] = p
+		x.points[s[1]] = points[i]
+		x.starts[s[1]] = points[i].Start
 		s[1]++
 	}
-	x.starts = make([]int64, len(points))
-	for _, sp := range x.spans {
-		ps := x.points[sp[0]:sp[1]]
-		if len(ps) > 1 {
-			slices.SortFunc(ps, func(a, b Point) int { return cmp.Compare(a.Start, b.Start) })
-		}
-		for i, p := range ps {
-			x.starts[int(sp[0])+i] = p.Start
-		}
-	}
 	return x
+}
+
+// radixByStart returns the indexes of points in order of Start: each
+// point becomes one word (start offset << 32 | index) in a contiguous
+// array, sorted by an LSD radix sort on 16-bit digits of the offset, so
+// every pass reads memory in order.
+func radixByStart(points []Point) []int32 {
+	minStart, maxStart := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, p := range points {
+		minStart, maxStart = min(minStart, p.Start), max(maxStart, p.Start)
+	}
+	keys := make([]uint64, len(points))
+	if maxStart-minStart >= 1<<32 { // over 136 years apart: not worth a radix
+		idx := make([]int32, len(points))
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(points[a].Start, points[b].Start) })
+		return idx
+	}
+	for i, p := range points {
+		keys[i] = uint64(p.Start-minStart)<<32 | uint64(i)
+	}
+	tmp := make([]uint64, len(keys))
+	var count [1 << 16]int32
+	for shift := uint(32); shift < 64 && (uint64(maxStart-minStart)>>(shift-32)) != 0; shift += 16 {
+		clear(count[:])
+		for _, k := range keys {
+			count[(k>>shift)&0xffff]++
+		}
+		var sum int32
+		for d := range count {
+			count[d], sum = sum, sum+count[d]
+		}
+		for _, k := range keys {
+			d := (k >> shift) & 0xffff
+			tmp[count[d]] = k
+			count[d]++
+		}
+		keys, tmp = tmp, keys
+	}
+	idx := make([]int32, len(keys))
+	for i, k := range keys {
+		idx[i] = int32(uint32(k))
+	}
+	return idx
 }
 
 func (x *Index) slot(c cell) int { return int(c.row-x.row0)*int(x.cols) + int(c.col-x.col0) }
@@ -128,6 +168,10 @@ func (x *Index) Query(lat, lon float64, start, end, gap int64, fn func(p Point, 
 	poleward := math.Min(89, math.Abs(lat)+dLat)
 	dLon := x.radiusKm / (kmPerDegree * math.Cos(poleward*math.Pi/180))
 	lo, hi := start-gap-x.maxSpan, end+gap
+	// A quick bound with the radii of curvature at the query's latitude:
+	// only points near the radius need the exact distance.
+	kx, ky := localScale(lat)
+	near := x.radiusKm * 1.01
 	for row := max(r0, x.row0); row <= min(r1, x.row0+x.rows-1); row++ {
 		scale := x.scales[row-x.row0]
 		c0 := max(int32(math.Floor((lon-dLon)*scale/x.cellDeg)), x.col0)
@@ -143,6 +187,10 @@ func (x *Index) Query(lat, lon float64, start, end, gap int64, fn func(p Point, 
 			for ; i < len(ps) && starts[i] <= hi; i++ {
 				p := ps[i]
 				if timeGap(start, end, p.Start, p.End) > gap {
+					continue
+				}
+				dx, dy := (p.Lon-lon)*kx, (p.Lat-lat)*ky
+				if dx*dx+dy*dy > near*near {
 					continue
 				}
 				if km := Distance(lat, lon, p.Lat, p.Lon); km <= x.radiusKm {
@@ -197,6 +245,19 @@ const (
 	semiMajorKm = 6378.137
 	flattening  = 1 / 298.257223563
 )
+
+// localScale returns km per degree of longitude and of latitude at a
+// latitude, for the quick bound of Query (within 1 % of Distance for
+// points a few tens of km apart).
+func localScale(lat float64) (kx, ky float64) {
+	e2 := flattening * (2 - flattening)
+	phi := lat * math.Pi / 180
+	s := math.Sin(phi)
+	w := math.Sqrt(1 - e2*s*s)
+	ky = semiMajorKm * (1 - e2) / (w * w * w) * math.Pi / 180
+	kx = semiMajorKm / w * math.Cos(phi) * math.Pi / 180
+	return kx, ky
+}
 
 // Distance is the distance in km between two points on the WGS84
 // ellipsoid, from the meridional and prime-vertical radii of curvature at
