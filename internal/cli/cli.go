@@ -34,6 +34,7 @@ func commands() []command {
 		{"validate", "Check documents: syntax, fields, references, expressions, caveats", validateUsage, runValidate},
 		{"assess", "Who covers what, where the gaps are, who crosses whose red line", assessUsage, runAssess},
 		{"monitor", "Incident feeds in, breaches found, responses due", monitorUsage, runMonitor},
+		{"corroborate", "Give incidents a confidence from other sources, and say what chance alone would give", corroborateUsage, runCorroborate},
 		{"simulate", "Would the guarantee hold? A Monte Carlo of a renewed offensive", simulateUsage, runSimulate},
 		{"import", "Turn a public pledge data set into Declarations (Kiel Ukraine Support Tracker)", importUsage, runImport},
 		{"territory", "Occupied area of map snapshots, and what changed hands between two", territoryUsage, runTerritory},

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/backstop-dev/backstop/internal/corroborate"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
@@ -53,6 +54,9 @@ Flags:
   --territory DIR      DeepState snapshots: territory triggers run on every
                        snapshot after the framework's ceasefire, against the
                        ceasefire snapshot, which also decides beyond_line
+  --corroborate FILE   corroboration rules: every incident gets a confidence
+                       from the other sources before the triggers run, which
+                       then read incident.confidence (docs/corroborate.md)
   --since T, --until T evaluate only events in this period (RFC 3339 or
                        YYYY-MM-DD, UTC)
   --quiet DURATION     firings closer than this form one breach (default 72h)
@@ -86,6 +90,7 @@ type monitorParams struct {
 	incidents                      listFlag
 	inputFormat, mapping           string
 	categories, oblasts, territory string
+	corroborate                    string
 	since, until                   time.Time
 	quiet                          time.Duration
 	strict, follow                 bool
@@ -102,6 +107,7 @@ func runMonitor(args []string, s Streams) int {
 	fs.StringVar(&p.categories, "categories", "", "category overrides")
 	fs.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
 	fs.StringVar(&p.territory, "territory", "", "snapshot folder")
+	fs.StringVar(&p.corroborate, "corroborate", "", "corroboration rules")
 	fs.StringVar(&since, "since", "", "start")
 	fs.StringVar(&until, "until", "", "end")
 	fs.StringVar(&quiet, "quiet", "72h", "quiet period")
@@ -308,25 +314,32 @@ func files(paths []string) ([]string, error) {
 
 // read reads one incident file with the reader the flags or its header name.
 func (m *monitorRun) read(path string) (*feeds.Result, error) {
+	res, ds, err := readFeed(path, m.p.inputFormat, m.mapping, m.opts)
+	m.report(ds)
+	return res, err
+}
+
+// readFeed reads one incident file: with the mapping reader when given,
+// else the named format, else the format its header shows.
+func readFeed(path, format string, mapping feeds.Reader, opts feeds.Options) (*feeds.Result, diag.Diagnostics, error) {
 	src, err := feeds.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	r := m.mapping
+	r := mapping
 	switch {
 	case r != nil:
-	case m.p.inputFormat != "":
-		if r, err = all.ByFormat(m.p.inputFormat); err != nil {
-			return nil, err
+	case format != "":
+		if r, err = all.ByFormat(format); err != nil {
+			return nil, nil, err
 		}
 	default:
 		if r, err = all.Detect(src); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	res, ds := r.Read(src, m.opts)
-	m.report(ds)
-	return res, nil
+	res, ds := r.Read(src, opts)
+	return res, ds, nil
 }
 
 func (m *monitorRun) inPeriod(t time.Time) bool {
@@ -356,6 +369,11 @@ func (m *monitorRun) batch() int {
 			}
 		}
 	}
+	if m.p.corroborate != "" {
+		if code := m.corroborate(incs); code != ExitOK {
+			return code
+		}
+	}
 	var ter []monitor.Territory
 	for _, t := range m.territory {
 		if m.inPeriod(t.AsOf) {
@@ -377,6 +395,45 @@ func (m *monitorRun) batch() int {
 		return ExitInvalid
 	}
 	return ExitOK
+}
+
+// corroborate scores the incidents by the --corroborate rules, so that
+// triggers can read incident.confidence.
+func (m *monitorRun) corroborate(incs []model.Incident) int {
+	set, ds := load.Paths([]string{m.p.corroborate}, nil)
+	if ds.HasErrors() {
+		writeDiagnosticsText(m.s.Err, errorsOnly(ds))
+		return exitCode(ds)
+	}
+	docs := set.Corroborations()
+	if len(docs) != 1 {
+		fmt.Fprintf(m.s.Err, "backstop monitor: --corroborate %s: want one Corroboration document, found %d\n", m.p.corroborate, len(docs))
+		return ExitUsage
+	}
+	res, _ := corroborate.Corroborate(corroborate.Compile(docs[0]), incs, corroborate.Options{})
+	fmt.Fprintf(m.s.Err, "corroboration %s: %d of %d incidents scored (%s)\n", res.Rules, res.Summary.Scored, res.Summary.Incidents, levelSummary(res))
+	return ExitOK
+}
+
+func levelSummary(r *corroborate.Result) string {
+	var parts []string
+	for _, l := range append([]string{"none"}, levelNames(r)...) {
+		if n := r.Summary.ByLevel[l]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, l))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func levelNames(r *corroborate.Result) []string {
+	var names []string
+	for _, s := range r.Incidents {
+		if s.LevelName != "" && !slices.Contains(names, s.LevelName) {
+			names = append(names, s.LevelName)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 func (m *monitorRun) write(r *monitor.Report) int {

@@ -72,6 +72,8 @@ type Options struct {
 	// MaxMatches bounds the matches kept per incident for the
 	// explanation (default 10); all are counted.
 	MaxMatches int
+	// SkipChance leaves out the chance-match estimate (the scoring only).
+	SkipChance bool
 }
 
 // Result is every incident with its confidence, and the honesty figures.
@@ -126,9 +128,10 @@ type Summary struct {
 	ExcludedBy map[string]int `json:"excluded_by"`
 }
 
-// Chance is, for the incidents of one anchoring source, the share that a
-// corroborating source matches, and the share it matches with its records
-// shifted in time: what density alone gives.
+// Chance is, for the incidents of one anchoring source inside the period
+// another source covers (Anchors of them), the share that source matches,
+// and the share it matches with its records shifted in time: what density
+// alone gives.
 type Chance struct {
 	Anchor       string  `json:"anchor"`
 	Corroborator string  `json:"corroborator"`
@@ -199,13 +202,14 @@ func Corroborate(r *Rules, incs []model.Incident, o Options) (*Result, diag.Diag
 		}
 		indexes[name] = NewIndex(pts, r.DistanceKm)
 	}
+	best := make([]Match, 0, o.MaxMatches)
 	for _, name := range r.order {
 		src := r.sources[name]
 		if !src.Anchor {
 			continue
 		}
 		for _, rec := range bySource[name] {
-			res.score(r, incs, rec, name, indexes, o.MaxMatches)
+			res.score(r, incs, rec, name, indexes, o.MaxMatches, &best)
 			sc := res.Incidents[rec.inc]
 			incs[rec.inc].Confidence = &model.Confidence{Level: sc.Level, Name: sc.LevelName, Points: sc.Points}
 		}
@@ -216,11 +220,13 @@ func Corroborate(r *Rules, incs []model.Incident, o Options) (*Result, diag.Diag
 			res.Summary.ByLevel[cmp.Or(s.LevelName, "none")]++
 		}
 	}
-	res.Chance = chance(r, bySource, indexes, o.ChanceShifts)
+	if !o.SkipChance {
+		res.Chance = chance(r, bySource, indexes, o.ChanceShifts)
+	}
 	return res, ds
 }
 
-func (res *Result) score(r *Rules, incs []model.Incident, rec record, name string, indexes map[string]*Index, maxMatches int) {
+func (res *Result) score(r *Rules, incs []model.Incident, rec record, name string, indexes map[string]*Index, maxMatches int, best *[]Match) {
 	s := &res.Incidents[rec.inc]
 	s.Anchor = true
 	s.Points = value(r.sources[name].Reliability, 1)
@@ -228,21 +234,33 @@ func (res *Result) score(r *Rules, incs []model.Incident, rec record, name strin
 		if other == name {
 			continue
 		}
-		var matches []Match
+		// Keep the nearest maxMatches matches of this source, in order, in
+		// a buffer reused from anchor to anchor: dense sources match
+		// dozens of records, and only the nearest are explained.
+		top := (*best)[:0]
 		indexes[other].Query(rec.lat, rec.lon, rec.start, rec.end, r.WindowS, func(p Point, km float64) {
 			s.Count++
 			gap := timeGap(rec.start, rec.end, p.Start, p.End)
-			matches = append(matches, Match{ID: incs[p.Ref].ID, Source: other, DistanceKm: km, HoursApart: float64(gap) / 3600})
+			m := Match{ID: incs[p.Ref].ID, Source: other, DistanceKm: km, HoursApart: float64(gap) / 3600}
+			if len(top) == maxMatches && !nearer(m, top[len(top)-1]) {
+				return
+			}
+			if len(top) < maxMatches {
+				top = append(top, m)
+			} else {
+				top[len(top)-1] = m
+			}
+			for i := len(top) - 1; i > 0 && nearer(top[i], top[i-1]); i-- {
+				top[i], top[i-1] = top[i-1], top[i]
+			}
 		})
-		if len(matches) == 0 {
+		*best = top
+		if len(top) == 0 {
 			continue
 		}
-		slices.SortFunc(matches, func(a, b Match) int {
-			return cmp.Or(cmp.Compare(a.DistanceKm, b.DistanceKm), cmp.Compare(a.HoursApart, b.HoursApart), cmp.Compare(a.ID, b.ID))
-		})
-		matches[0].Points = value(r.sources[other].Points, 1)
-		s.Points += matches[0].Points
-		s.By = append(s.By, matches[:min(len(matches), maxMatches)]...)
+		top[0].Points = value(r.sources[other].Points, 1)
+		s.Points += top[0].Points
+		s.By = append(s.By, top...)
 	}
 	for i, l := range r.Levels {
 		if s.Points >= l.Points {
@@ -251,9 +269,17 @@ func (res *Result) score(r *Rules, incs []model.Incident, rec record, name strin
 	}
 }
 
+// nearer orders matches: nearest first, then closest in time, then by id.
+func nearer(a, b Match) bool {
+	return cmp.Or(cmp.Compare(a.DistanceKm, b.DistanceKm), cmp.Compare(a.HoursApart, b.HoursApart), cmp.Compare(a.ID, b.ID)) < 0
+}
+
 // chance estimates, for every pair of an anchoring source and another
 // source, the share of anchors matched as recorded and with the other
-// source shifted in time (the mean over the shifts).
+// source shifted in time (the mean over the shifts). Only anchors inside
+// the period the other source covers count — with its records shifted,
+// the shifted period — so that sources covering different years are not
+// said to match less, or more, than they can.
 func chance(r *Rules, bySource map[string][]record, indexes map[string]*Index, shifts []time.Duration) []Chance {
 	var out []Chance
 	for _, a := range r.order {
@@ -264,22 +290,38 @@ func chance(r *Rules, bySource map[string][]record, indexes map[string]*Index, s
 			if b == a || len(bySource[b]) == 0 {
 				continue
 			}
-			c := Chance{Anchor: a, Corroborator: b, Anchors: len(bySource[a]), Shifts: []int{}}
-			share := func(shift int64) float64 {
-				n := 0
+			from, to := int64(math.MaxInt64), int64(math.MinInt64)
+			for _, rec := range bySource[b] {
+				from, to = min(from, rec.start), max(to, rec.end)
+			}
+			share := func(shift int64) (float64, int) {
+				n, hits := 0, 0
 				for _, rec := range bySource[a] {
-					hit := false
 					// Shifting b by +shift is querying a at -shift.
-					indexes[b].Query(rec.lat, rec.lon, rec.start-shift, rec.end-shift, r.WindowS, func(Point, float64) { hit = true })
+					qs, qe := rec.start-shift, rec.end-shift
+					if qe < from || qs > to {
+						continue
+					}
+					n++
+					hit := false
+					indexes[b].Query(rec.lat, rec.lon, qs, qe, r.WindowS, func(Point, float64) { hit = true })
 					if hit {
-						n++
+						hits++
 					}
 				}
-				return float64(n) / float64(len(bySource[a]))
+				if n == 0 {
+					return 0, 0
+				}
+				return float64(hits) / float64(n), n
 			}
-			c.Matched = share(0)
+			c := Chance{Anchor: a, Corroborator: b, Shifts: []int{}}
+			c.Matched, c.Anchors = share(0)
+			if c.Anchors == 0 {
+				continue // the sources do not overlap in time
+			}
 			for _, s := range shifts {
-				c.ByChance += share(int64(s / time.Second))
+				p, _ := share(int64(s / time.Second))
+				c.ByChance += p
 				c.Shifts = append(c.Shifts, int(s/(24*time.Hour)))
 			}
 			c.ByChance /= float64(len(shifts))
@@ -294,6 +336,6 @@ func chance(r *Rules, bySource map[string][]record, indexes map[string]*Index, s
 
 // Describe says one chance figure in words.
 func (c Chance) Describe(distanceKm float64, window string) string {
-	return fmt.Sprintf("%.0f %% of %s incidents have a %s record within %g km and %s; %.0f %% would by chance",
-		100*c.Matched, c.Anchor, c.Corroborator, distanceKm, window, 100*c.ByChance)
+	return fmt.Sprintf("%.0f %% of %d %s incidents (those in the period %s covers) have a %s record within %g km and %s; %.0f %% would by chance",
+		100*c.Matched, c.Anchors, c.Anchor, c.Corroborator, c.Corroborator, distanceKm, window, 100*c.ByChance)
 }

@@ -180,3 +180,28 @@ func BenchmarkJoin(b *testing.B) {
 	}
 	b.ReportMetric(float64(matched)/float64(len(reports)), "matched")
 }
+
+// TestChanceCoverage: anchors outside the period the corroborating source
+// covers are not counted, as recorded or shifted.
+func TestChanceCoverage(t *testing.T) {
+	rules := Compile(&model.Corroboration{ID: "r", Sources: []model.CorroborationSource{{Source: "a", Anchor: true}, {Source: "b"}}})
+	var incs []model.Incident
+	base := time.Date(2023, 1, 1, 12, 0, 0, 0, time.UTC)
+	for i := range 40 {
+		at := base.Add(time.Duration(i*10) * 24 * time.Hour).Format(time.RFC3339)
+		incs = append(incs, incident(fmt.Sprint("a", i), "a", "x", at, 48, 35, nil))
+		if i < 10 { // b covers only the first 100 days
+			incs = append(incs, incident(fmt.Sprint("b", i), "b", "x", at, 48, 35, nil))
+		}
+	}
+	res, _ := Corroborate(rules, incs, Options{ChanceShifts: []time.Duration{10 * 24 * time.Hour}})
+	c := res.Chance[0]
+	if c.Anchors != 10 || c.Matched != 1 {
+		t.Errorf("anchors %d matched %.2f; want the 10 inside b's period, all matched", c.Anchors, c.Matched)
+	}
+	// b shifted by +10 days lands on a's next incident: all still match,
+	// among the anchors inside the shifted period.
+	if c.ByChance != 1 {
+		t.Errorf("by chance %.2f, want 1 (b shifted by exactly the spacing of a)", c.ByChance)
+	}
+}

@@ -53,6 +53,12 @@ type Incident struct {
 	BeyondLine bool              `cel:"beyond_line"`
 	Source     string            `cel:"source"`
 	Fields     map[string]string `cel:"fields"`
+	// Confidence is the corroboration level (0: none, or not scored; then
+	// 1, 2… in the order of the rules' levels), ConfidenceLevel its name and
+	// ConfidencePoints the points (docs/corroborate.md).
+	Confidence       int64   `cel:"confidence"`
+	ConfidenceLevel  string  `cel:"confidence_level"`
+	ConfidencePoints float64 `cel:"confidence_points"`
 }
 
 // Territory is the change of the adversary-held area against the

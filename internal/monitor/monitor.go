@@ -426,6 +426,9 @@ func toExpr(inc *model.Incident, beyond func(lat, lon float64) bool) expr.Incide
 	if x.Fields == nil {
 		x.Fields = map[string]string{}
 	}
+	if c := inc.Confidence; c != nil {
+		x.Confidence, x.ConfidenceLevel, x.ConfidencePoints = int64(c.Level), c.Name, c.Points
+	}
 	return x
 }
 

@@ -251,3 +251,36 @@ func TestWeekly(t *testing.T) {
 		t.Errorf("weekly %+v, want %+v", r.Weekly, want)
 	}
 }
+
+// TestConfidenceInTriggers: a trigger can require a corroboration level.
+func TestConfidenceInTriggers(t *testing.T) {
+	const fw = `backstop: v1
+kind: Framework
+id: fw
+beneficiary: UA
+parties:
+  UA: {name: Ukraine, role: beneficiary}
+triggers:
+  - id: confirmed-strike
+    when: incident.type == "missile_strike" && incident.confidence >= 3 && incident.confidence_level == "high"
+    respond: [consult]
+responses:
+  - {id: consult, mode: consultation, within: 24h}
+`
+	l := &load.Loader{}
+	l.AddBytes("fw.yaml", []byte(fw))
+	set, ds := l.Finish()
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	a, b := incident("a", "2025-09-14T03:10:00Z", "missile_strike"), incident("b", "2025-09-20T03:10:00Z", "missile_strike")
+	a.Confidence = &model.Confidence{Level: 3, Name: "high", Points: 3}
+	b.Confidence = &model.Confidence{Level: 1, Name: "possible", Points: 1}
+	r, err := Run(set, "fw", []model.Incident{a, b, incident("c", "2025-09-25T03:10:00Z", "missile_strike")}, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Episodes) != 1 || r.Episodes[0].Cause.Incident != "a" {
+		t.Errorf("episodes %+v, want one caused by a (the only high-confidence strike)", r.Episodes)
+	}
+}

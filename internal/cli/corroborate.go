@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/corroborate"
+	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/oblast"
+	"github.com/backstop-dev/backstop/internal/report"
+)
+
+const corroborateUsage = `Usage: backstop corroborate --rules FILE --incidents FILE... [flags]
+
+Gives every incident a confidence from the other sources: an incident of an
+anchoring source starts with its source's reliability, and each other source
+with a record within the distance and time window adds its points; the total
+maps to a level (possible, moderate, high, confirmed by default). A day-only
+record (the FIRMS files) stands for its whole day. For every pair of sources
+it also reports how many anchors would match by chance, re-running the join
+with the corroborating source shifted by ±7 and ±30 days.
+
+Flags:
+  --rules FILE          the Corroboration document (docs/corroborate.md)
+  --incidents FILE      an incident file or folder (repeat for more); formats
+                        as for monitor, detected from the header
+  --input-format FMT    skip detection
+  --shift SOURCE=DUR    move a source's records in time before the join, e.g.
+                        firms=730d to lay 2021's fires over 2023 (repeatable)
+  --oblasts FILE        oblast.geojson, to place incidents by coordinates
+  --format FORMAT       table (default), json, jsonl or csv
+  --limit N             incidents shown in the table (default 50)
+  --out FILE            write the result to FILE
+  --color WHEN          auto, always or never
+
+Examples:
+  backstop corroborate --rules examples/corroboration/firms-ground.yaml \
+    --incidents ../shared/data/viina/viina_incidents_202307.csv.gz \
+    --incidents ../shared/data/firms/ukr_fire_data_2023.csv
+  backstop corroborate --rules examples/corroboration/firms-ground.yaml \
+    --incidents ../shared/data/viina --incidents ../shared/data/firms/ukr_fire_data_2021.csv \
+    --shift firms=730d --format csv --out peacetime.csv
+
+` + exitCodesHelp + "\n"
+
+func runCorroborate(args []string, s Streams) int {
+	fs := flag.NewFlagSet("corroborate", flag.ContinueOnError)
+	var rules, inputFormat, oblasts, format, out, color string
+	var incidentPaths, shifts listFlag
+	var limit int
+	fs.StringVar(&rules, "rules", "", "rules")
+	fs.Var(&incidentPaths, "incidents", "incident file or folder")
+	fs.StringVar(&inputFormat, "input-format", "", "format")
+	fs.Var(&shifts, "shift", "SOURCE=DURATION")
+	fs.StringVar(&oblasts, "oblasts", "", "oblast.geojson")
+	fs.StringVar(&format, "format", "table", "format")
+	fs.IntVar(&limit, "limit", 50, "incidents in the table")
+	fs.StringVar(&out, "out", "", "output file")
+	fs.StringVar(&color, "color", "auto", "auto, always or never")
+	if _, exit, ok := parseFlags(fs, args, corroborateUsage, s); !ok {
+		return exit
+	}
+	usage := func(f string, a ...any) int {
+		fmt.Fprintf(s.Err, "backstop corroborate: "+f+"\n", a...)
+		return ExitUsage
+	}
+	switch {
+	case rules == "":
+		return usage("no --rules FILE given")
+	case len(incidentPaths) == 0:
+		return usage("no --incidents FILE given")
+	case !slices.Contains([]string{"table", "json", "jsonl", "csv"}, format):
+		return usage("unknown format %q; use table, json, jsonl or csv", format)
+	}
+	opts := corroborate.Options{Shifts: map[string]time.Duration{}}
+	for _, sh := range shifts {
+		src, dur, ok := strings.Cut(sh, "=")
+		neg := strings.HasPrefix(dur, "-")
+		d, err := model.ParseDuration(strings.TrimPrefix(dur, "-"))
+		if !ok || src == "" || err != nil {
+			return usage("--shift %q: expected SOURCE=DURATION, such as firms=730d or viina=-7d", sh)
+		}
+		opts.Shifts[src] = time.Duration(d)
+		if neg {
+			opts.Shifts[src] = -time.Duration(d)
+		}
+	}
+	set, ds := load.Paths([]string{rules}, nil)
+	if ds.HasErrors() {
+		writeDiagnosticsText(s.Err, errorsOnly(ds))
+		return exitCode(ds)
+	}
+	docs := set.Corroborations()
+	if len(docs) != 1 {
+		return usage("--rules %s: want one Corroboration document, found %d", rules, len(docs))
+	}
+	feedOpts := feeds.Options{Oblasts: oblast.New()}
+	if oblasts != "" {
+		t, err := oblast.Load(oblasts)
+		if err != nil {
+			return usage("--oblasts: %v", err)
+		}
+		feedOpts.Oblasts = t
+	}
+	incs, code := readIncidents(incidentPaths, inputFormat, feedOpts, s)
+	if code != ExitOK {
+		return code
+	}
+	res, cds := corroborate.Corroborate(corroborate.Compile(docs[0]), incs, opts)
+	if len(cds) > 20 {
+		writeDiagnosticsText(s.Err, cds[:20])
+		fmt.Fprintf(s.Err, "… and %d more incidents excluded for impossible coordinates\n", len(cds)-20)
+	} else {
+		writeDiagnosticsText(s.Err, cds)
+	}
+	for _, c := range res.Chance {
+		fmt.Fprintln(s.Err, c.Describe(res.DistanceKm, res.Window))
+	}
+	w, useColor, done, err := output(s, out, color)
+	if err != nil {
+		return usage("--out: %v", err)
+	}
+	switch format {
+	case "json":
+		err = report.CorroborateJSON(w, res)
+	case "jsonl":
+		err = report.CorroborateJSONL(w, res)
+	case "csv":
+		err = report.CorroborateCSV(w, res)
+	default:
+		err = report.CorroborateTable(w, res, report.TableOptions{Color: useColor, Width: 100}, limit)
+	}
+	if err == nil {
+		err = done()
+	}
+	if err != nil {
+		return usage("writing the result: %v", err)
+	}
+	return ExitOK
+}
+
+// readIncidents reads every incident file (folders expanded), printing
+// each file's diagnostics and row accounting to standard error.
+func readIncidents(paths []string, format string, opts feeds.Options, s Streams) ([]model.Incident, int) {
+	list, err := files(paths)
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop: --incidents %s: %s\n", strings.Join(paths, ", "), ioMessage(err))
+		return nil, ExitUsage
+	}
+	var incs []model.Incident
+	for _, path := range list {
+		res, ds, err := readFeed(path, format, nil, opts)
+		if err != nil {
+			fmt.Fprintf(s.Err, "backstop: %v\n", err)
+			return nil, ExitUsage
+		}
+		writeDiagnosticsText(s.Err, ds)
+		fmt.Fprintf(s.Err, "%s: %s, %d rows: %d mapped, %d of another type, %d skipped\n", path, res.Summary.Format,
+			res.Summary.Read, res.Summary.Mapped, res.Summary.Unmapped, res.Summary.Skipped)
+		incs = append(incs, res.Incidents...)
+	}
+	return incs, ExitOK
+}
