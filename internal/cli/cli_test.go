@@ -96,6 +96,15 @@ func TestCommands(t *testing.T) {
 		{name: "simulate-folder", args: []string{"simulate", "examples/ukraine-2025"}, exit: 2,
 			stderr: "backstop simulate: examples/ukraine-2025 holds several scenarios (ukraine-a-layer1, ukraine-b-reassurance, ukraine-c-air); give one scenario file first\n"},
 		{name: "simulate-bad-runs", args: []string{"simulate", "examples/ukraine-2025/scenario-a-layer1.yaml", "examples/ukraine-2025", "--runs", "-5"}, exit: 2},
+		{name: "corroborate-table", args: []string{"corroborate", "--rules", "examples/corroboration/viina-artillery.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl"}, exit: 0, golden: true},
+		{name: "corroborate-csv", args: []string{"corroborate", "--rules", "examples/corroboration/viina-artillery.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl", "--format", "csv"}, exit: 0, golden: true},
+		{name: "corroborate-jsonl", args: []string{"corroborate", "--rules", "examples/corroboration/viina-artillery.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl", "--format", "jsonl"}, exit: 0, golden: true},
+		{name: "corroborate-help", args: []string{"corroborate", "--help"}, exit: 0, golden: true},
+		{name: "corroborate-no-rules", args: []string{"corroborate", "--incidents", "internal/cli/testdata/corroboration.jsonl"}, exit: 2,
+			stderr: "backstop corroborate: no --rules FILE given\n"},
+		{name: "corroborate-bad-shift", args: []string{"corroborate", "--rules", "examples/corroboration/viina-artillery.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl", "--shift", "firms"}, exit: 2,
+			stderr: "backstop corroborate: --shift \"firms\": expected SOURCE=DURATION, such as firms=730d or viina=-7d\n"},
+		{name: "monitor-corroborate", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "--corroborate", "examples/corroboration/firms-ground.yaml", "--format", "jsonl"}, exit: 0, golden: true},
 		{name: "assess-no-framework", args: []string{"assess", "internal/load/testdata/invalid/invalid-coordinates/../invalid-value--time/../../../../../examples/ukraine-2025/declarations/ua.yaml"}, exit: 1},
 	}
 	for _, c := range cases {

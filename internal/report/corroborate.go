@@ -108,7 +108,7 @@ func CorroborateTable(w io.Writer, r *corroborate.Result, o TableOptions, limit 
 		t.line("no incident is corroborated")
 	} else {
 		t.grid(ig)
-		t.line(fmt.Sprintf("%d corroborated incidents shown; every incident, with its matches, is in --format json, jsonl or csv", shown))
+		t.line(fmt.Sprintf("%s shown; every incident, with its matches, is in --format json, jsonl or csv", plural(shown, "corroborated incident", "corroborated incidents")))
 	}
 	return t.out.err
 }
