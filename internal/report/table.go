@@ -426,14 +426,17 @@ func burdenGrid(r *assess.Report, names bool) grid {
 		if names {
 			row = append(row, txt(p.Name), txt(p.Role))
 		}
-		gdpShare, ratio := "n/a", "n/a"
+		share, gdpShare, ratio := fmtPct(p.Share), "n/a", "n/a"
 		if p.GDPUSDbn != 0 {
 			gdpShare, ratio = fmtPct(p.GDPShare), fmtRatio(p.BurdenRatio)
+		}
+		if p.Role == "beneficiary" {
+			share, gdpShare, ratio = empty, empty, empty // burden sharing is among the guarantors
 		}
 		row = append(row,
 			txt(fmtMoney(p.MoneyEURbn, "EUR-bn")), txt(fmtMoney(p.MoneyEURbnPerYear, "EUR-bn/yr")),
 			txt(fmtMoney(p.DeliveredEURbn, "EUR-bn")), txt(fmtMoney(p.DeliveredEURbnPerYear, "EUR-bn/yr")),
-			txt(fmtRatio(p.Points)), txt(fmtPct(p.Share)), txt(gdpShare), txt(ratio))
+			txt(fmtRatio(p.Points)), txt(share), txt(gdpShare), txt(ratio))
 		g.rows = append(g.rows, row)
 	}
 	return g
