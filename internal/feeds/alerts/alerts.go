@@ -87,17 +87,8 @@ func (Reader) Format() string { return Format }
 // Detect reports whether head starts with a header that has the columns
 // oblast, level, started_at and finished_at.
 func (Reader) Detect(head []byte) bool {
-	h := headerLine(head)
-	if h == nil {
-		return false
-	}
-	cols := index(h)
-	for _, c := range required {
-		if _, ok := cols[c]; !ok {
-			return false
-		}
-	}
-	return true
+	h := feeds.HeaderOf(head, ',')
+	return h != nil && h.Has(required...)
 }
 
 // Read reads every row of src: one incident per alert; a row that cannot
@@ -272,23 +263,6 @@ const (
 )
 
 var bom = []byte("\ufeff")
-
-// headerLine parses the first line of head as CSV; nil if it is not.
-func headerLine(head []byte) []string {
-	head = bytes.TrimPrefix(head, bom)
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	head = bytes.TrimSuffix(head, []byte("\r"))
-	if len(bytes.TrimSpace(head)) == 0 {
-		return nil
-	}
-	rec, err := csv.NewReader(bytes.NewReader(head)).Read()
-	if err != nil {
-		return nil
-	}
-	return rec
-}
 
 // index maps each column name, trimmed and lower-cased, to its first index.
 func index(header []string) map[string]int {

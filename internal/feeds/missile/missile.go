@@ -83,17 +83,8 @@ func (Reader) Format() string { return Format }
 // Detect reports whether head starts with a header that has the columns
 // time_start, time_end, model, target, launched and destroyed.
 func (Reader) Detect(head []byte) bool {
-	h := headerLine(head)
-	if h == nil {
-		return false
-	}
-	cols := index(h)
-	for _, c := range required {
-		if _, ok := cols[c]; !ok {
-			return false
-		}
-	}
-	return true
+	h := feeds.HeaderOf(head, ',')
+	return h != nil && h.Has(required...)
 }
 
 var kyiv = sync.OnceValues(func() (*time.Location, error) { return time.LoadLocation(Zone) })
@@ -323,24 +314,6 @@ func count(s string) (string, error) {
 }
 
 var bom = []byte("\ufeff")
-
-// headerLine parses the first line of head as CSV; nil if it is not.
-func headerLine(head []byte) []string {
-	head = bytes.TrimPrefix(head, bom)
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	head = bytes.TrimSuffix(head, []byte("\r"))
-	if len(bytes.TrimSpace(head)) == 0 {
-		return nil
-	}
-	cr := csv.NewReader(bytes.NewReader(head))
-	rec, err := cr.Read()
-	if err != nil {
-		return nil
-	}
-	return rec
-}
 
 // index maps each column name, trimmed and lower-cased, to its first index.
 func index(header []string) map[string]int {

@@ -155,11 +155,11 @@ func (Reader) Format() string { return Format }
 // (datetime, or date), lat and lon (or latitude and longitude), and labels
 // (event_type, or t_*_b columns). A BOM is allowed.
 func (Reader) Detect(head []byte) bool {
-	h := headerLine(head)
+	h := feeds.HeaderOf(head, ',')
 	if h == nil {
 		return false
 	}
-	_, missing := parseLayout(h)
+	_, missing := parseLayout(h.Names())
 	return missing == ""
 }
 
@@ -444,20 +444,3 @@ func coordinate(s string, limit float64) (float64, error) {
 }
 
 var bom = []byte("\ufeff")
-
-// headerLine parses the first line of head as CSV; nil if it is not.
-func headerLine(head []byte) []string {
-	head = bytes.TrimPrefix(head, bom)
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	head = bytes.TrimSuffix(head, []byte("\r"))
-	if len(bytes.TrimSpace(head)) == 0 {
-		return nil
-	}
-	rec, err := csv.NewReader(bytes.NewReader(head)).Read()
-	if err != nil {
-		return nil
-	}
-	return rec
-}
