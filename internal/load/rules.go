@@ -269,6 +269,9 @@ func checkScenarios(v *validator) {
 			}
 		}
 		probability("approval", s.Approval)
+		if w := s.Model.WarningResponse; w < 0 || w > 1 {
+			v.errorf(d, "model.warning_response", "invalid-quantity", "a share between 0 and 1, got %g", w)
+		}
 		probability("attacker.air_defense", s.Attacker.AirDefense)
 		f := v.frameworkOf(s.Framework)
 		for _, who := range sortedKeys(s.Politics) {

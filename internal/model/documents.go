@@ -299,6 +299,10 @@ type ModelParams struct {
 	TransitInRegion    Duration `yaml:"transit_in_region"`
 	TransitHome        Duration `yaml:"transit_over_the_horizon"`
 	Noise              float64  `yaml:"noise"`
+	// WarningResponse is the share of the scenario's warning time the
+	// coalition uses: its consultation starts that long before the attack
+	// (default 0: warning is not acted on, as in RAND's games).
+	WarningResponse float64 `yaml:"warning_response"`
 	// Hubs gives the transit time from a logistics hub (a pledge's `hub`)
 	// to the point of attack; a pledge through a listed hub takes it
 	// instead of the transit of its posture.

@@ -36,7 +36,7 @@ var defaults = Params{
 type Params struct {
 	TroopsPerBattalion, AdvanceKmh, BreakthroughRatio, AttritionPerHour, GuarantorQuality float64
 	SortiesPerHour, KillsPerSortie, TransitInRegion, TransitHome, Noise                   float64
-	Decide, Delay, Spread, Approval, AirDefense                                           float64
+	Decide, Delay, Spread, Approval, AirDefense, WarningResponse                          float64
 	// CollapseShare: the defence collapses (the attacker moves at full
 	// speed) below this share of its strength; CulminationShare: the
 	// attacker stops below this share of its own.
@@ -166,6 +166,7 @@ func params(sc *model.Scenario) Params {
 	set(&p.TransitInRegion, time.Duration(m.TransitInRegion).Hours())
 	set(&p.TransitHome, time.Duration(m.TransitHome).Hours())
 	set(&p.Noise, m.Noise)
+	set(&p.WarningResponse, m.WarningResponse)
 	if sc.Approval != nil {
 		p.Approval = *sc.Approval
 	}

@@ -88,7 +88,9 @@ func (p *Plan) run(i int, seed int64, w *worker) outcome {
 		default:
 			pi, dec := p.forceParty[k], p.forceDecH[k]
 			if pi >= 0 && !math.IsNaN(dec) && !math.IsInf(w.factor[pi], 1) {
-				decided := p.consultH + dec*w.factor[pi]
+				// The chain starts when the attack begins, or earlier by the
+				// share of the warning the coalition acts on.
+				decided := p.consultH + dec*w.factor[pi] - pr.WarningResponse*p.WarningH
 				out.firstDecision = math.Min(out.firstDecision, decided)
 				arrive = decided + f.Delay
 			}

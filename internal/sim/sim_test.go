@@ -2,6 +2,7 @@ package sim
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/backstop-dev/backstop/internal/load"
@@ -88,5 +89,18 @@ func TestHubTransit(t *testing.T) {
 	}
 	if !found {
 		t.Fatal("us-patriot not among the forces")
+	}
+}
+
+// TestWarningResponse: a coalition that acts on 48 h of warning decides
+// earlier, and its forces from outside arrive before the attack gains.
+func TestWarningResponse(t *testing.T) {
+	// Every grave trigger: air is decided within 72 h, land within 7 d.
+	base := strings.Replace(strings.Replace(testScenario, "warning: 24h", "warning: 48h", 1), "trigger: territorial-incursion\n", "", 1)
+	ignored := Simulate(plan(t, base), Options{Workers: 2})
+	acted := Simulate(plan(t, base+"model: {warning_response: 1}\n"), Options{Workers: 2})
+	if !(acted.DecideLate < ignored.DecideLate) || acted.HoldP72 < ignored.HoldP72 {
+		t.Errorf("acting on warning: decide late %.2f → %.2f, hold 72 h %.2f → %.2f; want earlier decisions and no worse hold",
+			ignored.DecideLate, acted.DecideLate, ignored.HoldP72, acted.HoldP72)
 	}
 }
