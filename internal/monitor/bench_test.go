@@ -3,7 +3,7 @@ package monitor
 import (
 	"fmt"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"testing"
 	"time"
 
@@ -105,10 +105,11 @@ func BenchmarkSimpleTriggerCEL(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tr := m.triggers[sort.Search(len(m.triggers), func(i int) bool { return m.triggers[i].t.ID >= "missile-strike" })]
-	if tr.t.ID != "missile-strike" {
+	i := slices.IndexFunc(m.triggers, func(tr trigger) bool { return tr.t.ID == "missile-strike" })
+	if i < 0 {
 		b.Fatal("missile-strike trigger not found")
 	}
+	tr := m.triggers[i]
 	b.ResetTimer()
 	n := 0
 	for b.Loop() {
