@@ -44,7 +44,7 @@ func (s *Set) Framework(id string) *model.Framework {
 }
 
 // Declarations returns every declaration made to framework id, ordered
-// by party and then date, superseded ones included.
+// by party, then date and revision, superseded ones included.
 func (s *Set) Declarations(framework string) []*model.Declaration {
 	var out []*model.Declaration
 	for _, d := range s.Docs {
@@ -53,17 +53,17 @@ func (s *Set) Declarations(framework string) []*model.Declaration {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b *model.Declaration) int {
-		return cmp.Or(cmp.Compare(a.Party, b.Party), a.Date.Compare(b.Date.Time))
+		return cmp.Or(cmp.Compare(a.Party, b.Party), a.Date.Compare(b.Date.Time), cmp.Compare(a.Revision, b.Revision))
 	})
 	return out
 }
 
 // Latest returns, per party, the declaration to framework id that counts:
-// the latest by date. Earlier ones are superseded but kept in Declarations.
+// the latest by date and revision. Earlier ones are superseded but kept in Declarations.
 func (s *Set) Latest(framework string) map[string]*model.Declaration {
 	latest := map[string]*model.Declaration{}
 	for _, d := range s.Declarations(framework) {
-		latest[d.Party] = d // ordered by date within a party
+		latest[d.Party] = d // ordered by date and revision within a party
 	}
 	return latest
 }

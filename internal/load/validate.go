@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/expr"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -129,11 +131,14 @@ func checkIDs(v *validator) {
 			if decl.Framework == "" || decl.Party == "" || decl.Date.IsZero() {
 				continue
 			}
-			k := decl.Framework + "\x00" + decl.Party + "\x00" + decl.Date.String()
+			if decl.Revision < 0 {
+				v.errorf(d, "revision", "invalid-value", "revision must not be negative, got %d", decl.Revision)
+			}
+			k := fmt.Sprintf("%s\x00%s\x00%s\x00%d", decl.Framework, decl.Party, decl.Date, decl.Revision)
 			if first, dup := seenDeclaration[k]; dup {
 				v.errorf(d, "date", "duplicate-declaration",
-					"%s already declared to %s on %s (at %s); a new declaration needs a later date to supersede it",
-					decl.Party, decl.Framework, decl.Date, where(first, "date"))
+					"%s already declared to %s on %s (at %s); a new declaration needs a later date, or a higher revision, to supersede it",
+					decl.Party, decl.Framework, revisionOf(decl), where(first, "date"))
 			} else {
 				seenDeclaration[k] = d
 			}
@@ -200,6 +205,7 @@ func checkFrameworks(v *validator) {
 		if f == nil {
 			continue
 		}
+		keyOwner := map[string]string{}
 		if f.Beneficiary != "" {
 			switch p := f.Parties[f.Beneficiary]; {
 			case p == nil:
@@ -219,6 +225,7 @@ func checkFrameworks(v *validator) {
 			}
 			v.checkForbids(d, f, path+".caveats", p.Caveats)
 			v.checkForbids(d, f, path+".red_lines", p.RedLines)
+			v.checkKeys(d, f, id, keyOwner)
 		}
 		for _, k := range sortedKeys(f.Rates) {
 			path := "rates." + k
@@ -250,6 +257,41 @@ func checkFrameworks(v *validator) {
 			}
 		}
 	}
+}
+
+// checkKeys checks a party's public keys: each must be an ed25519
+// verifier key, and no key may speak for two parties, or a signature would
+// not say who signed.
+func (v *validator) checkKeys(d *Document, f *model.Framework, party string, owner map[string]string) {
+	for i, k := range f.Parties[party].Keys {
+		path := fmt.Sprintf("parties.%s.keys[%d]", party, i)
+		ver, err := note.NewVerifier(k)
+		if err != nil {
+			v.errorf(d, path, "invalid-key", "party %s: %q is not a public key of the form NAME+HASH+KEY, as `backstop keygen` writes it", party, abbreviate(k))
+			continue
+		}
+		id := fmt.Sprintf("%s+%08x", ver.Name(), ver.KeyHash())
+		if first, dup := owner[id]; dup {
+			v.errorf(d, path, "shared-key", "key %s is listed for %s too; a key speaks for one party", id, first)
+			continue
+		}
+		owner[id] = party
+	}
+}
+
+func abbreviate(s string) string {
+	if len(s) > 40 {
+		return s[:37] + "..."
+	}
+	return s
+}
+
+// revisionOf names a declaration by its date, and its revision when it has one.
+func revisionOf(d *model.Declaration) string {
+	if d.Revision == 0 {
+		return d.Date.String()
+	}
+	return fmt.Sprintf("%s revision %d", d.Date, d.Revision)
 }
 
 // checkForbids checks caveats or red lines: each must forbid something,

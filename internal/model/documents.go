@@ -38,7 +38,14 @@ type Framework struct {
 	Triggers     []Trigger         `yaml:"triggers"`
 	Responses    []Response        `yaml:"responses"`
 	Sequence     []Step            `yaml:"sequence"`
+	Access       Access            `yaml:"access"`
 	Note         string            `yaml:"note"`
+}
+
+// Access says who may read the framework's record on a backstop server.
+// Parties with keys always may; AnonymousRead opens it to anyone.
+type Access struct {
+	AnonymousRead bool `yaml:"anonymous_read"`
 }
 
 // PartyIDs returns the framework's party ids in sorted order.
@@ -72,7 +79,11 @@ type Party struct {
 	Ratification SignOff       `yaml:"ratification"`
 	Caveats      []Restriction `yaml:"caveats"`
 	RedLines     []Restriction `yaml:"red_lines"`
-	Note         string        `yaml:"note"`
+	// Keys are the party's ed25519 public keys in signed-note verifier
+	// form (NAME+HASH+KEY, as `backstop keygen` writes them): a server
+	// accepts what the party signs with any of them.
+	Keys []string `yaml:"keys"`
+	Note string   `yaml:"note"`
 }
 
 // HasTag reports whether the party carries tag t.
@@ -170,11 +181,13 @@ type Step struct {
 // Declaration is what one party pledges to a framework, as of a date. A
 // later declaration of the same party supersedes an earlier one.
 type Declaration struct {
-	Framework string   `yaml:"framework,required"`
-	Party     string   `yaml:"party,required"`
-	Date      Date     `yaml:"date,required"`
-	Pledges   []Pledge `yaml:"pledges"`
-	Note      string   `yaml:"note"`
+	Framework string `yaml:"framework,required"`
+	Party     string `yaml:"party,required"`
+	Date      Date   `yaml:"date,required"`
+	// Revision orders two declarations of one party on the same date.
+	Revision int      `yaml:"revision"`
+	Pledges  []Pledge `yaml:"pledges"`
+	Note     string   `yaml:"note"`
 }
 
 // Pledge is one commitment of a declaration.

@@ -54,10 +54,13 @@ const (
 	Consulted   Role = "consulted"
 	Observer    Role = "observer"
 	Secretariat Role = "secretariat"
+	// Monitor is our addition: a party (a ceasefire-monitoring mission)
+	// whose signed incident reports the shared record accepts.
+	Monitor Role = "monitor"
 )
 
 // Roles lists every role.
-var Roles = []Role{Guarantor, Beneficiary, Consulted, Observer, Secretariat}
+var Roles = []Role{Guarantor, Beneficiary, Consulted, Observer, Secretariat, Monitor}
 
 // UnmarshalText accepts only the roles of SPEC.md.
 func (r *Role) UnmarshalText(b []byte) error { return parseEnum(r, "role", b, Roles) }

@@ -1,0 +1,403 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/backstop-dev/backstop/internal/api"
+	"github.com/backstop-dev/backstop/internal/assess"
+	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/monitor"
+	"github.com/backstop-dev/backstop/internal/report"
+	"github.com/backstop-dev/backstop/internal/signing"
+	"github.com/backstop-dev/backstop/internal/store"
+)
+
+var errNoFramework = errors.New("no such framework")
+
+// Page sizes of the list endpoints.
+const (
+	defaultLimit = 100
+	maxLimit     = 1000
+)
+
+// canRead decides whether the request may read framework fr's documents:
+// anyone when the framework allows anonymous reads, otherwise a request
+// signed with a key of one of its parties (or the server's keys).
+func (s *Server) canRead(r *http.Request, fr *frameworkRecord) *api.Problem {
+	if fr.fw.Access.AnonymousRead {
+		return nil
+	}
+	_, err := fr.keyring.VerifyRequest(r.Header.Get("Authorization"), r.Method, r.URL.RequestURI(), time.Now())
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, signing.ErrNoSignature):
+		p := problem(http.StatusUnauthorized, "sign-in", fmt.Sprintf("framework %s is readable by its parties only: sign the request with a party's key (backstop's client does with --key)", fr.id))
+		return p
+	default:
+		return problem(http.StatusForbidden, "not-allowed", err.Error())
+	}
+}
+
+// readable looks up a framework and checks the request may read it.
+func (s *Server) readable(w http.ResponseWriter, r *http.Request) (*frameworkRecord, bool) {
+	id := r.PathValue("id")
+	s.rec.mu.RLock()
+	fr := s.rec.framework(id)
+	s.rec.mu.RUnlock()
+	if fr == nil {
+		writeProblem(w, r, problem(http.StatusNotFound, "no-framework", fmt.Sprintf("framework %q is not in the record", id)))
+		return nil, false
+	}
+	if p := s.canRead(r, fr); p != nil {
+		writeProblem(w, r, p)
+		return nil, false
+	}
+	return fr, true
+}
+
+// apiEntry shows an entry; withNote includes the signed document.
+func (s *Server) apiEntry(e *store.Entry, withNote bool) api.Entry {
+	out := api.Entry{Index: e.Index, LeafHash: e.LeafHash, Kind: e.Kind, Framework: e.Framework, Signer: e.Signer,
+		Key: e.Key, Subject: e.Subject, Date: e.Date, Revision: e.Revision, Received: e.Received}
+	s.rec.mu.RLock()
+	if fr := s.rec.framework(e.Framework); fr != nil {
+		if by, ok := fr.supersede[e.Index]; ok {
+			out.SupersededBy = &by
+		}
+	}
+	s.rec.mu.RUnlock()
+	if withNote {
+		n := string(e.Note)
+		out.Note = &n
+	}
+	return out
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "entries": s.log.Size(), "store": s.st.Dialect()})
+}
+
+func (s *Server) handleKey(w http.ResponseWriter, r *http.Request) {
+	writeBytes(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(s.cfg.Key.Public+"\n"))
+}
+
+func (s *Server) handleCheckpoint(w http.ResponseWriter, r *http.Request) {
+	signed, c, err := s.log.Checkpoint()
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusInternalServerError, "internal", err.Error()))
+		return
+	}
+	if wantsJSON(r) {
+		writeJSON(w, r, http.StatusOK, api.Checkpoint{Origin: c.Origin, Size: c.Size, Root: c.Root, Note: string(signed)})
+		return
+	}
+	writeBytes(w, r, http.StatusOK, "text/plain; charset=utf-8", signed)
+}
+
+func wantsJSON(r *http.Request) bool {
+	return bytes.Contains([]byte(r.Header.Get("Accept")), []byte("application/json"))
+}
+
+// intParam reads a non-negative integer query parameter.
+func intParam(r *http.Request, name string, def int64) (int64, *api.Problem) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, problem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf("%s must be a whole number ≥ 0, not %q", name, v))
+	}
+	return n, nil
+}
+
+func limitParam(r *http.Request) (int, *api.Problem) {
+	n, p := intParam(r, "limit", defaultLimit)
+	if p != nil {
+		return 0, p
+	}
+	if n < 1 || n > maxLimit {
+		return 0, problem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf("limit must be 1–%d, not %d", maxLimit, n))
+	}
+	return int(n), nil
+}
+
+// handleEntries pages through the log. Every entry's metadata and leaf
+// hash are public (the tree is); a document's text is shown only to those
+// who may read its framework.
+func (s *Server) handleEntries(w http.ResponseWriter, r *http.Request) {
+	start, p := intParam(r, "start", 0)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	limit, p := limitParam(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	size := s.log.Size()
+	page := api.Page[api.Entry]{Items: []api.Entry{}}
+	readable := map[string]bool{}
+	s.rec.mu.RLock()
+	var entries []store.Entry
+	if start < size {
+		end := min(start+int64(limit), size)
+		entries = s.rec.entries[start:end]
+	}
+	s.rec.mu.RUnlock()
+	for i := range entries {
+		e := &entries[i]
+		ok, seen := readable[e.Framework]
+		if !seen {
+			s.rec.mu.RLock()
+			fr := s.rec.framework(e.Framework)
+			s.rec.mu.RUnlock()
+			ok = fr != nil && s.canRead(r, fr) == nil
+			readable[e.Framework] = ok
+		}
+		page.Items = append(page.Items, s.apiEntry(e, ok))
+	}
+	if next := start + int64(len(entries)); next < size && len(entries) > 0 {
+		page.Next = fmt.Sprintf("/v1/log/entries?start=%d&limit=%d", next, limit)
+	}
+	writeJSON(w, r, http.StatusOK, page)
+}
+
+func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) {
+	idx, err := strconv.ParseInt(r.PathValue("index"), 10, 64)
+	size := s.log.Size()
+	if err != nil || idx < 0 || idx >= size {
+		writeProblem(w, r, problem(http.StatusNotFound, "no-entry", fmt.Sprintf("no entry %q: the log has entries 0 to %d", r.PathValue("index"), size-1)))
+		return
+	}
+	s.rec.mu.RLock()
+	e := s.rec.entries[idx]
+	fr := s.rec.framework(e.Framework)
+	s.rec.mu.RUnlock()
+	writeJSON(w, r, http.StatusOK, s.apiEntry(&e, fr != nil && s.canRead(r, fr) == nil))
+}
+
+// handleInclusion proves that an entry, named by index or by leaf hash, is
+// in the tree of size (default: the current size).
+func (s *Server) handleInclusion(w http.ResponseWriter, r *http.Request) {
+	size, p := intParam(r, "size", s.log.Size())
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	var idx int64
+	if h := r.URL.Query().Get("hash"); h != "" {
+		leaf, err := tlog.ParseHash(h)
+		if err != nil {
+			writeProblem(w, r, problem(http.StatusBadRequest, "bad-parameter", "hash must be a base64 SHA-256 leaf hash"))
+			return
+		}
+		s.rec.mu.RLock()
+		i, ok := s.rec.leaves[leaf]
+		s.rec.mu.RUnlock()
+		if !ok {
+			writeProblem(w, r, problem(http.StatusNotFound, "no-entry", "no entry of the log has that leaf hash"))
+			return
+		}
+		idx = i
+	} else if idx, p = intParam(r, "index", -1); p != nil || idx < 0 {
+		if p == nil {
+			p = problem(http.StatusBadRequest, "bad-parameter", "give index or hash")
+		}
+		writeProblem(w, r, p)
+		return
+	}
+	proof, err := s.log.ProveInclusion(idx, size)
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusBadRequest, "bad-parameter", err.Error()))
+		return
+	}
+	leaf, _ := s.log.LeafHash(idx)
+	writeJSON(w, r, http.StatusOK, api.Inclusion{Index: idx, Size: size, LeafHash: leaf, Proof: proof})
+}
+
+func (s *Server) handleConsistency(w http.ResponseWriter, r *http.Request) {
+	from, p := intParam(r, "from", 0)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	to, p := intParam(r, "to", s.log.Size())
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	proof, err := s.log.ProveConsistency(from, to)
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusBadRequest, "bad-parameter", err.Error()))
+		return
+	}
+	writeJSON(w, r, http.StatusOK, api.Consistency{From: from, To: to, Proof: proof})
+}
+
+func (s *Server) frameworkInfo(fr *frameworkRecord) api.Framework {
+	out := api.Framework{ID: fr.id, Title: fr.fw.Title, Status: string(fr.fw.Status), Entry: fr.entry,
+		AnonymousRead: fr.fw.Access.AnonymousRead, Declarations: len(fr.latest)}
+	for _, idx := range fr.documents {
+		if s.rec.entries[idx].Kind == string(model.KindIncidents) {
+			out.Incidents++
+		}
+	}
+	return out
+}
+
+// handleFrameworks lists the frameworks: their ids and titles are public,
+// as the log's metadata is.
+func (s *Server) handleFrameworks(w http.ResponseWriter, r *http.Request) {
+	s.rec.mu.RLock()
+	list := []api.Framework{}
+	for _, id := range s.rec.order {
+		list = append(list, s.frameworkInfo(s.rec.frameworks[id]))
+	}
+	s.rec.mu.RUnlock()
+	writeJSON(w, r, http.StatusOK, api.Page[api.Framework]{Items: list})
+}
+
+func (s *Server) handleFramework(w http.ResponseWriter, r *http.Request) {
+	fr, ok := s.readable(w, r)
+	if !ok {
+		return
+	}
+	s.rec.mu.RLock()
+	info := s.frameworkInfo(fr)
+	e := s.rec.entries[fr.entry]
+	s.rec.mu.RUnlock()
+	writeJSON(w, r, http.StatusOK, struct {
+		api.Framework
+		Document api.Entry `json:"document"`
+	}{info, s.apiEntry(&e, true)})
+}
+
+// handleDeclarations lists a framework's declarations in log order,
+// superseded ones with the entry that replaced them; ?after=ENTRY pages.
+func (s *Server) handleDeclarations(w http.ResponseWriter, r *http.Request) {
+	fr, ok := s.readable(w, r)
+	if !ok {
+		return
+	}
+	after, p := intParam(r, "after", 0)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	if r.URL.Query().Get("after") == "" {
+		after = -1
+	}
+	limit, p := limitParam(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	page := api.Page[api.Entry]{Items: []api.Entry{}}
+	var picked []store.Entry
+	more := false
+	s.rec.mu.RLock()
+	for _, idx := range fr.documents {
+		e := s.rec.entries[idx]
+		if e.Kind != string(model.KindDeclaration) || idx <= after {
+			continue
+		}
+		if len(picked) == limit {
+			more = true
+			break
+		}
+		picked = append(picked, e)
+	}
+	s.rec.mu.RUnlock()
+	for i := range picked {
+		page.Items = append(page.Items, s.apiEntry(&picked[i], r.URL.Query().Get("notes") != "false"))
+	}
+	if more {
+		page.Next = fmt.Sprintf("/v1/frameworks/%s/declarations?after=%d&limit=%d", fr.id, picked[len(picked)-1].Index, limit)
+	}
+	writeJSON(w, r, http.StatusOK, page)
+}
+
+// handleAssessment assesses the stored documents, as `backstop assess`
+// assesses files: ?at=YYYY-MM-DD (default today, UTC).
+func (s *Server) handleAssessment(w http.ResponseWriter, r *http.Request) {
+	fr, ok := s.readable(w, r)
+	if !ok {
+		return
+	}
+	at := model.Date{Time: time.Now().UTC().Truncate(24 * time.Hour)}
+	if v := r.URL.Query().Get("at"); v != "" {
+		d, err := model.ParseDate(v)
+		if err != nil {
+			writeProblem(w, r, problem(http.StatusBadRequest, "bad-parameter", "at: "+err.Error()))
+			return
+		}
+		at = d
+	}
+	set, ds, err := s.rec.loadSet(fr.id)
+	if err == nil && ds.HasErrors() {
+		err = fmt.Errorf("the stored documents do not validate together: %v", ds[0])
+	}
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
+		return
+	}
+	rep, err := assess.Assess(set, fr.id, assess.Options{At: at})
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
+		return
+	}
+	var buf bytes.Buffer
+	if err := report.JSON(&buf, rep); err != nil {
+		writeProblem(w, r, problem(http.StatusInternalServerError, "internal", err.Error()))
+		return
+	}
+	writeBytes(w, r, http.StatusOK, "application/json", buf.Bytes())
+}
+
+// handleMonitoring runs the framework's triggers over the stored incident
+// documents, as `backstop monitor` runs them over feeds: ?quiet=DURATION
+// (default 72h).
+func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
+	fr, ok := s.readable(w, r)
+	if !ok {
+		return
+	}
+	quiet := 72 * time.Hour
+	if v := r.URL.Query().Get("quiet"); v != "" {
+		d, err := model.ParseDuration(v)
+		if err != nil || d <= 0 {
+			writeProblem(w, r, problem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf("quiet must be a positive duration such as 72h, not %q", v)))
+			return
+		}
+		quiet = time.Duration(d)
+	}
+	set, ds, err := s.rec.loadSet(fr.id)
+	if err == nil && ds.HasErrors() {
+		err = fmt.Errorf("the stored documents do not validate together: %v", ds[0])
+	}
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
+		return
+	}
+	rep, err := monitor.Run(set, fr.id, set.Incidents(), nil, monitor.Options{QuietPeriod: quiet})
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
+		return
+	}
+	var buf bytes.Buffer
+	if err := report.MonitorJSON(&buf, rep); err != nil {
+		writeProblem(w, r, problem(http.StatusInternalServerError, "internal", err.Error()))
+		return
+	}
+	writeBytes(w, r, http.StatusOK, "application/json", buf.Bytes())
+}

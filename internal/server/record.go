@@ -1,0 +1,157 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/signing"
+	"github.com/backstop-dev/backstop/internal/store"
+)
+
+// record is the server's in-memory view of the log: every entry, and per
+// framework the documents that count now. It is rebuilt from the store at
+// start and updated after each append, under mu.
+type record struct {
+	mu         sync.RWMutex
+	entries    []store.Entry
+	leaves     map[tlog.Hash]int64
+	frameworks map[string]*frameworkRecord
+	order      []string // framework ids in the order they were created
+	extra      []note.Verifier
+}
+
+// frameworkRecord is one framework's part of the log.
+type frameworkRecord struct {
+	id      string
+	entry   int64 // the entry of the framework document in force
+	text    []byte
+	fw      *model.Framework
+	keyring *signing.Keyring
+	// documents are the entries that make up the framework's set, in log
+	// order: declarations (superseded ones too), incidents, scenarios,
+	// corroborations.
+	documents []int64
+	latest    map[string]int64 // party → entry of its declaration in force
+	supersede map[int64]int64  // declaration entry → the entry that replaced it
+	version   int64            // the last entry that changed this framework
+
+	setMu  sync.Mutex
+	set    *load.Set
+	setVer int64
+	setErr diag.Diagnostics
+}
+
+func newRecord(extra []note.Verifier) *record {
+	return &record{leaves: map[tlog.Hash]int64{}, frameworks: map[string]*frameworkRecord{}, extra: extra}
+}
+
+// text returns an entry's document without its signature block.
+func text(e *store.Entry) []byte {
+	if i := bytes.LastIndex(e.Note, []byte("\n\n— ")); i >= 0 {
+		return e.Note[:i+1]
+	}
+	return e.Note
+}
+
+// apply adds an appended entry to the record. The caller holds mu.
+func (r *record) apply(e store.Entry) error {
+	r.entries = append(r.entries, e)
+	r.leaves[e.LeafHash] = e.Index
+	fr := r.frameworks[e.Framework]
+	if e.Kind == string(model.KindFramework) {
+		fw, err := parseFramework(text(&e))
+		if err != nil {
+			return fmt.Errorf("entry %d: %w", e.Index, err)
+		}
+		if fr == nil {
+			fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{}}
+			r.frameworks[e.Framework] = fr
+			r.order = append(r.order, e.Framework)
+		}
+		fr.entry, fr.text, fr.fw = e.Index, text(&e), fw
+		fr.keyring = signing.NewKeyring(fw, r.extra...)
+		fr.version = e.Index
+		return nil
+	}
+	if fr == nil {
+		return fmt.Errorf("entry %d: framework %q is not in the log", e.Index, e.Framework)
+	}
+	fr.documents = append(fr.documents, e.Index)
+	fr.version = e.Index
+	if e.Kind == string(model.KindDeclaration) {
+		if prev, ok := fr.latest[e.Subject]; ok {
+			fr.supersede[prev] = e.Index
+		}
+		fr.latest[e.Subject] = e.Index
+	}
+	return nil
+}
+
+// parseFramework decodes a framework document; it was validated when it
+// was accepted.
+func parseFramework(src []byte) (*model.Framework, error) {
+	l := &load.Loader{}
+	l.AddBytes("framework", src)
+	set, ds := l.Finish()
+	if ds.HasErrors() || len(set.Frameworks()) != 1 {
+		return nil, fmt.Errorf("the framework document does not load: %v", ds)
+	}
+	return set.Frameworks()[0], nil
+}
+
+// framework returns a framework's record; the caller holds mu.
+func (r *record) framework(id string) *frameworkRecord { return r.frameworks[id] }
+
+// newer reports whether a declaration dated date with revision rev would
+// supersede the party's declaration in force; the caller holds mu.
+func (r *record) newer(fr *frameworkRecord, party, date string, rev int64) (bool, *store.Entry) {
+	idx, ok := fr.latest[party]
+	if !ok {
+		return true, nil
+	}
+	cur := &r.entries[idx]
+	if date != cur.Date {
+		return date > cur.Date, cur // YYYY-MM-DD compares as text
+	}
+	return rev > cur.Revision, cur
+}
+
+// loadSet returns the framework's documents loaded and validated as one
+// set, as the CLI would load them from files; it is cached until the
+// framework changes. The caller must not hold mu.
+func (r *record) loadSet(id string) (*load.Set, diag.Diagnostics, error) {
+	r.mu.RLock()
+	fr := r.frameworks[id]
+	if fr == nil {
+		r.mu.RUnlock()
+		return nil, nil, errNoFramework
+	}
+	version := fr.version
+	texts := [][]byte{fr.text}
+	names := []string{fmt.Sprintf("entry-%d", fr.entry)}
+	for _, idx := range fr.documents {
+		texts = append(texts, text(&r.entries[idx]))
+		names = append(names, fmt.Sprintf("entry-%d", idx))
+	}
+	r.mu.RUnlock()
+
+	fr.setMu.Lock()
+	defer fr.setMu.Unlock()
+	if fr.set != nil && fr.setVer == version {
+		return fr.set, fr.setErr, nil
+	}
+	l := &load.Loader{}
+	for i := range texts {
+		l.AddBytes(names[i], texts[i])
+	}
+	set, ds := l.Finish()
+	fr.set, fr.setErr, fr.setVer = set, ds, version
+	return set, ds, nil
+}

@@ -1,0 +1,271 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/backstop-dev/backstop/internal/ledger"
+	"github.com/backstop-dev/backstop/internal/signing"
+	"github.com/backstop-dev/backstop/internal/store"
+)
+
+// Config is what a server needs besides its store.
+type Config struct {
+	// Key is the server's key: it signs checkpoints and the documents it
+	// seeds; its name is the log's origin.
+	Key signing.KeyPair
+	// Admins are further keys that may create frameworks.
+	Admins []note.Verifier
+	// MaxBody limits a request body, in bytes.
+	MaxBody int64
+	// Timeout bounds a request's handling, and an append.
+	Timeout time.Duration
+	Logger  *slog.Logger
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxBody = 1 << 20
+	DefaultTimeout = 30 * time.Second
+)
+
+// Server is the record's HTTP service.
+type Server struct {
+	cfg    Config
+	st     *store.Store
+	log    *ledger.Log
+	rec    *record
+	logger *slog.Logger
+
+	queue     chan *submission
+	closing   chan struct{}
+	stopped   chan struct{}
+	closeOnce sync.Once
+}
+
+// New opens the log in st, rebuilds the record from it and starts the
+// appender. Close stops it.
+func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
+	if cfg.Key.Signer == nil {
+		return nil, errors.New("server: no signing key")
+	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	lg, err := ledger.Open(ctx, st, cfg.Key.Signer)
+	if err != nil {
+		return nil, fmt.Errorf("opening the log: %w", err)
+	}
+	s := &Server{cfg: cfg, st: st, log: lg, logger: cfg.Logger,
+		queue: make(chan *submission, maxBatch), closing: make(chan struct{}), stopped: make(chan struct{})}
+	s.rec = newRecord(append([]note.Verifier{cfg.Key.Verifier}, cfg.Admins...))
+	if err := s.rebuild(ctx); err != nil {
+		return nil, err
+	}
+	go s.appendLoop()
+	return s, nil
+}
+
+// rebuild reads every entry back into the record.
+func (s *Server) rebuild(ctx context.Context) error {
+	size := s.log.Size()
+	for start := int64(0); start < size; {
+		page, err := s.st.Entries(ctx, start, 1000)
+		if err != nil {
+			return fmt.Errorf("reading the log: %w", err)
+		}
+		if len(page) == 0 {
+			return fmt.Errorf("reading the log: entry %d of %d is missing", start, size)
+		}
+		for _, e := range page {
+			if err := s.rec.apply(e); err != nil {
+				return fmt.Errorf("rebuilding the record: %w", err)
+			}
+		}
+		start += int64(len(page))
+	}
+	return nil
+}
+
+// Close stops taking submissions and waits for the appender to finish
+// the ones it holds. Call it after the HTTP server has shut down.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.closing)
+		close(s.queue)
+	})
+	<-s.stopped
+}
+
+// PublicKey is the server key's verifier key (NAME+HASH+KEY).
+func (s *Server) PublicKey() string { return s.cfg.Key.Public }
+
+// Handler is the server's HTTP API, with its middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/openapi.json", s.handleOpenAPI)
+	mux.HandleFunc("GET /v1/health", s.handleHealth)
+	mux.HandleFunc("GET /v1/log/key", s.handleKey)
+	mux.HandleFunc("GET /v1/log/checkpoint", s.handleCheckpoint)
+	mux.HandleFunc("GET /v1/log/entries", s.handleEntries)
+	mux.HandleFunc("GET /v1/log/entries/{index}", s.handleEntry)
+	mux.HandleFunc("GET /v1/log/proof/inclusion", s.handleInclusion)
+	mux.HandleFunc("GET /v1/log/proof/consistency", s.handleConsistency)
+	mux.HandleFunc("GET /v1/frameworks", s.handleFrameworks)
+	mux.HandleFunc("GET /v1/frameworks/{id}", s.handleFramework)
+	mux.HandleFunc("POST /v1/frameworks/{id}/documents", s.handleSubmit)
+	mux.HandleFunc("GET /v1/frameworks/{id}/declarations", s.handleDeclarations)
+	mux.HandleFunc("GET /v1/frameworks/{id}/assessment", s.handleAssessment)
+	mux.HandleFunc("GET /v1/frameworks/{id}/monitoring", s.handleMonitoring)
+	mux.Handle("GET /", s.webHandler())
+	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, problem(http.StatusNotFound, "not-found", fmt.Sprintf("no %s %s in the API; see /v1/openapi.json", r.Method, r.URL.Path)))
+	})
+	return s.logged(s.recovered(http.TimeoutHandler(mux, s.cfg.Timeout, `{"title":"Service Unavailable","status":503,"detail":"the request took longer than the server's --timeout"}`)))
+}
+
+// HTTPServer wraps the handler in an http.Server with timeouts set, so
+// that a slow client cannot hold a connection for ever.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       s.cfg.Timeout,
+		WriteTimeout:      s.cfg.Timeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// Serve serves on l until ctx ends, then shuts down gracefully: requests in
+// flight finish (for at most grace), queued submissions are written, and
+// the appender stops.
+func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
+	srv := s.HTTPServer(l.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	select {
+	case err := <-errc:
+		s.Close()
+		return err
+	case <-ctx.Done():
+	}
+	s.logger.Info("shutting down", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	s.Close()
+	if err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}
+
+// statusWriter remembers the status and size of a response for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (s *Server) logged(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000, "remote", r.RemoteAddr)
+	})
+}
+
+// recovered turns a panic in a handler into a 500 and a logged stack: a
+// bug must not take the record down with it.
+func (s *Server) recovered(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("panic", "path", r.URL.Path, "value", fmt.Sprint(v), "stack", string(debug.Stack()))
+				writeProblem(w, r, problem(http.StatusInternalServerError, "internal", "the server failed on this request; it is logged"))
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// writeJSON writes v with a strong ETag of its bytes, and answers 304 when
+// the client already holds them.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		writeProblem(w, r, problem(http.StatusInternalServerError, "internal", "encoding the response: "+err.Error()))
+		return
+	}
+	writeBytes(w, r, status, "application/json", buf.Bytes())
+}
+
+func writeBytes(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte) {
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Content-Type", contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if status == http.StatusOK && etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func etagMatch(header, etag string) bool {
+	for _, t := range bytes.Split([]byte(header), []byte(",")) {
+		t = bytes.TrimSpace(t)
+		t = bytes.TrimPrefix(t, []byte("W/"))
+		if string(t) == etag || string(t) == "*" {
+			return true
+		}
+	}
+	return false
+}

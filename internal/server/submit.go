@@ -1,0 +1,437 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/backstop-dev/backstop/internal/api"
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/signing"
+	"github.com/backstop-dev/backstop/internal/store"
+)
+
+// submission is a checked document waiting for its place in the log.
+type submission struct {
+	entry store.Entry // Index, LeafHash and Received are set on append
+	// fwEntry is the framework entry whose keys and rules it was checked
+	// against (-1: the framework did not exist yet). Were the framework to
+	// change before the append, the check would be stale.
+	fwEntry  int64
+	warnings []api.Diagnostic
+	done     chan submitResult
+}
+
+type submitResult struct {
+	entry   store.Entry
+	problem *api.Problem
+}
+
+// submittedName is the file name diagnostics give the submitted document.
+const submittedName = "submitted"
+
+// acceptedTypes are the media types a submission may carry: a signed
+// document is text.
+var acceptedTypes = []string{api.NoteType, "text/plain", "application/yaml", "application/x-yaml", "text/yaml"}
+
+func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || !slices.Contains(acceptedTypes, mt) {
+		writeProblem(w, r, problem(http.StatusUnsupportedMediaType, "unsupported-media-type",
+			fmt.Sprintf("a submission is a signed document sent as %s (or text/plain), not %q", api.NoteType, r.Header.Get("Content-Type"))))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeProblem(w, r, problem(http.StatusRequestEntityTooLarge, "too-large",
+				fmt.Sprintf("the body is over the server's limit of %d bytes (--max-body)", tooBig.Limit)))
+			return
+		}
+		writeProblem(w, r, problem(http.StatusBadRequest, "unreadable", "reading the body: "+err.Error()))
+		return
+	}
+	sub, p := s.check(id, body, false)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	res, p := s.enqueue(r.Context(), sub)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
+	}
+	acc := api.Accepted{Entry: s.apiEntry(&res.entry, true), Warnings: sub.warnings}
+	signed, c, err := s.log.Checkpoint()
+	if err == nil {
+		acc.Checkpoint = api.Checkpoint{Origin: c.Origin, Size: c.Size, Root: c.Root, Note: string(signed)}
+	}
+	w.Header().Set("Location", fmt.Sprintf("/v1/log/entries/%d", res.entry.Index))
+	writeJSON(w, r, http.StatusCreated, acc)
+	s.logger.Info("accepted", "entry", res.entry.Index, "kind", res.entry.Kind, "framework", res.entry.Framework,
+		"signer", res.entry.Signer, "key", res.entry.Key)
+}
+
+// enqueue hands a checked submission to the appender and waits for its
+// entry. A client that goes away does not cancel the append: the document
+// may still land, and a retry then gets "duplicate" with its entry.
+func (s *Server) enqueue(ctx context.Context, sub *submission) (submitResult, *api.Problem) {
+	sub.done = make(chan submitResult, 1)
+	select {
+	case s.queue <- sub:
+	case <-s.closing:
+		return submitResult{}, problem(http.StatusServiceUnavailable, "shutting-down", "the server is shutting down; submit again later")
+	case <-ctx.Done():
+		return submitResult{}, problem(http.StatusServiceUnavailable, "busy", "the server is too busy to take the submission; submit again")
+	}
+	res := <-sub.done
+	return res, res.problem
+}
+
+// check verifies a signed document's signatures, decodes and validates it,
+// and decides whether its signer may submit it to framework id. seeding
+// lets the server's own key submit any kind (the bundled documents).
+func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.Problem) {
+	if !model.ValidSlug(id) {
+		return nil, problem(http.StatusNotFound, "no-framework", fmt.Sprintf("%q is not a framework id", id))
+	}
+	s.rec.mu.RLock()
+	fr := s.rec.framework(id)
+	var keyring *signing.Keyring
+	var fwText []byte
+	fwEntry := int64(-1)
+	var fw *model.Framework
+	if fr != nil {
+		keyring, fwText, fwEntry, fw = fr.keyring, fr.text, fr.entry, fr.fw
+	} else {
+		keyring = signing.NewKeyring(nil, s.rec.extra...)
+	}
+	s.rec.mu.RUnlock()
+
+	signed, err := keyring.Open(body)
+	if err != nil {
+		return nil, signatureProblem(id, err)
+	}
+	doc, warnings, p := decode(signed.Text, fwText)
+	if p != nil {
+		return nil, p
+	}
+	sub := &submission{fwEntry: fwEntry, warnings: warnings, entry: store.Entry{
+		Note: body, Kind: string(doc.Kind), Framework: id,
+	}}
+	sig, p := authorize(doc, id, fw, signed, seeding)
+	if p != nil {
+		return nil, p
+	}
+	sub.entry.Signer, sub.entry.Key = sig.Party, sig.Key
+	switch {
+	case doc.Framework != nil:
+		sub.entry.Subject = doc.Framework.ID
+	case doc.Declaration != nil:
+		sub.entry.Subject = doc.Declaration.Party
+		sub.entry.Date = doc.Declaration.Date.String()
+		sub.entry.Revision = int64(doc.Declaration.Revision)
+	}
+	return sub, nil
+}
+
+func signatureProblem(id string, err error) *api.Problem {
+	switch {
+	case errors.Is(err, signing.ErrUnsigned):
+		return problem(http.StatusUnauthorized, "unsigned", "the document is not signed: "+err.Error())
+	case errors.Is(err, signing.ErrBadSignature):
+		return problem(http.StatusUnauthorized, "bad-signature", "a signature is invalid (was the document changed after signing?): "+err.Error())
+	case errors.Is(err, signing.ErrUnknownKey):
+		return problem(http.StatusForbidden, "unknown-key", fmt.Sprintf("%v; framework %s lists its parties' keys", err, id))
+	default:
+		return problem(http.StatusBadRequest, "malformed", err.Error())
+	}
+}
+
+// decode loads the submitted document, alone when it is a framework and
+// together with the framework in force otherwise, so that it is validated
+// as `backstop validate` would validate it next to its framework. Errors in
+// the submitted document refuse it; its warnings are returned.
+func decode(src, fwText []byte) (*load.Document, []api.Diagnostic, *api.Problem) {
+	alone := &load.Loader{}
+	alone.AddBytes(submittedName, src)
+	set, ds := alone.Finish()
+	if p := invalid(ds); p != nil {
+		return nil, nil, p
+	}
+	if len(set.Docs) != 1 {
+		return nil, nil, problem(http.StatusUnprocessableEntity, "one-document",
+			fmt.Sprintf("a submission is one document; this holds %d (sign and submit them one by one)", len(set.Docs)))
+	}
+	doc := set.Docs[0]
+	if doc.Framework == nil && fwText != nil {
+		both := &load.Loader{}
+		both.AddBytes("framework", fwText)
+		both.AddBytes(submittedName, src)
+		set, ds = both.Finish()
+		if p := invalid(ds); p != nil {
+			return nil, nil, p
+		}
+		doc = set.Docs[1]
+	}
+	var warnings []api.Diagnostic
+	for _, d := range ds {
+		if d.Range.File == submittedName && d.Code != "no-declarations" {
+			warnings = append(warnings, apiDiagnostic(d))
+		}
+	}
+	return doc, warnings, nil
+}
+
+// invalid returns the 422 problem listing the submitted document's errors.
+func invalid(ds diag.Diagnostics) *api.Problem {
+	var errs []api.Diagnostic
+	for _, d := range ds {
+		if d.Severity == diag.Error && d.Range.File == submittedName {
+			errs = append(errs, apiDiagnostic(d))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	p := problem(http.StatusUnprocessableEntity, "invalid-document",
+		fmt.Sprintf("the document is invalid (%d error(s)); the first: line %d, column %d: %s", len(errs), errs[0].Line, errs[0].Column, errs[0].Message))
+	p.Diagnostics = errs
+	return p
+}
+
+func apiDiagnostic(d diag.Diagnostic) api.Diagnostic {
+	return api.Diagnostic{Severity: d.Severity.String(), Code: d.Code, Line: d.Range.Start.Line, Column: d.Range.Start.Column, Message: d.Summary}
+}
+
+// authorize decides whether the document may be submitted to framework id
+// (fw, nil when it does not exist yet) with these signatures, and returns
+// the signature that authorises it.
+//   - a Framework: a new one only from the server's keys; a change only
+//     from the framework's secretariat (from the server's keys while no
+//     secretariat has a key);
+//   - a Declaration: from the declaring party;
+//   - Incidents and Corroboration rules: from a monitor;
+//   - a Scenario: from the secretariat or a monitor.
+func authorize(doc *load.Document, id string, fw *model.Framework, signed *signing.Signed, seeding bool) (signing.Signature, *api.Problem) {
+	forbidden := func(format string, a ...any) (signing.Signature, *api.Problem) {
+		return signing.Signature{}, problem(http.StatusForbidden, "not-allowed", fmt.Sprintf(format, a...))
+	}
+	signers := func() string {
+		var out []string
+		for _, s := range signed.Signatures {
+			who := s.Party
+			if who == "" {
+				who = "the server's key"
+			}
+			out = append(out, fmt.Sprintf("%s (%s)", who, s.Key))
+		}
+		return strings.Join(out, ", ")
+	}
+	byRole := func(roles ...model.Role) (signing.Signature, bool) {
+		for _, sig := range signed.Signatures {
+			if p := fw.Parties[sig.Party]; sig.Party != "" && p != nil && slices.Contains(roles, p.Role) {
+				return sig, true
+			}
+		}
+		return signing.Signature{}, false
+	}
+	server, byServer := signed.SignedBy("")
+	if doc.Framework == nil && fw == nil {
+		return signing.Signature{}, problem(http.StatusNotFound, "no-framework",
+			fmt.Sprintf("framework %s is not in the record; its Framework document comes first", id))
+	}
+	if seeding && byServer {
+		return server, nil
+	}
+	switch {
+	case doc.Framework != nil:
+		if doc.Framework.ID != id {
+			return signing.Signature{}, problem(http.StatusUnprocessableEntity, "wrong-framework",
+				fmt.Sprintf("this is framework %s, submitted to framework %s", doc.Framework.ID, id))
+		}
+		if fw == nil {
+			if byServer {
+				return server, nil
+			}
+			return forbidden("a new framework is created only with the server's key or an --admin key; it was signed by %s", signers())
+		}
+		if sig, ok := byRole(model.Secretariat); ok {
+			return sig, nil
+		}
+		if byServer && !hasKeys(fw, model.Secretariat) {
+			return server, nil
+		}
+		return forbidden("framework %s is changed only by its secretariat (%s); it was signed by %s",
+			id, strings.Join(fw.PartiesWithRole(model.Secretariat), ", "), signers())
+	case doc.Declaration != nil:
+		d := doc.Declaration
+		if d.Framework != id {
+			return signing.Signature{}, problem(http.StatusUnprocessableEntity, "wrong-framework",
+				fmt.Sprintf("this declaration is to framework %s, submitted to framework %s", d.Framework, id))
+		}
+		if sig, ok := signed.SignedBy(d.Party); ok {
+			return sig, nil
+		}
+		return forbidden("a declaration of %s must be signed with a key of %s; it was signed by %s", d.Party, d.Party, signers())
+	case doc.Incidents != nil, doc.Corroboration != nil:
+		if sig, ok := byRole(model.Monitor); ok {
+			return sig, nil
+		}
+		return forbidden("%s documents are accepted only from monitors (%s); it was signed by %s",
+			doc.Kind, strings.Join(fw.PartiesWithRole(model.Monitor), ", "), signers())
+	case doc.Scenario != nil:
+		if sc := doc.Scenario.Framework; sc != "" && sc != id {
+			return signing.Signature{}, problem(http.StatusUnprocessableEntity, "wrong-framework",
+				fmt.Sprintf("this scenario is for framework %s, submitted to framework %s", sc, id))
+		}
+		if sig, ok := byRole(model.Secretariat, model.Monitor); ok {
+			return sig, nil
+		}
+		return forbidden("scenarios are accepted from the secretariat or a monitor; it was signed by %s", signers())
+	}
+	return signing.Signature{}, problem(http.StatusUnprocessableEntity, "invalid-document", "unknown kind of document")
+}
+
+func hasKeys(fw *model.Framework, role model.Role) bool {
+	for _, id := range fw.PartiesWithRole(role) {
+		if len(fw.Parties[id].Keys) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// appendLoop is the single writer: it takes the submissions queued since
+// its last commit, checks what depends on the record (duplicates,
+// freshness, a framework changed meanwhile) and appends the accepted ones
+// in one transaction — a group commit, so that one fsync serves many
+// parties submitting at once.
+func (s *Server) appendLoop() {
+	defer close(s.stopped)
+	for first := range s.queue {
+		batch := []*submission{first}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case sub, ok := <-s.queue:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, sub)
+			default:
+				break drain
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+const maxBatch = 256
+
+func (s *Server) commit(batch []*submission) {
+	now := time.Now().UTC()
+	var accepted []*submission
+	var entries []store.Entry
+	type partyKey struct{ framework, party string }
+	inBatch := map[partyKey]*store.Entry{}
+	leaves := map[tlog.Hash]bool{}
+	changed := map[string]bool{} // frameworks changed by this batch
+
+	s.rec.mu.RLock()
+	for _, sub := range batch {
+		e := &sub.entry
+		leaf := tlog.RecordHash(e.Note)
+		fr := s.rec.framework(e.Framework)
+		cur := int64(-1)
+		if fr != nil {
+			cur = fr.entry
+		}
+		if idx, dup := s.rec.leaves[leaf]; dup {
+			p := problem(http.StatusConflict, "duplicate", fmt.Sprintf("this signed document is already entry %d of the log", idx))
+			p.Entry = &idx
+			sub.done <- submitResult{problem: p}
+			continue
+		}
+		switch {
+		case leaves[leaf]:
+			sub.done <- submitResult{problem: problem(http.StatusConflict, "duplicate", "the same signed document was submitted twice at once; one copy is accepted")}
+			continue
+		case sub.fwEntry != cur || changed[e.Framework]:
+			sub.done <- submitResult{problem: problem(http.StatusConflict, "framework-changed",
+				fmt.Sprintf("framework %s changed while this was being checked; submit again", e.Framework))}
+			continue
+		}
+		if e.Kind == string(model.KindDeclaration) {
+			k := partyKey{e.Framework, e.Subject}
+			newer, in := s.rec.newer(fr, e.Subject, e.Date, e.Revision)
+			if prev := inBatch[k]; prev != nil {
+				newer, in = later(e, prev), prev
+			}
+			if !newer {
+				sub.done <- submitResult{problem: problem(http.StatusConflict, "stale",
+					fmt.Sprintf("%s's declaration in force is dated %s; this one (%s) is not newer, so it would not supersede it (a replayed or older declaration never does; give a later date or a higher revision)",
+						e.Subject, describe(in), describe(e)))}
+				continue
+			}
+			inBatch[k] = e
+		}
+		if e.Kind == string(model.KindFramework) {
+			changed[e.Framework] = true
+		}
+		leaves[leaf] = true
+		e.Received = now
+		accepted = append(accepted, sub)
+		entries = append(entries, *e)
+	}
+	s.rec.mu.RUnlock()
+	if len(entries) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+	defer cancel()
+	appended, err := s.log.Append(ctx, entries)
+	if err != nil {
+		s.logger.Error("append failed", "entries", len(entries), "err", err)
+		for _, sub := range accepted {
+			sub.done <- submitResult{problem: problem(http.StatusServiceUnavailable, "store-failed", "the record could not be written; nothing was stored, submit again")}
+		}
+		return
+	}
+	s.rec.mu.Lock()
+	for i, e := range appended {
+		if err := s.rec.apply(e); err != nil {
+			s.logger.Error("record out of step", "entry", e.Index, "err", err)
+		}
+		accepted[i].entry = e
+	}
+	s.rec.mu.Unlock()
+	for i := range accepted {
+		accepted[i].done <- submitResult{entry: accepted[i].entry}
+	}
+}
+
+func later(a, b *store.Entry) bool {
+	if a.Date != b.Date {
+		return a.Date > b.Date
+	}
+	return a.Revision > b.Revision
+}
+
+func describe(e *store.Entry) string {
+	if e.Revision == 0 {
+		return e.Date
+	}
+	return fmt.Sprintf("%s revision %d", e.Date, e.Revision)
+}
