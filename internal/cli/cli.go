@@ -38,6 +38,11 @@ func commands() []command {
 		{"simulate", "Would the guarantee hold? A Monte Carlo of a renewed offensive", simulateUsage, runSimulate},
 		{"import", "Turn a public pledge data set into Declarations (Kiel Ukraine Support Tracker)", importUsage, runImport},
 		{"territory", "Occupied area of map snapshots, and what changed hands between two", territoryUsage, runTerritory},
+		{"serve", "The shared, signed record: an HTTP API over a tamper-evident log", serveUsage, runServe},
+		{"keygen", "Make an ed25519 key pair for a party", keygenUsage, runKeygen},
+		{"sign", "Sign a document with a party's key", signUsage, runSign},
+		{"submit", "Send signed documents to a server's record", submitUsage, runSubmit},
+		{"verify", "Check a server's log: checkpoint, consistency, inclusion, full audit", verifyUsage, runVerify},
 		{"version", "Print the version of backstop and of the document language", versionUsage, runVersion},
 		{"help", "Show help for backstop or for one command", helpUsage, nil},
 	}

@@ -44,7 +44,7 @@ func TestEnumUnmarshalText(t *testing.T) {
 		},
 		{
 			what: "role", unmarshal: unmarshalAs[model.Role], list: asStrings(model.Roles),
-			allowed: []string{"guarantor", "beneficiary", "consulted", "observer", "secretariat"},
+			allowed: []string{"guarantor", "beneficiary", "consulted", "observer", "secretariat", "monitor"},
 			invalid: []string{"", "guarantors", "Guarantor", "ally"},
 		},
 		{

@@ -31,8 +31,8 @@ func SeedFiles(files map[string][]byte) ([]SeedDocument, error) {
 		for i, part := range load.SplitDocuments(files[name]) {
 			l := &load.Loader{}
 			l.AddBytes(name, part)
-			set, ds := l.Finish()
-			if ds.HasErrors() || len(set.Docs) != 1 {
+			set, ds := l.Finish() // errors across documents show when it is submitted
+			if len(set.Docs) != 1 {
 				return nil, fmt.Errorf("%s, document %d: does not load on its own: %v", name, i+1, ds)
 			}
 			d := set.Docs[0]

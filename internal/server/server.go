@@ -136,7 +136,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/frameworks/{id}/declarations", s.handleDeclarations)
 	mux.HandleFunc("GET /v1/frameworks/{id}/assessment", s.handleAssessment)
 	mux.HandleFunc("GET /v1/frameworks/{id}/monitoring", s.handleMonitoring)
-	mux.Handle("GET /", s.webHandler())
+	mux.Handle("/", s.webHandler())
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "not-found", fmt.Sprintf("no %s %s in the API; see /v1/openapi.json", r.Method, r.URL.Path)))
 	})

@@ -167,15 +167,18 @@ func decode(src, fwText []byte) (*load.Document, []api.Diagnostic, *api.Problem)
 	alone := &load.Loader{}
 	alone.AddBytes(submittedName, src)
 	set, ds := alone.Finish()
-	if p := invalid(ds); p != nil {
-		return nil, nil, p
-	}
 	if len(set.Docs) != 1 {
+		if p := invalid(ds); p != nil {
+			return nil, nil, p
+		}
 		return nil, nil, problem(http.StatusUnprocessableEntity, "one-document",
 			fmt.Sprintf("a submission is one document; this holds %d (sign and submit them one by one)", len(set.Docs)))
 	}
 	doc := set.Docs[0]
-	if doc.Framework == nil && fwText != nil {
+	if doc.Framework == nil && fwText == nil {
+		return doc, nil, nil // authorize refuses it: no framework to submit to
+	}
+	if doc.Framework == nil {
 		both := &load.Loader{}
 		both.AddBytes("framework", fwText)
 		both.AddBytes(submittedName, src)
@@ -183,7 +186,13 @@ func decode(src, fwText []byte) (*load.Document, []api.Diagnostic, *api.Problem)
 		if p := invalid(ds); p != nil {
 			return nil, nil, p
 		}
+		if len(set.Docs) != 2 {
+			return nil, nil, problem(http.StatusUnprocessableEntity, "invalid-document", "the document does not load next to its framework")
+		}
 		doc = set.Docs[1]
+	}
+	if p := invalid(ds); p != nil {
+		return nil, nil, p
 	}
 	var warnings []api.Diagnostic
 	for _, d := range ds {

@@ -16,6 +16,11 @@ func (s *Server) webHandler() http.Handler {
 	root, _ := fs.Sub(assets, "web")
 	files := http.FileServerFS(root)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeProblem(w, r, problem(http.StatusMethodNotAllowed, "not-found", "the pages are read-only"))
+			return
+		}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
 		files.ServeHTTP(w, r)

@@ -57,7 +57,8 @@ func ParsePrivate(skey string) (KeyPair, error) {
 		}
 		return KeyPair{}, errors.New("not a private key (expected PRIVATE+KEY+NAME+HASH+KEY, as backstop keygen writes it)")
 	}
-	raw, err := base64.StdEncoding.DecodeString(skey[strings.LastIndexByte(skey, '+')+1:])
+	parts := strings.SplitN(skey, "+", 5) // PRIVATE, KEY, name, hash, key (base64 may hold '+')
+	raw, err := base64.StdEncoding.DecodeString(parts[len(parts)-1])
 	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
 		return KeyPair{}, errors.New("not an ed25519 private key")
 	}

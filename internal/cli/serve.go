@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/backstop-dev/backstop/examples"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/server"
+	"github.com/backstop-dev/backstop/internal/signing"
+	"github.com/backstop-dev/backstop/internal/store"
+)
+
+const serveUsage = `Usage: backstop serve [PATH...] [flags]
+
+Serves the shared, signed record: parties submit signed documents, every
+accepted one becomes an entry of a tamper-evident log, and the API gives
+the log, its proofs, and assessments and monitoring of the stored
+documents. On first start the record is seeded with PATH (files and
+folders), or with the bundled example (examples/ukraine-2025), signed with
+the server's key; later starts serve what is stored. SIGTERM or SIGINT
+shut it down gracefully. The API is described at /v1/openapi.json and in
+docs/serve.md.
+
+Flags:
+  --data DIR         the data folder: the SQLite database and the server key
+                     (default backstop-data)
+  --db DSN           postgres://... to use PostgreSQL instead of SQLite
+  --listen ADDR      address to listen on (default 127.0.0.1:8080; :0 picks a port)
+  --key FILE         the server's private key (default DATA/server.key, made on
+                     first start); its name is the log's origin
+  --origin NAME      the name of a key made on first start (default backstop-log)
+  --admin KEY        a public key that may create frameworks (repeatable)
+  --max-body BYTES   the largest request body (default 1048576)
+  --timeout DUR      the longest a request may take (default 30s)
+  --log-format FMT   text (default) or json, on standard error
+
+Examples:
+  backstop serve
+  backstop serve examples/baltics-2016 --data baltics-data --listen :8081
+  backstop serve --db 'postgres://backstop@db.example/backstop?sslmode=require'
+
+` + exitCodesHelp + "\n"
+
+func runServe(args []string, s Streams) int {
+	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
+	data := fset.String("data", "backstop-data", "data folder")
+	dsn := fset.String("db", "", "database")
+	listen := fset.String("listen", "127.0.0.1:8080", "listen address")
+	keyFile := fset.String("key", "", "server key")
+	origin := fset.String("origin", "backstop-log", "key name")
+	var admins listFlag
+	fset.Var(&admins, "admin", "admin public key")
+	maxBody := fset.Int64("max-body", server.DefaultMaxBody, "max body")
+	timeout := fset.Duration("timeout", server.DefaultTimeout, "request timeout")
+	logFormat := fset.String("log-format", "text", "text or json")
+	paths, exit, ok := parseFlags(fset, args, serveUsage, s)
+	if !ok {
+		return exit
+	}
+	fail := func(code int, format string, a ...any) int {
+		fmt.Fprintf(s.Err, "backstop serve: "+format+"\n", a...)
+		return code
+	}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(s.Err, nil)
+	case "json":
+		handler = slog.NewJSONHandler(s.Err, nil)
+	default:
+		return fail(ExitUsage, "--log-format %q: use text or json", *logFormat)
+	}
+	if *maxBody < 1024 || *timeout < time.Second {
+		return fail(ExitUsage, "--max-body must be at least 1024 and --timeout at least 1s")
+	}
+	logger := slog.New(handler)
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return fail(ExitUsage, "--data: %v", err)
+	}
+	if *keyFile == "" {
+		*keyFile = filepath.Join(*data, "server.key")
+		if err := ensureKey(*keyFile, *origin); err != nil {
+			return fail(ExitUsage, "%v", err)
+		}
+	}
+	key, err := signing.ReadKeyPair(*keyFile)
+	if err != nil {
+		return fail(ExitUsage, "--key: %v", err)
+	}
+	var adminKeys []note.Verifier
+	for _, a := range admins {
+		v, err := signing.ParseVerifier(a)
+		if err != nil {
+			return fail(ExitUsage, "--admin: %v", err)
+		}
+		adminKeys = append(adminKeys, v)
+	}
+	if *dsn == "" {
+		*dsn = filepath.Join(*data, "backstop.db")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	st, err := store.Open(ctx, *dsn)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	defer st.Close()
+	srv, err := server.New(ctx, st, server.Config{Key: key, Admins: adminKeys, MaxBody: *maxBody, Timeout: *timeout, Logger: logger})
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	if code := seed(ctx, srv, paths, s); code != ExitOK {
+		srv.Close()
+		return code
+	}
+	l, err := net.Listen("tcp", *listen)
+	if err != nil {
+		srv.Close()
+		return fail(ExitUsage, "--listen: %v", err)
+	}
+	fmt.Fprintf(s.Err, "backstop serve: listening on http://%s (%s, log key %s)\n", l.Addr(), st.Dialect(), key.ID())
+	if err := srv.Serve(ctx, l, 15*time.Second); err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
+	fmt.Fprintln(s.Err, "backstop serve: stopped")
+	return ExitOK
+}
+
+// ensureKey makes the server's key on first start.
+func ensureKey(path, name string) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	private, public, err := signing.GenerateKey(name)
+	if err != nil {
+		return fmt.Errorf("--origin: %w", err)
+	}
+	if err := writeNew(path, private+"\n", 0o600); err != nil {
+		return err
+	}
+	return writeNew(strings.TrimSuffix(path, ".key")+".pub", public+"\n", 0o644)
+}
+
+// seed fills an empty record with the given documents, or the bundled
+// example; a record that has entries is served as it is.
+func seed(ctx context.Context, srv *server.Server, paths []string, s Streams) int {
+	files := map[string][]byte{}
+	if len(paths) == 0 {
+		err := fs.WalkDir(examples.Ukraine2025, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := examples.Ukraine2025.ReadFile(p)
+			files["examples/"+p] = b
+			return err
+		})
+		if err != nil {
+			fmt.Fprintf(s.Err, "backstop serve: the bundled example: %v\n", err)
+			return ExitUsage
+		}
+	} else {
+		set, ds := load.Paths(paths, nil)
+		if ds.HasErrors() {
+			writeDiagnosticsText(s.Err, errorsOnly(ds))
+			fmt.Fprintln(s.Err, "backstop serve: the documents to seed are invalid; nothing served")
+			return exitCode(ds)
+		}
+		for _, d := range set.Docs {
+			if _, seen := files[d.File.Name]; !seen {
+				b, err := os.ReadFile(d.File.Name)
+				if err != nil {
+					fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
+					return ExitUsage
+				}
+				files[d.File.Name] = b
+			}
+		}
+	}
+	docs, err := server.SeedFiles(files)
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
+		return ExitInvalid
+	}
+	n, err := srv.Seed(ctx, docs)
+	switch {
+	case errors.Is(err, server.ErrNotEmpty):
+		if len(paths) > 0 {
+			fmt.Fprintf(s.Err, "backstop serve: the record has entries; %s not seeded\n", strings.Join(paths, ", "))
+		}
+	case err != nil:
+		fmt.Fprintf(s.Err, "backstop serve: seeding: %v\n", err)
+		return ExitInvalid
+	default:
+		fmt.Fprintf(s.Err, "backstop serve: seeded the record with %d documents\n", n)
+	}
+	return ExitOK
+}

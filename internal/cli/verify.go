@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/backstop-dev/backstop/internal/client"
+	"github.com/backstop-dev/backstop/internal/ledger"
+	"github.com/backstop-dev/backstop/internal/signing"
+)
+
+const verifyUsage = `Usage: backstop verify --server URL [--log-key KEY] [--since CHECKPOINT]
+                       [--save FILE] [--document FILE]... [--audit=false] [--key KEY]
+
+Checks a backstop server's log without trusting the server:
+  checkpoint  the current checkpoint is signed by the log's key (--log-key,
+              else the key the server gives, trusted on first use)
+  since       the log only grew since a checkpoint you kept (--since FILE,
+              saved by an earlier --save): a consistency proof
+  document    each signed document (--document FILE) is in the log: an
+              inclusion proof
+  audit       every entry the server serves hashes to the leaf in the tree,
+              and the leaves give the checkpoint's root (on by default;
+              entries of frameworks you may not read are counted, not hashed)
+A server that rewrote its history fails "since" or "audit".
+
+Flags:
+  --server URL       the server
+  --log-key KEY      the log's public key (file or NAME+HASH+KEY); pin it
+  --since FILE       a checkpoint saved earlier
+  --save FILE        save the verified checkpoint, for the next --since
+  --document FILE    a signed document that must be in the log (repeatable)
+  --audit            download and hash every entry (default true)
+  --key FILE         a party's private key, to read frameworks closed to anonymous readers
+
+Examples:
+  backstop verify --server http://127.0.0.1:8080 --save checkpoint.txt
+  backstop verify --server http://127.0.0.1:8080 --since checkpoint.txt --save checkpoint.txt
+  backstop verify --server http://127.0.0.1:8080 --document gb.signed
+
+Exit codes:
+  0  every check passed
+  1  a check failed: the log is not what the server claims
+  2  usage error, unreadable input, or the server could not be reached
+`
+
+func runVerify(args []string, s Streams) int {
+	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
+	server := fset.String("server", "", "server URL")
+	logKey := fset.String("log-key", "", "log public key")
+	since := fset.String("since", "", "earlier checkpoint")
+	save := fset.String("save", "", "save checkpoint")
+	var documents listFlag
+	fset.Var(&documents, "document", "signed document")
+	audit := fset.Bool("audit", true, "audit every entry")
+	keyFile := fset.String("key", "", "private key for reads")
+	rest, exit, ok := parseFlags(fset, args, verifyUsage, s)
+	if !ok {
+		return exit
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(s.Err, "backstop verify: "+format+"\n", a...)
+		return ExitUsage
+	}
+	switch {
+	case len(rest) > 0:
+		return fail("unexpected argument %q", rest[0])
+	case *server == "":
+		return fail("--server is required")
+	}
+	var key *signing.KeyPair
+	if *keyFile != "" {
+		k, err := signing.ReadKeyPair(*keyFile)
+		if err != nil {
+			return fail("--key: %v", err)
+		}
+		key = &k
+	}
+	c, err := client.New(*server, key)
+	if err != nil {
+		return fail("%v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+
+	failed := false
+	report := func(ok bool, check, format string, a ...any) {
+		mark := "ok  "
+		if !ok {
+			mark, failed = "FAIL", true
+		}
+		fmt.Fprintf(s.Out, "%s  %-10s %s\n", mark, check, fmt.Sprintf(format, a...))
+	}
+
+	var verifier note.Verifier
+	pinned := *logKey != ""
+	if pinned {
+		if verifier, err = signing.ParseVerifier(*logKey); err != nil {
+			return fail("--log-key: %v", err)
+		}
+	} else {
+		text, err := c.LogKey(ctx)
+		if err != nil {
+			return fail("fetching the log key: %v", err)
+		}
+		if verifier, err = signing.ParseVerifier(text); err != nil {
+			return fail("the server's log key: %v", err)
+		}
+	}
+	signed, err := c.Checkpoint(ctx)
+	if err != nil {
+		return fail("fetching the checkpoint: %v", err)
+	}
+	cp, err := ledger.ParseCheckpoint(signed, verifier)
+	if err != nil {
+		report(false, "checkpoint", "%v", err)
+		return ExitInvalid
+	}
+	how := "pinned with --log-key"
+	if !pinned {
+		how = "the key the server gives, trusted on first use: pin it with --log-key"
+	}
+	report(true, "checkpoint", "%d entries, root %s, signed by %s (%s)", cp.Size, short(cp.Root), signing.KeyID(verifier.Name(), verifier.KeyHash()), how)
+
+	if *since != "" {
+		old, err := os.ReadFile(*since)
+		if err != nil {
+			return fail("--since: %v", err)
+		}
+		prev, err := ledger.ParseCheckpoint(old, verifier)
+		switch {
+		case err != nil:
+			report(false, "since", "%s: %v (did the server change its key?)", *since, err)
+		case prev.Size > cp.Size:
+			report(false, "since", "the log shrank from %d to %d entries: history was rewritten", prev.Size, cp.Size)
+		case prev.Size == 0:
+			report(true, "since", "the kept checkpoint is of an empty log")
+		default:
+			proof, err := c.Consistency(ctx, prev.Size, cp.Size)
+			if err != nil && prev.Size != cp.Size {
+				report(false, "since", "no consistency proof from %d to %d entries: %v", prev.Size, cp.Size, err)
+				break
+			}
+			var hashes tlog.TreeProof
+			if proof != nil {
+				hashes = proof.Proof
+			}
+			if err := ledger.VerifyConsistency(prev, cp, hashes); err != nil {
+				report(false, "since", "%v", err)
+			} else {
+				report(true, "since", "the log only grew since the checkpoint of %d entries (%d → %d)", prev.Size, prev.Size, cp.Size)
+			}
+		}
+	}
+
+	for _, path := range documents {
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			return fail("--document: %v", err)
+		}
+		if !signing.IsSigned(doc) {
+			return fail("--document %s: give the signed document as submitted (from backstop sign); the log holds signed documents", path)
+		}
+		leaf := tlog.RecordHash(doc)
+		inc, err := c.Inclusion(ctx, leaf, cp.Size)
+		if err != nil {
+			report(false, "document", "%s is not in the log: %v", path, err)
+			continue
+		}
+		if err := ledger.VerifyInclusion(cp, inc.Index, leaf, inc.Proof); err != nil {
+			report(false, "document", "%s: %v", path, err)
+		} else {
+			report(true, "document", "%s is entry %d of the log (inclusion proof of %d hashes)", path, inc.Index, len(inc.Proof))
+		}
+	}
+
+	if *audit {
+		leaves := make([]tlog.Hash, 0, cp.Size)
+		hashed, hidden, bad := 0, 0, 0
+		for start := int64(0); start < cp.Size; {
+			page, err := c.Entries(ctx, start, 1000)
+			if err != nil {
+				return fail("fetching entries: %v", err)
+			}
+			if len(page.Items) == 0 {
+				break
+			}
+			for _, e := range page.Items {
+				if int64(len(leaves)) >= cp.Size {
+					break
+				}
+				if e.Index != int64(len(leaves)) {
+					report(false, "audit", "the server listed entry %d where %d was due", e.Index, len(leaves))
+					return ExitInvalid
+				}
+				if e.Note == nil {
+					hidden++
+				} else if tlog.RecordHash([]byte(*e.Note)) != e.LeafHash {
+					bad++
+					if bad <= 5 {
+						report(false, "audit", "entry %d: the document served does not hash to its leaf: it was changed after it was logged", e.Index)
+					}
+				} else {
+					hashed++
+				}
+				leaves = append(leaves, e.LeafHash)
+			}
+			start += int64(len(page.Items))
+		}
+		root, err := ledger.RootOf(leaves)
+		switch {
+		case int64(len(leaves)) != cp.Size:
+			report(false, "audit", "the server listed %d entries, the checkpoint says %d", len(leaves), cp.Size)
+		case err != nil || root != cp.Root:
+			report(false, "audit", "the leaves served give root %s, not the checkpoint's %s: history was rewritten", short(root), short(cp.Root))
+		case bad > 0:
+			report(false, "audit", "%d of %d documents do not match their leaves", bad, cp.Size)
+		default:
+			msg := fmt.Sprintf("%d entries: every document hashes to its leaf and the leaves give the checkpoint's root", hashed)
+			if hidden > 0 {
+				msg += fmt.Sprintf(" (%d more not readable with your key: their leaves only)", hidden)
+			}
+			report(true, "audit", "%s", msg)
+		}
+	}
+
+	if failed {
+		fmt.Fprintln(s.Err, "backstop verify: the log failed a check; keep your saved checkpoint as evidence")
+		return ExitInvalid
+	}
+	if *save != "" {
+		if err := os.WriteFile(*save, signed, 0o644); err != nil {
+			return fail("--save: %v", err)
+		}
+		fmt.Fprintf(s.Err, "saved the checkpoint of %d entries to %s\n", cp.Size, *save)
+	}
+	return ExitOK
+}
+
+func short(h tlog.Hash) string { return h.String()[:12] + "…" }
