@@ -58,7 +58,7 @@ func TestCommands(t *testing.T) {
 		{name: "version-help", args: []string{"version", "-h"}, exit: 0, golden: true},
 		{name: "unknown-command", args: []string{"valdate"}, exit: 2,
 			stderr: "backstop: unknown command \"valdate\"\nRun 'backstop help' for the list of commands.\n"},
-		{name: "help-unknown", args: []string{"help", "serve"}, exit: 2},
+		{name: "help-unknown", args: []string{"help", "dashboard"}, exit: 2},
 		{name: "assess-table", args: []string{"assess", "examples/ukraine-2025", "--at", "2026-03-01"}, exit: 0, golden: true},
 		{name: "assess-json", args: []string{"assess", "examples/ukraine-2025", "--at", "2026-03-01", "--format", "json"}, exit: 0, golden: true},
 		{name: "assess-markdown", args: []string{"assess", "examples/ukraine-2025", "--at", "2026-03-01", "--format", "markdown"}, exit: 0, golden: true},
