@@ -134,12 +134,8 @@ func runSubmit(args []string, s Streams) int {
 
 // submitFramework finds the framework a signed document goes to.
 func submitFramework(ctx context.Context, c *client.Client, signed []byte, flagValue string) (string, error) {
-	text := signed
-	if i := lastSigSplit(signed); i >= 0 {
-		text = signed[:i+1]
-	}
 	l := &load.Loader{}
-	l.AddBytes("doc", text)
+	l.AddBytes("doc", signing.Text(signed))
 	set, _ := l.Finish()
 	if len(set.Docs) == 1 {
 		d := set.Docs[0]
@@ -163,13 +159,4 @@ func submitFramework(ctx context.Context, c *client.Client, signed []byte, flagV
 		return "", fmt.Errorf("the document names no framework and the server has %d; give --framework", len(fws))
 	}
 	return fws[0].ID, nil
-}
-
-func lastSigSplit(b []byte) int {
-	for i := len(b) - 4; i >= 0; i-- {
-		if b[i] == '\n' && b[i+1] == '\n' && string(b[i+2:min(i+5, len(b))]) == "—" {
-			return i
-		}
-	}
-	return -1
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"fmt"
 	"sync"
 
@@ -53,12 +52,7 @@ func newRecord(extra []note.Verifier) *record {
 }
 
 // text returns an entry's document without its signature block.
-func text(e *store.Entry) []byte {
-	if i := bytes.LastIndex(e.Note, []byte("\n\n— ")); i >= 0 {
-		return e.Note[:i+1]
-	}
-	return e.Note
-}
+func text(e *store.Entry) []byte { return signing.Text(e.Note) }
 
 // apply adds an appended entry to the record. The caller holds mu.
 func (r *record) apply(e store.Entry) error {

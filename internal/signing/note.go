@@ -84,6 +84,15 @@ func IsSigned(doc []byte) bool {
 	return i >= 0 && len(doc) > 0 && doc[len(doc)-1] == '\n' && !bytes.Contains(doc[i+2:], []byte("\n\n"))
 }
 
+// Text returns a signed document's text without its signature block (a
+// document that is not signed is returned as it is). It checks nothing.
+func Text(doc []byte) []byte {
+	if !IsSigned(doc) {
+		return doc
+	}
+	return doc[:bytes.LastIndex(doc, sigSplit)+1]
+}
+
 // Signature is one verified signature of a document.
 type Signature struct {
 	Party string // the party whose key signed; "" for an extra key (the server's operator)
