@@ -12,6 +12,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/assess"
+	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
 	"github.com/backstop-dev/backstop/internal/report"
@@ -20,6 +21,17 @@ import (
 )
 
 var errNoFramework = errors.New("no such framework")
+
+// firstError is the first error of ds, which holds one: warnings sort
+// among the errors, and are no reason to refuse.
+func firstError(ds diag.Diagnostics) diag.Diagnostic {
+	for _, d := range ds {
+		if d.Severity == diag.Error {
+			return d
+		}
+	}
+	return ds[0]
+}
 
 // Page sizes of the list endpoints.
 const (
@@ -176,7 +188,11 @@ func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) {
 	idx, err := strconv.ParseInt(r.PathValue("index"), 10, 64)
 	size := s.log.Size()
 	if err != nil || idx < 0 || idx >= size {
-		writeProblem(w, r, problem(http.StatusNotFound, "no-entry", fmt.Sprintf("no entry %q: the log has entries 0 to %d", r.PathValue("index"), size-1)))
+		detail := fmt.Sprintf("no entry %q: the log has entries 0 to %d", r.PathValue("index"), size-1)
+		if size == 0 {
+			detail = "the log is empty"
+		}
+		writeProblem(w, r, problem(http.StatusNotFound, "no-entry", detail))
 		return
 	}
 	s.rec.mu.RLock()
@@ -323,6 +339,9 @@ func (s *Server) handleDeclarations(w http.ResponseWriter, r *http.Request) {
 	}
 	if more {
 		page.Next = fmt.Sprintf("/v1/frameworks/%s/declarations?after=%d&limit=%d", fr.id, picked[len(picked)-1].Index, limit)
+		if r.URL.Query().Get("notes") == "false" {
+			page.Next += "&notes=false" // the next page as this one
+		}
 	}
 	writeJSON(w, r, http.StatusOK, page)
 }
@@ -345,7 +364,7 @@ func (s *Server) handleAssessment(w http.ResponseWriter, r *http.Request) {
 	}
 	set, ds, err := s.rec.loadSet(fr.id)
 	if err == nil && ds.HasErrors() {
-		err = fmt.Errorf("the stored documents do not validate together: %v", ds[0])
+		err = fmt.Errorf("the stored documents do not validate together: %v", firstError(ds))
 	}
 	if err != nil {
 		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
@@ -383,7 +402,7 @@ func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
 	}
 	set, ds, err := s.rec.loadSet(fr.id)
 	if err == nil && ds.HasErrors() {
-		err = fmt.Errorf("the stored documents do not validate together: %v", ds[0])
+		err = fmt.Errorf("the stored documents do not validate together: %v", firstError(ds))
 	}
 	if err != nil {
 		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))

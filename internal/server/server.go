@@ -109,10 +109,7 @@ func (s *Server) rebuild(ctx context.Context) error {
 // Close stops taking submissions and waits for the appender to finish
 // the ones it holds. Call it after the HTTP server has shut down.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		close(s.closing)
-		close(s.queue)
-	})
+	s.closeOnce.Do(func() { close(s.closing) })
 	<-s.stopped
 }
 

@@ -95,8 +95,18 @@ func (s *Server) enqueue(ctx context.Context, sub *submission) (submitResult, *a
 	case <-ctx.Done():
 		return submitResult{}, problem(http.StatusServiceUnavailable, "busy", "the server is too busy to take the submission; submit again")
 	}
-	res := <-sub.done
-	return res, res.problem
+	select {
+	case res := <-sub.done:
+		return res, res.problem
+	case <-s.stopped:
+		// The appender stopped before taking it: nothing was written.
+		select {
+		case res := <-sub.done:
+			return res, res.problem
+		default:
+			return submitResult{}, problem(http.StatusServiceUnavailable, "shutting-down", "the server is shutting down; submit again later")
+		}
+	}
 }
 
 // check verifies a signed document's signatures, decodes and validates it,
@@ -121,6 +131,12 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 
 	signed, err := keyring.Open(body)
 	if err != nil {
+		if fr == nil && errors.Is(err, signing.ErrUnknownKey) {
+			// No framework of that id: only the server's keys can sign here, so
+			// "unknown key" would hide the likelier cause, a wrong id.
+			return nil, problem(http.StatusNotFound, "no-framework", fmt.Sprintf(
+				"framework %s is not in the record; its Framework document comes first, signed with the server's key or an --admin key (%v)", id, err))
+		}
 		return nil, signatureProblem(id, err)
 	}
 	doc, warnings, p := decode(signed.Text, fwText)
@@ -134,6 +150,11 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 	if p != nil {
 		return nil, p
 	}
+	if doc.Framework != nil && fr != nil {
+		if p := s.checkChange(fr, signed.Text); p != nil {
+			return nil, p
+		}
+	}
 	sub.entry.Signer, sub.entry.Key = sig.Party, sig.Key
 	switch {
 	case doc.Framework != nil:
@@ -144,6 +165,44 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 		sub.entry.Revision = int64(doc.Declaration.Revision)
 	}
 	return sub, nil
+}
+
+// checkChange validates a changed framework together with the documents
+// already stored under it: a change that would make them invalid (a party
+// with declarations removed, a domain renamed) is refused, or the record
+// could no longer be assessed.
+func (s *Server) checkChange(fr *frameworkRecord, src []byte) *api.Problem {
+	s.rec.mu.RLock()
+	var names []string
+	var texts [][]byte
+	for _, idx := range fr.documents {
+		names = append(names, fmt.Sprintf("entry-%d", idx))
+		texts = append(texts, text(&s.rec.entries[idx]))
+	}
+	s.rec.mu.RUnlock()
+	l := &load.Loader{}
+	l.AddBytes(submittedName, src)
+	for i := range texts {
+		l.AddBytes(names[i], texts[i])
+	}
+	_, ds := l.Finish()
+	var errs []api.Diagnostic
+	first := ""
+	for _, d := range ds {
+		if d.Severity == diag.Error && d.Range.File != submittedName {
+			errs = append(errs, apiDiagnostic(d))
+			if first == "" {
+				first = fmt.Sprintf("%s:%d:%d: %s", d.Range.File, d.Range.Start.Line, d.Range.Start.Column, d.Summary)
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	p := problem(http.StatusUnprocessableEntity, "invalid-document",
+		fmt.Sprintf("this change would make %d stored document error(s), the first: %s (each entry-N is /v1/log/entries/N)", len(errs), first))
+	p.Diagnostics = errs
+	return p
 }
 
 func signatureProblem(id string, err error) *api.Problem {
@@ -168,7 +227,9 @@ func decode(src, fwText []byte) (*load.Document, []api.Diagnostic, *api.Problem)
 	alone.AddBytes(submittedName, src)
 	set, ds := alone.Finish()
 	if len(set.Docs) != 1 {
-		if p := invalid(ds); p != nil {
+		// Several documents are refused as such before their errors: a
+		// declaration loaded without its framework always has one.
+		if p := invalid(ds); p != nil && len(set.Docs) == 0 {
 			return nil, nil, p
 		}
 		return nil, nil, problem(http.StatusUnprocessableEntity, "one-document",
@@ -329,22 +390,36 @@ func hasKeys(fw *model.Framework, role model.Role) bool {
 // parties submitting at once.
 func (s *Server) appendLoop() {
 	defer close(s.stopped)
-	for first := range s.queue {
-		batch := []*submission{first}
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case sub, ok := <-s.queue:
-				if !ok {
-					break drain
+	for {
+		var first *submission
+		select {
+		case first = <-s.queue:
+		case <-s.closing:
+			// Write what was queued before the close; later senders see
+			// s.stopped and are told to come back.
+			for {
+				batch := s.take(nil)
+				if len(batch) == 0 {
+					return
 				}
-				batch = append(batch, sub)
-			default:
-				break drain
+				s.commit(batch)
 			}
 		}
-		s.commit(batch)
+		s.commit(s.take([]*submission{first}))
 	}
+}
+
+// take adds to batch whatever is queued, up to maxBatch, without waiting.
+func (s *Server) take(batch []*submission) []*submission {
+	for len(batch) < maxBatch {
+		select {
+		case sub := <-s.queue:
+			batch = append(batch, sub)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 const maxBatch = 256
@@ -355,26 +430,26 @@ func (s *Server) commit(batch []*submission) {
 	var entries []store.Entry
 	type partyKey struct{ framework, party string }
 	inBatch := map[partyKey]*store.Entry{}
-	leaves := map[tlog.Hash]bool{}
-	changed := map[string]bool{} // frameworks changed by this batch
+	texts := map[tlog.Hash]bool{} // textHash of the batch's accepted documents
+	changed := map[string]bool{}  // frameworks changed by this batch
 
 	s.rec.mu.RLock()
 	for _, sub := range batch {
 		e := &sub.entry
-		leaf := tlog.RecordHash(e.Note)
+		th := textHash(e)
 		fr := s.rec.framework(e.Framework)
 		cur := int64(-1)
 		if fr != nil {
 			cur = fr.entry
 		}
-		if idx, dup := s.rec.leaves[leaf]; dup {
-			p := problem(http.StatusConflict, "duplicate", fmt.Sprintf("this signed document is already entry %d of the log", idx))
+		if idx, dup := s.rec.texts[th]; dup {
+			p := problem(http.StatusConflict, "duplicate", fmt.Sprintf("this document is already entry %d of the log (signed as it is there, or otherwise)", idx))
 			p.Entry = &idx
 			sub.done <- submitResult{problem: p}
 			continue
 		}
 		switch {
-		case leaves[leaf]:
+		case texts[th]:
 			sub.done <- submitResult{problem: problem(http.StatusConflict, "duplicate", "the same signed document was submitted twice at once; one copy is accepted")}
 			continue
 		case sub.fwEntry != cur || changed[e.Framework]:
@@ -399,7 +474,7 @@ func (s *Server) commit(batch []*submission) {
 		if e.Kind == string(model.KindFramework) {
 			changed[e.Framework] = true
 		}
-		leaves[leaf] = true
+		texts[th] = true
 		e.Received = now
 		accepted = append(accepted, sub)
 		entries = append(entries, *e)

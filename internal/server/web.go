@@ -18,7 +18,7 @@ func (s *Server) webHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeProblem(w, r, problem(http.StatusMethodNotAllowed, "not-found", "the pages are read-only"))
+			writeProblem(w, r, problem(http.StatusMethodNotAllowed, "method-not-allowed", "the pages are read-only: GET or HEAD"))
 			return
 		}
 		w.Header().Set("X-Content-Type-Options", "nosniff")
