@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -120,6 +121,7 @@ func runVerify(args []string, s Streams) int {
 	cp, err := ledger.ParseCheckpoint(signed, verifier)
 	if err != nil {
 		report(false, "checkpoint", "%v", err)
+		fmt.Fprintln(s.Err, "backstop verify: the checkpoint does not verify; nothing else was checked")
 		return ExitInvalid
 	}
 	how := "pinned with --log-key"
@@ -136,7 +138,11 @@ func runVerify(args []string, s Streams) int {
 		prev, err := ledger.ParseCheckpoint(old, verifier)
 		switch {
 		case err != nil:
-			report(false, "since", "%s: %v (did the server change its key?)", *since, err)
+			hint := "it is not a signed checkpoint"
+			if strings.Contains(err.Error(), "not signed by the log key") {
+				hint = "did the server change its key?"
+			}
+			report(false, "since", "%s: %v (%s)", *since, err, hint)
 		case prev.Size > cp.Size:
 			report(false, "since", "the log shrank from %d to %d entries: history was rewritten", prev.Size, cp.Size)
 		case prev.Size == 0:

@@ -67,8 +67,11 @@ func (l *Log) Size() int64 {
 }
 
 // Append adds entries at the end of the log in one transaction, setting
-// their Index and LeafHash. Nothing is appended when it fails.
-func (l *Log) Append(ctx context.Context, entries []store.Entry) ([]store.Entry, error) {
+// their Index and LeafHash. Nothing is appended when it fails. published,
+// when not nil, runs as the new size becomes visible, before any reader
+// can see it: the caller's own view of the entries (the server's record)
+// is then never behind the size a checkpoint announces.
+func (l *Log) Append(ctx context.Context, entries []store.Entry, published func([]store.Entry)) ([]store.Entry, error) {
 	l.appendMu.Lock()
 	defer l.appendMu.Unlock()
 	l.mu.RLock()
@@ -109,6 +112,9 @@ func (l *Log) Append(ctx context.Context, entries []store.Entry) ([]store.Entry,
 	l.hashes = append(l.hashes, added...)
 	l.size += int64(len(entries))
 	l.signed = nil
+	if published != nil {
+		published(entries)
+	}
 	l.mu.Unlock()
 	return entries, nil
 }

@@ -485,7 +485,18 @@ func (s *Server) commit(batch []*submission) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
 	defer cancel()
-	appended, err := s.log.Append(ctx, entries)
+	// The record is updated as the log publishes the new size, so that no
+	// reader sees a checkpoint whose entries the record lacks.
+	_, err := s.log.Append(ctx, entries, func(appended []store.Entry) {
+		s.rec.mu.Lock()
+		defer s.rec.mu.Unlock()
+		for i, e := range appended {
+			if err := s.rec.apply(e); err != nil {
+				s.logger.Error("record out of step", "entry", e.Index, "err", err)
+			}
+			accepted[i].entry = e
+		}
+	})
 	if err != nil {
 		s.logger.Error("append failed", "entries", len(entries), "err", err)
 		for _, sub := range accepted {
@@ -493,14 +504,6 @@ func (s *Server) commit(batch []*submission) {
 		}
 		return
 	}
-	s.rec.mu.Lock()
-	for i, e := range appended {
-		if err := s.rec.apply(e); err != nil {
-			s.logger.Error("record out of step", "entry", e.Index, "err", err)
-		}
-		accepted[i].entry = e
-	}
-	s.rec.mu.Unlock()
 	for i := range accepted {
 		accepted[i].done <- submitResult{entry: accepted[i].entry}
 	}
