@@ -11,8 +11,10 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/client"
 	"github.com/backstop-dev/backstop/internal/ledger"
+	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/signing"
 )
 
@@ -189,6 +191,7 @@ func runVerify(args []string, s Streams) int {
 	if *audit {
 		leaves := make([]tlog.Hash, 0, cp.Size)
 		hashed, hidden, bad := 0, 0, 0
+		sigs := &signatureAudit{logKey: verifier, keyrings: map[string]*signing.Keyring{}}
 		for start := int64(0); start < cp.Size; {
 			page, err := c.Entries(ctx, start, 1000)
 			if err != nil {
@@ -212,6 +215,11 @@ func runVerify(args []string, s Streams) int {
 					if bad <= 5 {
 						report(false, "audit", "entry %d: the document served does not hash to its leaf: it was changed after it was logged", e.Index)
 					}
+				} else if problem := sigs.check(e); problem != "" {
+					bad++
+					if bad <= 5 {
+						report(false, "audit", "entry %d: %s", e.Index, problem)
+					}
 				} else {
 					hashed++
 				}
@@ -226,9 +234,9 @@ func runVerify(args []string, s Streams) int {
 		case err != nil || root != cp.Root:
 			report(false, "audit", "the leaves served give root %s, not the checkpoint's %s: history was rewritten", short(root), short(cp.Root))
 		case bad > 0:
-			report(false, "audit", "%d of %d documents do not match their leaves", bad, cp.Size)
+			report(false, "audit", "%d of %d documents do not match their leaves or their signatures", bad, cp.Size)
 		default:
-			msg := fmt.Sprintf("%d entries: every document hashes to its leaf and the leaves give the checkpoint's root", hashed)
+			msg := fmt.Sprintf("%d entries: every document hashes to its leaf, carries a valid signature of the party the log names, and the leaves give the checkpoint's root", hashed)
 			if hidden > 0 {
 				msg += fmt.Sprintf(" (%d more not readable with your key: their leaves only)", hidden)
 			}
@@ -250,3 +258,39 @@ func runVerify(args []string, s Streams) int {
 }
 
 func short(h tlog.Hash) string { return h.String()[:12] + "…" }
+
+// signatureAudit re-checks every document's signatures as the log is read
+// in order, with the keys of the framework in force at that entry: a
+// server that forged a document and rebuilt its tree around it still
+// cannot sign as a party.
+type signatureAudit struct {
+	logKey   note.Verifier
+	keyrings map[string]*signing.Keyring
+}
+
+func (a *signatureAudit) check(e api.Entry) string {
+	kr := a.keyrings[e.Framework]
+	if kr == nil {
+		kr = signing.NewKeyring(nil, a.logKey)
+	}
+	signed, err := kr.Open([]byte(*e.Note))
+	if err != nil {
+		return fmt.Sprintf("the document's signature does not verify with the keys in force (%v)", err)
+	}
+	if _, ok := signed.SignedBy(e.Signer); !ok {
+		who := e.Signer
+		if who == "" {
+			who = "the log's key"
+		}
+		return fmt.Sprintf("the log says %s signed it, but no valid signature of %s is on it", who, who)
+	}
+	if e.Kind == "Framework" {
+		l := &load.Loader{}
+		l.AddBytes("framework", signed.Text)
+		set, _ := l.Finish()
+		if fws := set.Frameworks(); len(fws) == 1 {
+			a.keyrings[e.Framework] = signing.NewKeyring(fws[0], a.logKey)
+		}
+	}
+	return ""
+}
