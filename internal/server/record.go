@@ -21,6 +21,7 @@ type record struct {
 	mu         sync.RWMutex
 	entries    []store.Entry
 	leaves     map[tlog.Hash]int64
+	texts      map[tlog.Hash]int64 // textHash of each entry → the entry
 	frameworks map[string]*frameworkRecord
 	order      []string // framework ids in the order they were created
 	extra      []note.Verifier
@@ -48,8 +49,14 @@ type frameworkRecord struct {
 }
 
 func newRecord(extra []note.Verifier) *record {
-	return &record{leaves: map[tlog.Hash]int64{}, frameworks: map[string]*frameworkRecord{}, extra: extra}
+	return &record{leaves: map[tlog.Hash]int64{}, texts: map[tlog.Hash]int64{}, frameworks: map[string]*frameworkRecord{}, extra: extra}
 }
+
+// textHash identifies an entry's document whatever its signature lines:
+// the same text with a signature line added, reordered, or re-encoded in
+// another base64 spelling is another leaf but the same document, and
+// must not be accepted twice.
+func textHash(e *store.Entry) tlog.Hash { return tlog.RecordHash(text(e)) }
 
 // text returns an entry's document without its signature block.
 func text(e *store.Entry) []byte { return signing.Text(e.Note) }
@@ -58,6 +65,7 @@ func text(e *store.Entry) []byte { return signing.Text(e.Note) }
 func (r *record) apply(e store.Entry) error {
 	r.entries = append(r.entries, e)
 	r.leaves[e.LeafHash] = e.Index
+	r.texts[textHash(&e)] = e.Index
 	fr := r.frameworks[e.Framework]
 	if e.Kind == string(model.KindFramework) {
 		fw, err := parseFramework(text(&e))
