@@ -40,6 +40,7 @@ type frameworkRecord struct {
 	documents []int64
 	latest    map[string]int64 // party → entry of its declaration in force
 	supersede map[int64]int64  // declaration entry → the entry that replaced it
+	incidents map[string]int64 // incident id → the entry that reported it
 	version   int64            // the last entry that changed this framework
 
 	setMu  sync.Mutex
@@ -73,7 +74,7 @@ func (r *record) apply(e store.Entry) error {
 			return fmt.Errorf("entry %d: %w", e.Index, err)
 		}
 		if fr == nil {
-			fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{}}
+			fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{}, incidents: map[string]int64{}}
 			r.frameworks[e.Framework] = fr
 			r.order = append(r.order, e.Framework)
 		}
@@ -93,7 +94,24 @@ func (r *record) apply(e store.Entry) error {
 		}
 		fr.latest[e.Subject] = e.Index
 	}
+	if e.Kind == string(model.KindIncidents) {
+		for _, id := range incidentIDs(text(&e)) {
+			fr.incidents[id] = e.Index
+		}
+	}
 	return nil
+}
+
+// incidentIDs lists the ids of an Incidents document.
+func incidentIDs(src []byte) []string {
+	l := &load.Loader{}
+	l.AddBytes("incidents", src)
+	set, _ := l.Finish()
+	var ids []string
+	for _, inc := range set.Incidents() {
+		ids = append(ids, inc.ID)
+	}
+	return ids
 }
 
 // parseFramework decodes a framework document; it was validated when it

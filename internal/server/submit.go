@@ -29,7 +29,10 @@ type submission struct {
 	// change before the append, the check would be stale.
 	fwEntry  int64
 	warnings []api.Diagnostic
-	done     chan submitResult
+	// incidents are the ids of an Incidents document: an id is reported
+	// once, as a correction would make the stored set contradict itself.
+	incidents []string
+	done      chan submitResult
 }
 
 type submitResult struct {
@@ -159,6 +162,10 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 	switch {
 	case doc.Framework != nil:
 		sub.entry.Subject = doc.Framework.ID
+	case doc.Incidents != nil:
+		for _, inc := range doc.Incidents.Incidents {
+			sub.incidents = append(sub.incidents, inc.ID)
+		}
 	case doc.Declaration != nil:
 		sub.entry.Subject = doc.Declaration.Party
 		sub.entry.Date = doc.Declaration.Date.String()
@@ -432,6 +439,7 @@ func (s *Server) commit(batch []*submission) {
 	inBatch := map[partyKey]*store.Entry{}
 	texts := map[tlog.Hash]bool{} // textHash of the batch's accepted documents
 	changed := map[string]bool{}  // frameworks changed by this batch
+	batchIncidents := map[string]bool{}
 
 	s.rec.mu.RLock()
 	for _, sub := range batch {
@@ -456,6 +464,18 @@ func (s *Server) commit(batch []*submission) {
 			sub.done <- submitResult{problem: problem(http.StatusConflict, "framework-changed",
 				fmt.Sprintf("framework %s changed while this was being checked; submit again", e.Framework))}
 			continue
+		}
+		if id, at, dup := s.reported(fr, sub.incidents, batchIncidents); dup {
+			p := problem(http.StatusConflict, "incident-exists", fmt.Sprintf(
+				"incident %q is already in the record (entry %d); incidents are never rewritten: report a correction under a new id", id, at))
+			if at >= 0 {
+				p.Entry = &at
+			}
+			sub.done <- submitResult{problem: p}
+			continue
+		}
+		for _, id := range sub.incidents {
+			batchIncidents[e.Framework+"\x00"+id] = true
 		}
 		if e.Kind == string(model.KindDeclaration) {
 			k := partyKey{e.Framework, e.Subject}
@@ -507,6 +527,22 @@ func (s *Server) commit(batch []*submission) {
 	for i := range accepted {
 		accepted[i].done <- submitResult{entry: accepted[i].entry}
 	}
+}
+
+// reported finds an incident id already in the record (its entry) or in
+// the batch (entry -1). The caller holds rec.mu.
+func (s *Server) reported(fr *frameworkRecord, ids []string, batch map[string]bool) (string, int64, bool) {
+	for _, id := range ids {
+		if fr != nil {
+			if at, ok := fr.incidents[id]; ok {
+				return id, at, true
+			}
+			if batch[fr.id+"\x00"+id] {
+				return id, -1, true
+			}
+		}
+	}
+	return "", 0, false
 }
 
 func later(a, b *store.Entry) bool {
