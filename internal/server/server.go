@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/ledger"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
@@ -137,8 +138,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "not-found", fmt.Sprintf("no %s %s in the API; see /v1/openapi.json", r.Method, r.URL.Path)))
 	})
-	return s.logged(s.recovered(http.TimeoutHandler(mux, s.cfg.Timeout, `{"title":"Service Unavailable","status":503,"detail":"the request took longer than the server's --timeout"}`)))
+	return s.logged(s.recovered(http.TimeoutHandler(mux, s.cfg.Timeout, timeoutBody)))
 }
+
+// timeoutBody is the problem http.TimeoutHandler answers with.
+const timeoutBody = `{"type":"` + problemDocs + `timeout","title":"Service Unavailable","status":503,` +
+	`"detail":"the request took longer than the server's --timeout; a submission may still have been written: submit it again, a duplicate is refused with its entry"}`
 
 // HTTPServer wraps the handler in an http.Server with timeouts set, so
 // that a slow client cannot hold a connection for ever.
@@ -186,7 +191,16 @@ type statusWriter struct {
 	bytes  int
 }
 
-func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+// WriteHeader also types the body http.TimeoutHandler writes when a
+// request runs out of time (its 503 carries no Content-Type): that body is
+// a problem, as every refusal is.
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	if code == http.StatusServiceUnavailable && w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", api.ProblemType)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
