@@ -139,31 +139,58 @@ func (l *Loader) addFile(path string) {
 }
 
 // AddBytes loads the documents of one file's contents.
-func (l *Loader) AddBytes(name string, src []byte) {
-	f := newFile(name, src)
-	if !l.checkEncoding(f) {
-		return
+func (l *Loader) AddBytes(name string, src []byte) { l.AddParsed(Parse(name, src)) }
+
+// Parsed is a file's YAML parsed once. A caller that loads the same file
+// into many sets (the server validates every submission next to its
+// framework) parses it once and adds it to each loader: parsing is most of
+// the cost of loading, and the parsed nodes are only read afterwards.
+type Parsed struct {
+	file  *File
+	roots []*yaml.Node // per document of the file; nil for an empty one
+	diags diag.Diagnostics
+}
+
+// Parse reads a file's contents into YAML documents.
+func Parse(name string, src []byte) *Parsed {
+	p := &Parsed{file: newFile(name, src)}
+	enc := &Loader{}
+	if !enc.checkEncoding(p.file) {
+		p.diags = enc.diags
+		return p
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
-	for index := 0; ; index++ {
+	for {
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if errors.Is(err, io.EOF) {
-			return
+			return p
 		}
 		if err != nil {
-			l.diags = l.diags.Append(syntaxError(f, err))
-			return // the parser cannot resynchronise after a syntax error
+			p.diags = p.diags.Append(syntaxError(p.file, err))
+			return p // the parser cannot resynchronise after a syntax error
 		}
 		if n.Kind != yaml.DocumentNode || len(n.Content) == 0 || isNull(n.Content[0]) {
-			continue // an empty document, as after a trailing ---
+			p.roots = append(p.roots, nil) // an empty document, as after a trailing ---
+			continue
 		}
-		doc := &Document{File: f, Index: index, Key: len(l.docs), Root: n.Content[0],
+		p.roots = append(p.roots, n.Content[0])
+	}
+}
+
+// AddParsed loads the documents of a parsed file.
+func (l *Loader) AddParsed(p *Parsed) {
+	for index, root := range p.roots {
+		if root == nil {
+			continue
+		}
+		doc := &Document{File: p.file, Index: index, Key: len(l.docs), Root: root,
 			values: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}, failed: map[string]bool{}}
 		if l.decodeDocument(doc) {
 			l.docs = append(l.docs, doc)
 		}
 	}
+	l.diags = append(l.diags, p.diags...)
 }
 
 // checkEncoding refuses input that is not UTF-8, saying where the first

@@ -64,3 +64,39 @@ func TestSplitDocumentsExample(t *testing.T) {
 		}
 	}
 }
+
+// A parsed file added to two loaders gives each the same documents, and
+// neither sees the other's: the server adds its framework's parse to the
+// loader of every submission.
+func TestAddParsedTwice(t *testing.T) {
+	src, err := os.ReadFile("../../examples/ukraine-2025/framework.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Parse("framework.yaml", src)
+	var sets []*Set
+	for range 2 {
+		l := &Loader{}
+		l.AddParsed(p)
+		set, ds := l.Finish()
+		if ds.HasErrors() {
+			t.Fatal(ds)
+		}
+		sets = append(sets, set)
+	}
+	whole, _ := Paths([]string{"../../examples/ukraine-2025/framework.yaml"}, nil)
+	for i, set := range sets {
+		if len(set.Docs) != 1 || set.Frameworks()[0].ID != whole.Frameworks()[0].ID || len(set.Frameworks()[0].Parties) != len(whole.Frameworks()[0].Parties) {
+			t.Errorf("loader %d: not the framework AddBytes gives", i)
+		}
+	}
+	if sets[0].Docs[0] == sets[1].Docs[0] || sets[0].Frameworks()[0] == sets[1].Frameworks()[0] {
+		t.Error("the two loaders share a decoded document")
+	}
+	bad := Parse("bad.yaml", []byte("a: [1,\n"))
+	l := &Loader{}
+	l.AddParsed(bad)
+	if _, ds := l.Finish(); !ds.HasErrors() {
+		t.Error("a syntax error found by Parse is not reported by the loader")
+	}
+}

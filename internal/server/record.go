@@ -32,6 +32,7 @@ type frameworkRecord struct {
 	id      string
 	entry   int64 // the entry of the framework document in force
 	text    []byte
+	parsed  *load.Parsed // text parsed once: every submission is validated next to it
 	fw      *model.Framework
 	keyring *signing.Keyring
 	// documents are the entries that make up the framework's set, in log
@@ -79,6 +80,7 @@ func (r *record) apply(e store.Entry) error {
 			r.order = append(r.order, e.Framework)
 		}
 		fr.entry, fr.text, fr.fw = e.Index, text(&e), fw
+		fr.parsed = load.Parse("framework", fr.text)
 		fr.keyring = signing.NewKeyring(fw, r.extra...)
 		fr.version = e.Index
 		return nil

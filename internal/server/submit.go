@@ -122,11 +122,11 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 	s.rec.mu.RLock()
 	fr := s.rec.framework(id)
 	var keyring *signing.Keyring
-	var fwText []byte
+	var fwParsed *load.Parsed
 	fwEntry := int64(-1)
 	var fw *model.Framework
 	if fr != nil {
-		keyring, fwText, fwEntry, fw = fr.keyring, fr.text, fr.entry, fr.fw
+		keyring, fwParsed, fwEntry, fw = fr.keyring, fr.parsed, fr.entry, fr.fw
 	} else {
 		keyring = signing.NewKeyring(nil, s.rec.extra...)
 	}
@@ -142,7 +142,7 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 		}
 		return nil, signatureProblem(id, err)
 	}
-	doc, warnings, p := decode(signed.Text, fwText)
+	doc, warnings, p := decode(signed.Text, fwParsed)
 	if p != nil {
 		return nil, p
 	}
@@ -229,7 +229,7 @@ func signatureProblem(id string, err error) *api.Problem {
 // together with the framework in force otherwise, so that it is validated
 // as `backstop validate` would validate it next to its framework. Errors in
 // the submitted document refuse it; its warnings are returned.
-func decode(src, fwText []byte) (*load.Document, []api.Diagnostic, *api.Problem) {
+func decode(src []byte, fw *load.Parsed) (*load.Document, []api.Diagnostic, *api.Problem) {
 	alone := &load.Loader{}
 	alone.AddBytes(submittedName, src)
 	set, ds := alone.Finish()
@@ -243,12 +243,12 @@ func decode(src, fwText []byte) (*load.Document, []api.Diagnostic, *api.Problem)
 			fmt.Sprintf("a submission is one document; this holds %d (sign and submit them one by one)", len(set.Docs)))
 	}
 	doc := set.Docs[0]
-	if doc.Framework == nil && fwText == nil {
+	if doc.Framework == nil && fw == nil {
 		return doc, nil, nil // authorize refuses it: no framework to submit to
 	}
 	if doc.Framework == nil {
 		both := &load.Loader{}
-		both.AddBytes("framework", fwText)
+		both.AddParsed(fw)
 		both.AddBytes(submittedName, src)
 		set, ds = both.Finish()
 		if p := invalid(ds); p != nil {
