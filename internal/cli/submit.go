@@ -137,16 +137,8 @@ func submitFramework(ctx context.Context, c *client.Client, signed []byte, flagV
 	l := &load.Loader{}
 	l.AddBytes("doc", signing.Text(signed))
 	set, _ := l.Finish()
-	if len(set.Docs) == 1 {
-		d := set.Docs[0]
-		switch {
-		case d.Framework != nil:
-			return d.Framework.ID, nil
-		case d.Declaration != nil:
-			return d.Declaration.Framework, nil
-		case d.Scenario != nil && d.Scenario.Framework != "":
-			return d.Scenario.Framework, nil
-		}
+	if len(set.Docs) == 1 && set.Docs[0].FrameworkID() != "" {
+		return set.Docs[0].FrameworkID(), nil
 	}
 	if flagValue != "" {
 		return flagValue, nil

@@ -185,3 +185,18 @@ func parent(path string) string {
 	}
 	return ""
 }
+
+// FrameworkID names the framework the document belongs to: a Framework's
+// own id, the one a Declaration declares to, or a Scenario's framework;
+// "" when it names none (Incidents, Corroboration rules).
+func (d *Document) FrameworkID() string {
+	switch {
+	case d.Framework != nil:
+		return d.Framework.ID
+	case d.Declaration != nil:
+		return d.Declaration.Framework
+	case d.Scenario != nil:
+		return d.Scenario.Framework
+	}
+	return ""
+}

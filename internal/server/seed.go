@@ -116,13 +116,8 @@ func frameworkOf(src []byte) (string, error) {
 		return "", errors.New("not one document")
 	}
 	d := set.Docs[0]
-	switch {
-	case d.Framework != nil:
-		return d.Framework.ID, nil
-	case d.Declaration != nil:
-		return d.Declaration.Framework, nil
-	case d.Scenario != nil && d.Scenario.Framework != "":
-		return d.Scenario.Framework, nil
+	if id := d.FrameworkID(); id != "" {
+		return id, nil
 	}
 	return "", fmt.Errorf("a %s document names no framework; submit it to one", d.Kind)
 }
