@@ -58,15 +58,7 @@ func runSubmit(args []string, s Streams) int {
 	if *server == "" {
 		return fail("--server is required, such as --server http://127.0.0.1:8080")
 	}
-	var key *signing.KeyPair
-	if *keyFile != "" {
-		k, err := signing.ReadKeyPair(*keyFile)
-		if err != nil {
-			return fail("--key: %v", err)
-		}
-		key = &k
-	}
-	c, err := client.New(*server, key)
+	c, key, err := newClient(*server, *keyFile)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -151,4 +143,20 @@ func submitFramework(ctx context.Context, c *client.Client, signed []byte, flagV
 		return "", fmt.Errorf("the document names no framework and the server has %d; give --framework", len(fws))
 	}
 	return fws[0].ID, nil
+}
+
+// newClient makes the API client of --server, signing with --key when one
+// is given (reads of closed frameworks need it; submit signs plain files
+// with it).
+func newClient(server, keyFile string) (*client.Client, *signing.KeyPair, error) {
+	var key *signing.KeyPair
+	if keyFile != "" {
+		k, err := signing.ReadKeyPair(keyFile)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--key: %w", err)
+		}
+		key = &k
+	}
+	c, err := client.New(server, key)
+	return c, key, err
 }

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/backstop-dev/backstop/internal/api"
-	"github.com/backstop-dev/backstop/internal/client"
 	"github.com/backstop-dev/backstop/internal/ledger"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/signing"
@@ -77,15 +76,7 @@ func runVerify(args []string, s Streams) int {
 	case *server == "":
 		return fail("--server is required")
 	}
-	var key *signing.KeyPair
-	if *keyFile != "" {
-		k, err := signing.ReadKeyPair(*keyFile)
-		if err != nil {
-			return fail("--key: %v", err)
-		}
-		key = &k
-	}
-	c, err := client.New(*server, key)
+	c, _, err := newClient(*server, *keyFile)
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/assess"
 	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
 	"github.com/backstop-dev/backstop/internal/report"
@@ -362,25 +364,13 @@ func (s *Server) handleAssessment(w http.ResponseWriter, r *http.Request) {
 		}
 		at = d
 	}
-	set, ds, err := s.rec.loadSet(fr.id)
-	if err == nil && ds.HasErrors() {
-		err = fmt.Errorf("the stored documents do not validate together: %v", firstError(ds))
-	}
-	if err != nil {
-		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
-		return
-	}
-	rep, err := assess.Assess(set, fr.id, assess.Options{At: at})
-	if err != nil {
-		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
-		return
-	}
-	var buf bytes.Buffer
-	if err := report.JSON(&buf, rep); err != nil {
-		writeProblem(w, r, problem(http.StatusInternalServerError, "internal", err.Error()))
-		return
-	}
-	writeBytes(w, r, http.StatusOK, "application/json", buf.Bytes())
+	s.answerFromSet(w, r, fr, func(set *load.Set, out io.Writer) error {
+		rep, err := assess.Assess(set, fr.id, assess.Options{At: at})
+		if err != nil {
+			return err
+		}
+		return report.JSON(out, rep)
+	})
 }
 
 // handleMonitoring runs the framework's triggers over the stored incident
@@ -400,22 +390,29 @@ func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
 		}
 		quiet = time.Duration(d)
 	}
+	s.answerFromSet(w, r, fr, func(set *load.Set, out io.Writer) error {
+		rep, err := monitor.Run(set, fr.id, set.Incidents(), nil, monitor.Options{QuietPeriod: quiet})
+		if err != nil {
+			return err
+		}
+		return report.MonitorJSON(out, rep)
+	})
+}
+
+// answerFromSet loads a framework's stored documents as one set, as the
+// CLI loads files, and writes what compute renders from it. A record whose
+// documents no longer validate together is a conflict, not a server fault.
+func (s *Server) answerFromSet(w http.ResponseWriter, r *http.Request, fr *frameworkRecord, compute func(*load.Set, io.Writer) error) {
 	set, ds, err := s.rec.loadSet(fr.id)
 	if err == nil && ds.HasErrors() {
 		err = fmt.Errorf("the stored documents do not validate together: %v", firstError(ds))
 	}
-	if err != nil {
-		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
-		return
-	}
-	rep, err := monitor.Run(set, fr.id, set.Incidents(), nil, monitor.Options{QuietPeriod: quiet})
-	if err != nil {
-		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
-		return
-	}
 	var buf bytes.Buffer
-	if err := report.MonitorJSON(&buf, rep); err != nil {
-		writeProblem(w, r, problem(http.StatusInternalServerError, "internal", err.Error()))
+	if err == nil {
+		err = compute(set, &buf)
+	}
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
 		return
 	}
 	writeBytes(w, r, http.StatusOK, "application/json", buf.Bytes())
