@@ -97,15 +97,36 @@ func open(ctx context.Context, dsn string) (*Store, error) {
 			return nil, err
 		}
 	}
-	if err := s.db.PingContext(ctx); err != nil {
-		s.db.Close()
-		return nil, err
+	// Two processes opening a new SQLite file at once can see SQLITE_BUSY
+	// while one of them switches it to WAL: SQLite does not call the busy
+	// handler for that lock, so the wait is ours.
+	wait := 20 * time.Millisecond
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err = s.db.PingContext(ctx)
+		if err == nil {
+			err = migrate(ctx, s.db, s.dialect, ms)
+		}
+		if err == nil {
+			return &s, nil
+		}
+		if s.dialect != SQLite || !isBusy(err) || time.Now().After(deadline) {
+			s.db.Close()
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			s.db.Close()
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Second)
 	}
-	if err := migrate(ctx, s.db, s.dialect, ms); err != nil {
-		s.db.Close()
-		return nil, err
-	}
-	return &s, nil
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	return strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked")
 }
 
 func isPostgres(dsn string) bool {
