@@ -214,6 +214,10 @@ func HeaderOf(head []byte, comma rune) *Header {
 	return NewHeader(rec)
 }
 
+// Columns maps a header record's column names (as HeaderKey spells them)
+// to their first index, for readers that look columns up by name.
+func Columns(record []string) map[string]int { return NewHeader(record).index }
+
 // Len is the number of columns.
 func (h *Header) Len() int { return len(h.names) }
 

@@ -111,7 +111,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	if err != nil {
 		return res, ds.Append(f.Error(cr, err, nil))
 	}
-	cols := index(header)
+	cols := feeds.Columns(header)
 	for _, c := range required {
 		if _, ok := cols[c]; !ok {
 			return res, ds.Append(diag.Errorf(f.Range(1, 1), CodeMissingColumn,
@@ -263,15 +263,3 @@ const (
 )
 
 var bom = []byte("\ufeff")
-
-// index maps each column name, trimmed and lower-cased, to its first index.
-func index(header []string) map[string]int {
-	cols := make(map[string]int, len(header))
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		if _, dup := cols[h]; !dup {
-			cols[h] = i
-		}
-	}
-	return cols
-}
