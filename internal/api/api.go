@@ -108,3 +108,21 @@ func (p *Problem) Error() string {
 	}
 	return fmt.Sprintf("%d %s", p.Status, p.Title)
 }
+
+// Scenario is one stress test stored under a framework.
+type Scenario struct {
+	ID    string `json:"id"`
+	Entry int64  `json:"entry"`
+	Note  string `json:"note,omitempty"`
+	// Runs are the scenario's runs; ServerRuns those the server simulates
+	// (at most 100,000: `backstop simulate` runs them all).
+	Runs       int `json:"runs"`
+	ServerRuns int `json:"server_runs"`
+}
+
+// Event is what the event stream (/v1/events) sends each time the log
+// grows: its new size and root, as in the checkpoint.
+type Event struct {
+	Size int64     `json:"size"`
+	Root tlog.Hash `json:"root"`
+}

@@ -256,14 +256,7 @@ func (m *monitorRun) prepare() int {
 	}
 	fmt.Fprintf(m.s.Err, "territory: baseline %s (ceasefire %s), %d later snapshots\n", base.Date, m.fw.Ceasefire, countAfter(snaps, base))
 	m.mopts.BeyondLine = func(lat, lon float64) bool { return territory.BeyondLine(base, lat, lon) }
-	for _, snap := range snaps {
-		if !snap.Date.After(base.Date.Time) {
-			continue
-		}
-		ch := territory.Diff(base, snap, nil)
-		m.territory = append(m.territory, monitor.Territory{Snapshot: snap.Date.String(), AsOf: snap.Date.Time,
-			GainedKm2: ch.GainedKm2, LostKm2: ch.LostKm2, NetKm2: ch.NetKm2})
-	}
+	m.territory = monitor.States(base, snaps, func(from, to *territory.Snapshot) territory.Change { return territory.Diff(from, to, nil) })
 	return ExitOK
 }
 

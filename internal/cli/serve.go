@@ -19,9 +19,11 @@ import (
 
 	"github.com/backstop-dev/backstop/examples"
 	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/server"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
+	"github.com/backstop-dev/backstop/internal/territory"
 )
 
 const serveUsage = `Usage: backstop serve [PATH...] [flags]
@@ -44,12 +46,23 @@ Flags:
                      first start); its name is the log's origin
   --origin NAME      the name of a key made on first start (default backstop-log)
   --admin KEY        a public key that may create frameworks (repeatable)
+  --oblasts FILE      oblast.geojson: the dashboard's map draws Ukraine's 27
+                     oblasts (../shared/data/ua-oblasts/oblast.geojson)
+  --territory DIR    DeepState snapshots: the map draws the occupied territory
+                     at a date and at each framework's ceasefire, and the
+                     monitoring runs the territory triggers, as monitor
+                     --territory does
   --max-body BYTES   the largest request body (default 1048576)
   --timeout DUR      the longest a request may take (default 30s)
   --log-format FMT   text (default) or json, on standard error
 
+The dashboard is at the server's address (http://127.0.0.1:8080/): the
+guarantee at a glance, its coverage, the map, the breaches, the stress test
+and the signed record, updated as documents arrive (docs/dashboard.md).
+
 Examples:
   backstop serve
+  backstop serve --oblasts ../shared/data/ua-oblasts/oblast.geojson --territory ../shared/data/deepstate
   backstop serve examples/baltics-2016 --data baltics-data --listen :8081
   backstop serve --db 'postgres://backstop@db.example/backstop?sslmode=require'
 
@@ -64,6 +77,8 @@ func runServe(args []string, s Streams) int {
 	origin := fset.String("origin", "backstop-log", "key name")
 	var admins listFlag
 	fset.Var(&admins, "admin", "admin public key")
+	oblasts := fset.String("oblasts", "", "oblast.geojson")
+	territoryDir := fset.String("territory", "", "snapshot folder")
 	maxBody := fset.Int64("max-body", server.DefaultMaxBody, "max body")
 	timeout := fset.Duration("timeout", server.DefaultTimeout, "request timeout")
 	logFormat := fset.String("log-format", "text", "text or json")
@@ -109,6 +124,10 @@ func runServe(args []string, s Streams) int {
 		}
 		adminKeys = append(adminKeys, v)
 	}
+	layers, code := mapLayers(*oblasts, *territoryDir, s)
+	if code != ExitOK {
+		return code
+	}
 	if *dsn == "" {
 		*dsn = filepath.Join(*data, "backstop.db")
 	}
@@ -119,7 +138,8 @@ func runServe(args []string, s Streams) int {
 		return fail(ExitUsage, "%v", err)
 	}
 	defer st.Close()
-	srv, err := server.New(ctx, st, server.Config{Key: key, Admins: adminKeys, MaxBody: *maxBody, Timeout: *timeout, Logger: logger})
+	srv, err := server.New(ctx, st, server.Config{Key: key, Admins: adminKeys, MaxBody: *maxBody, Timeout: *timeout, Logger: logger,
+		Oblasts: layers.oblasts, Territory: layers.snapshots})
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
@@ -138,6 +158,38 @@ func runServe(args []string, s Streams) int {
 	}
 	fmt.Fprintln(s.Err, "backstop serve: stopped")
 	return ExitOK
+}
+
+// serveLayers are the map's geography, read at start.
+type serveLayers struct {
+	oblasts   *oblast.Table
+	snapshots []*territory.Snapshot
+}
+
+// mapLayers reads --oblasts and --territory. A snapshot that cannot be read
+// is reported and the others are served; no snapshot at all is an error,
+// as a folder given by mistake should not pass unnoticed.
+func mapLayers(oblasts, dir string, s Streams) (serveLayers, int) {
+	var l serveLayers
+	if oblasts != "" {
+		t, err := oblast.Load(oblasts)
+		if err != nil {
+			fmt.Fprintf(s.Err, "backstop serve: --oblasts: %v\n", err)
+			return l, ExitUsage
+		}
+		l.oblasts = t
+	}
+	if dir != "" {
+		snaps, ds := territory.LoadDir(dir)
+		writeDiagnosticsText(s.Err, ds)
+		if len(snaps) == 0 {
+			fmt.Fprintf(s.Err, "backstop serve: --territory %s: no snapshots\n", dir)
+			return l, ExitUsage
+		}
+		fmt.Fprintf(s.Err, "backstop serve: %d territory snapshots, %s to %s\n", len(snaps), snaps[0].Date, snaps[len(snaps)-1].Date)
+		l.snapshots = snaps
+	}
+	return l, ExitOK
 }
 
 // ensureKey makes the server's key on first start.

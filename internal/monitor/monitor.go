@@ -13,6 +13,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/territory"
 )
 
 // DefaultQuietPeriod separates episodes when Options.QuietPeriod is zero.
@@ -30,6 +31,20 @@ type Options struct {
 	Samples int
 	// OnEpisode, when set, is called when an episode starts (for --follow).
 	OnEpisode func(Episode)
+	// OnFiring, when set, is called at every firing: the dashboard's map
+	// colours each incident by the triggers it fired, which the report
+	// (episodes with a few sample incidents) does not list.
+	OnFiring func(Firing)
+}
+
+// Firing is one trigger firing on one event.
+type Firing struct {
+	Trigger string
+	At      time.Time
+	// Incident is the incident that fired it ("" for a snapshot).
+	Incident string
+	// Starts is true when the firing starts an episode (a breach).
+	Starts bool
 }
 
 // Event is an incident or a territory state; exactly one is set.
@@ -281,7 +296,11 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause) error {
 	}
 	wc.Firings++
 	ep := m.open[tr.t.ID]
-	if ep != nil && at.Sub(ep.End) <= m.opts.QuietPeriod {
+	continues := ep != nil && at.Sub(ep.End) <= m.opts.QuietPeriod
+	if m.opts.OnFiring != nil {
+		m.opts.OnFiring(Firing{Trigger: tr.t.ID, At: at, Incident: cause.Incident, Starts: !continues})
+	}
+	if continues {
 		ep.End = at
 		ep.Firings++
 		if cause.Kind == "incident" && len(ep.Incidents) < m.opts.Samples {
@@ -388,6 +407,22 @@ func (m *Monitor) Finish() *Report {
 	})
 	r := m.report
 	return &r
+}
+
+// States are the territory states of the snapshots after the baseline,
+// each compared with it by diff (territory.Diff, or a cache of it): what
+// the territory triggers read.
+func States(base *territory.Snapshot, snaps []*territory.Snapshot, diff func(from, to *territory.Snapshot) territory.Change) []Territory {
+	var out []Territory
+	for _, snap := range snaps {
+		if !snap.Date.After(base.Date.Time) {
+			continue
+		}
+		ch := diff(base, snap)
+		out = append(out, Territory{Snapshot: snap.Date.String(), AsOf: snap.Date.Time,
+			GainedKm2: ch.GainedKm2, LostKm2: ch.LostKm2, NetKm2: ch.NetKm2})
+	}
+	return out
 }
 
 // Run evaluates incidents and territory states together in time order (a

@@ -284,3 +284,40 @@ responses:
 		t.Errorf("episodes %+v, want one caused by a (the only high-confidence strike)", r.Episodes)
 	}
 }
+
+// TestOnFiring checks that every firing is reported with the incident that
+// caused it, and that exactly the firings that open an episode start one:
+// the callback must agree with the report's counts.
+func TestOnFiring(t *testing.T) {
+	incs := []model.Incident{
+		incident("a", "2025-09-14T03:10:00Z", "missile_strike"),
+		incident("s1", "2025-09-14T05:00:00Z", "shelling"),
+		incident("s2", "2025-09-14T06:00:00Z", "shelling"),
+		incident("s3", "2025-09-14T07:00:00Z", "shelling"),
+		incident("b", "2025-09-14T08:00:00Z", "drone_strike"),
+		incident("c", "2025-09-20T01:00:00Z", "drone_strike"),
+		incident("d", "2025-09-20T02:00:00Z", "protest"),
+	}
+	var got []string
+	starts := map[string]int{}
+	r, err := Run(testSet(t), "fw", incs, nil, Options{OnFiring: func(f Firing) {
+		got = append(got, f.Trigger+":"+f.Incident)
+		if f.Starts {
+			starts[f.Trigger]++
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// b fires the shelling triggers too: three shellings are still in
+	// its 24-hour window.
+	want := []string{"strike:a", "shelling:s3", "shelling-general:s3", "strike:b", "shelling:b", "shelling-general:b", "strike:c"}
+	if !slices.Equal(got, want) {
+		t.Errorf("firings %v, want %v", got, want)
+	}
+	for _, tc := range r.Triggers {
+		if starts[tc.Trigger] != tc.Episodes {
+			t.Errorf("trigger %s: %d firings started an episode, the report counts %d episodes", tc.Trigger, starts[tc.Trigger], tc.Episodes)
+		}
+	}
+}

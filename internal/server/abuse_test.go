@@ -89,7 +89,7 @@ func TestPathTraversal(t *testing.T) {
 	}
 }
 
-// TestPages checks that the embedded page is served, read-only.
+// TestPages checks that the dashboard is served, read-only.
 func TestPages(t *testing.T) {
 	e := newTestServer(t)
 	r := e.get("/", nil)

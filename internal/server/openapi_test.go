@@ -35,7 +35,7 @@ func registeredRoutes(t *testing.T) []string {
 		if !ok || (sel.Sel.Name != "HandleFunc" && sel.Sel.Name != "Handle") {
 			return true
 		}
-		if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "mux" {
+		if x, ok := sel.X.(*ast.Ident); !ok || (x.Name != "mux" && x.Name != "streams") {
 			return true
 		}
 		lit, ok := call.Args[0].(*ast.BasicLit)

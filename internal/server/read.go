@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -16,7 +17,6 @@ import (
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
-	"github.com/backstop-dev/backstop/internal/monitor"
 	"github.com/backstop-dev/backstop/internal/report"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
@@ -377,6 +377,17 @@ func (s *Server) handleAssessment(w http.ResponseWriter, r *http.Request) {
 // documents, as `backstop monitor` runs them over feeds: ?quiet=DURATION
 // (default 72h).
 func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
+	s.answerMonitoring(w, r, func(mv *monitorView) []byte { return mv.report })
+}
+
+// handleMapIncidents gives the stored incidents that have coordinates as a
+// GeoJSON layer, with the triggers each fired and its confidence, from the
+// same run as handleMonitoring.
+func (s *Server) handleMapIncidents(w http.ResponseWriter, r *http.Request) {
+	s.answerMonitoring(w, r, func(mv *monitorView) []byte { return mv.layer })
+}
+
+func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part func(*monitorView) []byte) {
 	fr, ok := s.readable(w, r)
 	if !ok {
 		return
@@ -390,23 +401,23 @@ func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
 		}
 		quiet = time.Duration(d)
 	}
-	s.answerFromSet(w, r, fr, func(set *load.Set, out io.Writer) error {
-		rep, err := monitor.Run(set, fr.id, set.Incidents(), nil, monitor.Options{QuietPeriod: quiet})
-		if err != nil {
-			return err
-		}
-		return report.MonitorJSON(out, rep)
-	})
+	mv, err := s.monitorView(fr, quiet)
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
+		return
+	}
+	contentType := "application/json"
+	if strings.HasPrefix(r.URL.Path, "/v1/frameworks/"+fr.id+"/map/") {
+		contentType = geoJSONType
+	}
+	writeBytes(w, r, http.StatusOK, contentType, part(mv))
 }
 
 // answerFromSet loads a framework's stored documents as one set, as the
 // CLI loads files, and writes what compute renders from it. A record whose
 // documents no longer validate together is a conflict, not a server fault.
 func (s *Server) answerFromSet(w http.ResponseWriter, r *http.Request, fr *frameworkRecord, compute func(*load.Set, io.Writer) error) {
-	set, ds, err := s.rec.loadSet(fr.id)
-	if err == nil && ds.HasErrors() {
-		err = fmt.Errorf("the stored documents do not validate together: %v", firstError(ds))
-	}
+	set, _, err := s.documents(fr)
 	var buf bytes.Buffer
 	if err == nil {
 		err = compute(set, &buf)

@@ -42,12 +42,22 @@ type frameworkRecord struct {
 	latest    map[string]int64 // party → entry of its declaration in force
 	supersede map[int64]int64  // declaration entry → the entry that replaced it
 	incidents map[string]int64 // incident id → the entry that reported it
-	version   int64            // the last entry that changed this framework
+	// reports are the incidents of each Incidents entry, decoded once: a
+	// year of reports is ~100,000 incidents, which take seconds to decode
+	// and are never decoded again.
+	reports map[int64][]model.Incident
+	version int64 // the last entry that changed this framework
+	// docVersion is the last entry other than Incidents that changed it:
+	// the assessment and the simulation do not read incidents, and are not
+	// recomputed when a monitor reports some.
+	docVersion int64
 
 	setMu  sync.Mutex
 	set    *load.Set
 	setVer int64
 	setErr diag.Diagnostics
+
+	views views // computed answers, cached by version
 }
 
 func newRecord(extra []note.Verifier) *record {
@@ -63,8 +73,10 @@ func textHash(e *store.Entry) tlog.Hash { return tlog.RecordHash(text(e)) }
 // text returns an entry's document without its signature block.
 func text(e *store.Entry) []byte { return signing.Text(e.Note) }
 
-// apply adds an appended entry to the record. The caller holds mu.
-func (r *record) apply(e store.Entry) error {
+// apply adds an appended entry to the record; reports are the incidents of
+// an Incidents entry when the caller has them decoded already (nil: apply
+// decodes them). The caller holds mu.
+func (r *record) apply(e store.Entry, reports []model.Incident) error {
 	r.entries = append(r.entries, e)
 	r.leaves[e.LeafHash] = e.Index
 	r.texts[textHash(&e)] = e.Index
@@ -75,14 +87,15 @@ func (r *record) apply(e store.Entry) error {
 			return fmt.Errorf("entry %d: %w", e.Index, err)
 		}
 		if fr == nil {
-			fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{}, incidents: map[string]int64{}}
+			fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{},
+				incidents: map[string]int64{}, reports: map[int64][]model.Incident{}}
 			r.frameworks[e.Framework] = fr
 			r.order = append(r.order, e.Framework)
 		}
 		fr.entry, fr.text, fr.fw = e.Index, text(&e), fw
 		fr.parsed = load.Parse("framework", fr.text)
 		fr.keyring = signing.NewKeyring(fw, r.extra...)
-		fr.version = e.Index
+		fr.version, fr.docVersion = e.Index, e.Index
 		return nil
 	}
 	if fr == nil {
@@ -90,6 +103,9 @@ func (r *record) apply(e store.Entry) error {
 	}
 	fr.documents = append(fr.documents, e.Index)
 	fr.version = e.Index
+	if e.Kind != string(model.KindIncidents) {
+		fr.docVersion = e.Index
+	}
 	if e.Kind == string(model.KindDeclaration) {
 		if prev, ok := fr.latest[e.Subject]; ok {
 			fr.supersede[prev] = e.Index
@@ -97,23 +113,24 @@ func (r *record) apply(e store.Entry) error {
 		fr.latest[e.Subject] = e.Index
 	}
 	if e.Kind == string(model.KindIncidents) {
-		for _, id := range incidentIDs(text(&e)) {
-			fr.incidents[id] = e.Index
+		if reports == nil {
+			reports = decodeIncidents(text(&e))
+		}
+		fr.reports[e.Index] = reports
+		for _, inc := range reports {
+			fr.incidents[inc.ID] = e.Index
 		}
 	}
 	return nil
 }
 
-// incidentIDs lists the ids of an Incidents document.
-func incidentIDs(src []byte) []string {
+// decodeIncidents decodes an Incidents document; it was validated when it
+// was accepted.
+func decodeIncidents(src []byte) []model.Incident {
 	l := &load.Loader{}
 	l.AddBytes("incidents", src)
 	set, _ := l.Finish()
-	var ids []string
-	for _, inc := range set.Incidents() {
-		ids = append(ids, inc.ID)
-	}
-	return ids
+	return set.Incidents()
 }
 
 // parseFramework decodes a framework document; it was validated when it
@@ -145,20 +162,26 @@ func (r *record) newer(fr *frameworkRecord, party, date string, rev int64) (bool
 	return rev > cur.Revision, cur
 }
 
-// loadSet returns the framework's documents loaded and validated as one
-// set, as the CLI would load them from files; it is cached until the
-// framework changes. The caller must not hold mu.
-func (r *record) loadSet(id string) (*load.Set, diag.Diagnostics, error) {
+// loadSet returns the framework's documents other than incidents loaded
+// and validated as one set, as the CLI would load them from files; it is
+// cached until one of them changes. Incidents were each validated next to
+// the framework when accepted, and an id is reported once, so they need no
+// validation together: incidentsOf gives them, decoded once. The caller
+// must not hold mu.
+func (r *record) loadSet(id string) (*load.Set, int64, diag.Diagnostics, error) {
 	r.mu.RLock()
 	fr := r.frameworks[id]
 	if fr == nil {
 		r.mu.RUnlock()
-		return nil, nil, errNoFramework
+		return nil, 0, nil, errNoFramework
 	}
-	version := fr.version
+	version := fr.docVersion
 	texts := [][]byte{fr.text}
 	names := []string{fmt.Sprintf("entry-%d", fr.entry)}
 	for _, idx := range fr.documents {
+		if r.entries[idx].Kind == string(model.KindIncidents) {
+			continue
+		}
 		texts = append(texts, text(&r.entries[idx]))
 		names = append(names, fmt.Sprintf("entry-%d", idx))
 	}
@@ -167,7 +190,7 @@ func (r *record) loadSet(id string) (*load.Set, diag.Diagnostics, error) {
 	fr.setMu.Lock()
 	defer fr.setMu.Unlock()
 	if fr.set != nil && fr.setVer == version {
-		return fr.set, fr.setErr, nil
+		return fr.set, version, fr.setErr, nil
 	}
 	l := &load.Loader{}
 	for i := range texts {
@@ -175,5 +198,22 @@ func (r *record) loadSet(id string) (*load.Set, diag.Diagnostics, error) {
 	}
 	set, ds := l.Finish()
 	fr.set, fr.setErr, fr.setVer = set, ds, version
-	return set, ds, nil
+	return set, version, ds, nil
+}
+
+// incidentsOf returns a copy of the framework's incidents in log order and
+// the version of the record they are of. A copy, because corroboration
+// sets each incident's confidence. The caller must not hold mu.
+func (r *record) incidentsOf(fr *frameworkRecord) ([]model.Incident, int64) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	n := 0
+	for _, incs := range fr.reports {
+		n += len(incs)
+	}
+	out := make([]model.Incident, 0, n)
+	for _, idx := range fr.documents {
+		out = append(out, fr.reports[idx]...)
+	}
+	return out, fr.version
 }

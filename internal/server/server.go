@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,15 +13,20 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/backstop-dev/backstop/internal/api"
+	"github.com/backstop-dev/backstop/internal/dashboard"
+	"github.com/backstop-dev/backstop/internal/layers"
 	"github.com/backstop-dev/backstop/internal/ledger"
+	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
+	"github.com/backstop-dev/backstop/internal/territory"
 )
 
 // Config is what a server needs besides its store.
@@ -35,6 +41,12 @@ type Config struct {
 	// Timeout bounds a request's handling, and an append.
 	Timeout time.Duration
 	Logger  *slog.Logger
+	// Oblasts, when it has polygons, is the map's oblast layer; Territory,
+	// when set, the occupied-territory snapshots: the map draws them, and
+	// the monitoring runs the territory triggers on those after each
+	// framework's ceasefire, as `backstop monitor --territory` does.
+	Oblasts   *oblast.Table
+	Territory []*territory.Snapshot
 }
 
 // Defaults for Config fields left zero.
@@ -50,6 +62,14 @@ type Server struct {
 	log    *ledger.Log
 	rec    *record
 	logger *slog.Logger
+
+	oblasts   []byte            // the oblast layer; nil without --oblasts
+	territory *layers.Territory // nil without --territory
+	changes   *changes
+	// draining is closed when the HTTP server starts shutting down, so
+	// that event streams end rather than hold the shutdown.
+	draining  chan struct{}
+	drainOnce sync.Once
 
 	queue     chan *submission
 	closing   chan struct{}
@@ -76,8 +96,14 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the log: %w", err)
 	}
-	s := &Server{cfg: cfg, st: st, log: lg, logger: cfg.Logger,
+	s := &Server{cfg: cfg, st: st, log: lg, logger: cfg.Logger, changes: newChanges(), draining: make(chan struct{}),
 		queue: make(chan *submission, maxBatch), closing: make(chan struct{}), stopped: make(chan struct{})}
+	if cfg.Oblasts != nil {
+		s.oblasts = layers.Oblasts(cfg.Oblasts)
+	}
+	if len(cfg.Territory) > 0 {
+		s.territory = layers.NewTerritory(cfg.Territory)
+	}
 	s.rec = newRecord(append([]note.Verifier{cfg.Key.Verifier}, cfg.Admins...))
 	if err := s.rebuild(ctx); err != nil {
 		return nil, err
@@ -98,7 +124,7 @@ func (s *Server) rebuild(ctx context.Context) error {
 			return fmt.Errorf("reading the log: entry %d of %d is missing", start, size)
 		}
 		for _, e := range page {
-			if err := s.rec.apply(e); err != nil {
+			if err := s.rec.apply(e, nil); err != nil {
 				return fmt.Errorf("rebuilding the record: %w", err)
 			}
 		}
@@ -134,11 +160,32 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/frameworks/{id}/declarations", s.handleDeclarations)
 	mux.HandleFunc("GET /v1/frameworks/{id}/assessment", s.handleAssessment)
 	mux.HandleFunc("GET /v1/frameworks/{id}/monitoring", s.handleMonitoring)
-	mux.Handle("/", s.webHandler())
+	mux.HandleFunc("GET /v1/frameworks/{id}/scenarios", s.handleScenarios)
+	mux.HandleFunc("GET /v1/frameworks/{id}/simulation", s.handleSimulation)
+	mux.HandleFunc("GET /v1/frameworks/{id}/map/territory", s.handleTerritory)
+	mux.HandleFunc("GET /v1/frameworks/{id}/map/incidents", s.handleMapIncidents)
+	mux.HandleFunc("GET /v1/map/oblasts", s.handleOblasts)
+	mux.Handle("/", pages(dashboard.Handler()))
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "not-found", fmt.Sprintf("no %s %s in the API; see /v1/openapi.json", r.Method, r.URL.Path)))
 	})
-	return s.logged(s.recovered(http.TimeoutHandler(mux, s.cfg.Timeout, timeoutBody)))
+	// Event streams last: they bypass the --timeout every other request has.
+	streams := http.NewServeMux()
+	streams.HandleFunc("GET /v1/events", s.handleEvents)
+	streams.Handle("/", http.TimeoutHandler(mux, s.cfg.Timeout, timeoutBody))
+	return s.logged(s.recovered(streams))
+}
+
+// pages serves the dashboard, refusing writes as the API refuses them.
+func pages(dash http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeProblem(w, r, problem(http.StatusMethodNotAllowed, "method-not-allowed", "the pages are read-only: GET or HEAD"))
+			return
+		}
+		dash.ServeHTTP(w, r)
+	})
 }
 
 // timeoutBody is the problem http.TimeoutHandler answers with.
@@ -148,7 +195,7 @@ const timeoutBody = `{"type":"` + problemDocs + `timeout","title":"Service Unava
 // HTTPServer wraps the handler in an http.Server with timeouts set, so
 // that a slow client cannot hold a connection for ever.
 func (s *Server) HTTPServer(addr string) *http.Server {
-	return &http.Server{
+	hs := &http.Server{
 		Addr:              addr,
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -158,6 +205,8 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
+	hs.RegisterOnShutdown(func() { s.drainOnce.Do(func() { close(s.draining) }) })
+	return hs
 }
 
 // Serve serves on l until ctx ends, then shuts down gracefully: requests in
@@ -201,6 +250,11 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection's writer (to
+// flush an event stream and move its write deadline).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -255,19 +309,50 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	writeBytes(w, r, status, "application/json", buf.Bytes())
 }
 
+// gzipMin is the smallest body sent compressed to a client that accepts
+// gzip: the map's incident layer is tens of megabytes of GeoJSON, a tenth
+// of that compressed.
+const gzipMin = 4 << 10
+
 func writeBytes(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte) {
 	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	etag := hex.EncodeToString(sum[:16])
 	h := w.Header()
-	h.Set("ETag", etag)
 	h.Set("Content-Type", contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
+	h.Add("Vary", "Accept-Encoding")
+	gz := len(body) >= gzipMin && acceptsGzip(r)
+	if gz {
+		etag += "-gzip" // another representation, another strong tag
+	}
+	etag = `"` + etag + `"`
+	h.Set("ETag", etag)
 	if status == http.StatusOK && etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	if gz {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level: no error
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		body = buf.Bytes()
+		h.Set("Content-Encoding", "gzip")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// acceptsGzip reads Accept-Encoding: gzip listed without q=0.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 func etagMatch(header, etag string) bool {

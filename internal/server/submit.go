@@ -32,7 +32,10 @@ type submission struct {
 	// incidents are the ids of an Incidents document: an id is reported
 	// once, as a correction would make the stored set contradict itself.
 	incidents []string
-	done      chan submitResult
+	// reports are its incidents, decoded by the check: the record keeps
+	// them without decoding the document again under its lock.
+	reports []model.Incident
+	done    chan submitResult
 }
 
 type submitResult struct {
@@ -166,6 +169,7 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 		for _, inc := range doc.Incidents.Incidents {
 			sub.incidents = append(sub.incidents, inc.ID)
 		}
+		sub.reports = doc.Incidents.Incidents
 	case doc.Declaration != nil:
 		sub.entry.Subject = doc.Declaration.Party
 		sub.entry.Date = doc.Declaration.Date.String()
@@ -511,7 +515,7 @@ func (s *Server) commit(batch []*submission) {
 		s.rec.mu.Lock()
 		defer s.rec.mu.Unlock()
 		for i, e := range appended {
-			if err := s.rec.apply(e); err != nil {
+			if err := s.rec.apply(e, accepted[i].reports); err != nil {
 				s.logger.Error("record out of step", "entry", e.Index, "err", err)
 			}
 			accepted[i].entry = e
@@ -524,6 +528,7 @@ func (s *Server) commit(batch []*submission) {
 		}
 		return
 	}
+	s.changes.notify()
 	for i := range accepted {
 		accepted[i].done <- submitResult{entry: accepted[i].entry}
 	}

@@ -93,6 +93,9 @@ type Plan struct {
 	forceDecH []float64 // decision deadline per force (NaN: never activated)
 }
 
+// DefaultRuns are the runs of a scenario that names none.
+const DefaultRuns = 10_000
+
 // Prepare builds the plan of scenario id (empty: the set's only scenario).
 func Prepare(set *load.Set, id string) (*Plan, error) {
 	var sc *model.Scenario
@@ -122,7 +125,7 @@ func Prepare(set *load.Set, id string) (*Plan, error) {
 	p.HorizonH = hours(sc.Horizon, 30*24)
 	p.WarningH = hours(sc.Warning, 0)
 	if p.Runs == 0 {
-		p.Runs = 10_000
+		p.Runs = DefaultRuns
 	}
 	if p.Seed == 0 {
 		p.Seed = 1

@@ -1,0 +1,186 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/api"
+	"github.com/backstop-dev/backstop/internal/corroborate"
+	"github.com/backstop-dev/backstop/internal/layers"
+	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/monitor"
+	"github.com/backstop-dev/backstop/internal/report"
+	"github.com/backstop-dev/backstop/internal/sim"
+)
+
+// MaxSimulationRuns bounds the runs of a simulation the server computes: a
+// scenario may ask for up to load.MaxRuns (10 million), which would hold
+// a request for many seconds; `backstop simulate` runs them all.
+const MaxSimulationRuns = 100_000
+
+// views caches what the server computes from a framework's record, each
+// for the version of the record it was computed from: the monitoring (with
+// the map's incident layer, from the same run) per quiet period, and the
+// simulation per scenario. A request for a stale answer recomputes it once;
+// concurrent requests for the same answer wait for that one computation.
+type views struct {
+	monMu      sync.Mutex
+	monVersion int64
+	monitoring map[time.Duration]*monitorView
+
+	simMu      sync.Mutex
+	simVersion int64
+	sims       map[string][]byte
+}
+
+// monitorView is one monitoring of the stored incidents.
+type monitorView struct {
+	report []byte // report.MonitorJSON
+	layer  []byte // layers.Incidents
+}
+
+// documents loads the framework's document set and refuses a record whose
+// documents no longer validate together.
+func (s *Server) documents(fr *frameworkRecord) (*load.Set, int64, error) {
+	set, version, ds, err := s.rec.loadSet(fr.id)
+	if err == nil && ds.HasErrors() {
+		err = fmt.Errorf("the stored documents do not validate together: %v", firstError(ds))
+	}
+	return set, version, err
+}
+
+// monitorView runs the framework's triggers over its stored incidents (and
+// the server's territory snapshots, after the framework's ceasefire), as
+// `backstop monitor` runs them over feeds, after scoring the incidents by
+// the latest corroboration rules in the record, if any.
+func (s *Server) monitorView(fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
+	incs, version := s.rec.incidentsOf(fr) // before the set: see views
+	set, _, err := s.documents(fr)
+	if err != nil {
+		return nil, err
+	}
+	v := &fr.views
+	v.monMu.Lock()
+	defer v.monMu.Unlock()
+	if v.monVersion != version || v.monitoring == nil {
+		v.monVersion, v.monitoring = version, map[time.Duration]*monitorView{}
+	}
+	if mv := v.monitoring[quiet]; mv != nil {
+		return mv, nil
+	}
+	levels := []string{}
+	if rules := set.Corroborations(); len(rules) > 0 {
+		r := corroborate.Compile(rules[len(rules)-1])
+		corroborate.Corroborate(r, incs, corroborate.Options{SkipChance: true})
+		for _, l := range r.Levels {
+			levels = append(levels, l.Name)
+		}
+	}
+	opts := monitor.Options{QuietPeriod: quiet}
+	var states []monitor.Territory
+	if s.territory != nil {
+		if base := s.territory.Baseline(fr.fw.Ceasefire); base != nil {
+			opts.BeyondLine = func(lat, lon float64) bool { return !base.Occupied(lat, lon) }
+			states = monitor.States(base, s.territory.Snapshots(), s.territory.Diff)
+		}
+	}
+	fired := map[string]layers.Fired{}
+	opts.OnFiring = func(f monitor.Firing) {
+		if f.Incident == "" {
+			return
+		}
+		x := fired[f.Incident]
+		if !slices.Contains(x.Triggers, f.Trigger) {
+			x.Triggers = append(x.Triggers, f.Trigger)
+		}
+		x.Breach = x.Breach || f.Starts
+		fired[f.Incident] = x
+	}
+	rep, err := monitor.Run(set, fr.id, incs, states, opts)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := report.MonitorJSON(&buf, rep); err != nil {
+		return nil, err
+	}
+	var legend []layers.Trigger
+	for _, t := range rep.Triggers {
+		legend = append(legend, layers.Trigger{ID: t.Trigger, Title: t.Title, Severity: t.Severity, Firings: t.Firings})
+	}
+	mv := &monitorView{report: buf.Bytes(), layer: layers.Incidents(incs, fired, legend, levels)}
+	v.monitoring[quiet] = mv
+	return mv, nil
+}
+
+// scenarios lists the framework's scenarios in log order.
+func (s *Server) scenarios(fr *frameworkRecord) ([]api.Scenario, error) {
+	set, _, err := s.documents(fr)
+	if err != nil {
+		return nil, err
+	}
+	out := []api.Scenario{}
+	for _, d := range set.Docs {
+		if d.Scenario == nil {
+			continue
+		}
+		sc := d.Scenario
+		entry, _ := strconv.ParseInt(strings.TrimPrefix(d.File.Name, "entry-"), 10, 64)
+		runs := sc.Runs
+		if runs == 0 {
+			runs = sim.DefaultRuns
+		}
+		out = append(out, api.Scenario{ID: sc.ID, Entry: entry, Note: sc.Note, Runs: runs, ServerRuns: min(runs, MaxSimulationRuns)})
+	}
+	return out, nil
+}
+
+// simulation simulates a stored scenario ("" for the latest one) with at
+// most MaxSimulationRuns runs; errNoScenario when there is none such.
+func (s *Server) simulation(fr *frameworkRecord, id string) ([]byte, error) {
+	set, version, err := s.documents(fr)
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		scs := set.Scenarios()
+		if len(scs) == 0 {
+			return nil, errNoScenario
+		}
+		id = scs[len(scs)-1].ID
+	}
+	if !slices.ContainsFunc(set.Scenarios(), func(sc *model.Scenario) bool { return sc.ID == id }) {
+		return nil, errNoScenario
+	}
+	v := &fr.views
+	v.simMu.Lock()
+	defer v.simMu.Unlock()
+	if v.simVersion != version || v.sims == nil {
+		v.simVersion, v.sims = version, map[string][]byte{}
+	}
+	if b := v.sims[id]; b != nil {
+		return b, nil
+	}
+	plan, err := sim.Prepare(set, id)
+	if err != nil {
+		return nil, err
+	}
+	runs := 0
+	if plan.Runs > MaxSimulationRuns {
+		runs = MaxSimulationRuns
+	}
+	res := sim.Simulate(plan, sim.Options{Runs: runs, Workers: runtime.GOMAXPROCS(0), Analysis: true})
+	var buf bytes.Buffer
+	if err := report.SimulateJSON(&buf, res); err != nil {
+		return nil, err
+	}
+	v.sims[id] = buf.Bytes()
+	return buf.Bytes(), nil
+}
