@@ -175,10 +175,10 @@ func (t *Territory) GeoJSON(baseline *territory.Snapshot, d model.Date) []byte {
 	if baseline != nil {
 		c.Baseline = baseline.Date.String()
 		c.Features = append(c.Features, feature{Type: "Feature", Geometry: t.geometry(baseline),
-			Properties: SnapshotProperties{Role: "baseline", Date: baseline.Date.String(), AreaKm2: roundTo(baseline.Area/1e6, 1)}})
+			Properties: SnapshotProperties{Role: "baseline", Date: baseline.Date.String(), AreaKm2: roundTo(baseline.Area, 1)}})
 	}
 	if cur := t.At(d); cur != nil {
-		p := SnapshotProperties{Role: "current", Date: cur.Date.String(), AreaKm2: roundTo(cur.Area/1e6, 1)}
+		p := SnapshotProperties{Role: "current", Date: cur.Date.String(), AreaKm2: roundTo(cur.Area, 1)}
 		if baseline != nil {
 			ch := t.Diff(baseline, cur)
 			g, l, n := roundTo(ch.GainedKm2, 1), roundTo(ch.LostKm2, 1), roundTo(ch.NetKm2, 1)

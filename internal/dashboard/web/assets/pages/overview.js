@@ -1,0 +1,108 @@
+// Overview: the verdict, the sequence of steps with their gates (open or
+// blocked, and why), and the log's latest checkpoint.
+
+import {h, section, problemBox, note} from '../dom.js';
+import {num, day} from '../format.js';
+import {link} from '../app.js';
+
+function kpi(value, label, cls) {
+  return h('li', {class: cls}, h('span', {class: 'v'}, value), h('span', {class: 'k'}, label));
+}
+
+function steps(sequence) {
+  if (!sequence.length) return note('The framework sets no sequence of steps.');
+  return h('ol', {class: 'steps'}, sequence.map(st => {
+    const why = [];
+    for (const b of st.blocked_by) why.push(h('li', {}, 'waits for step ', h('strong', {}, b)));
+    for (const f of st.failing) {
+      const vals = Object.entries(f.values || {}).map(([k, v]) => `${k} = ${v}`).join(', ');
+      why.push(h('li', {}, 'gate term false: ', h('code', {}, f.expression), vals ? ` (${vals})` : ''));
+    }
+    return h('li', {class: st.state, 'data-step': st.id},
+      h('strong', {}, st.title || st.id), ' ',
+      h('span', {class: `badge ${st.state}`}, st.state === 'open' ? 'open' : 'blocked'),
+      st.gate ? h('div', {}, h('span', {class: 'note'}, 'gate: '), h('code', {}, st.gate)) : null,
+      why.length ? h('ul', {class: 'why'}, why) : null);
+  }));
+}
+
+function checkpointCard(cp) {
+  return section('Latest checkpoint of the log',
+    h('ul', {class: 'kpis'},
+      kpi(num(cp.size), 'entries'),
+      h('li', {}, h('span', {class: 'k'}, 'origin'), h('span', {class: 'mono', id: 'checkpoint-origin'}, ' ', cp.origin))),
+    h('p', {}, 'Root hash ', h('code', {id: 'checkpoint-root'}, cp.root)),
+    h('details', {}, h('summary', {}, 'The signed checkpoint'), h('pre', {}, cp.note)),
+    note('Every accepted document is a leaf of this tamper-evident log. ',
+      h('a', {href: link('/record')}, 'The record'), ' checks each declaration’s inclusion proof in this browser; ',
+      h('code', {}, 'backstop verify --server URL'), ' checks the whole log without trusting the server.'));
+}
+
+async function breachesLine(ctx, into) {
+  try {
+    const m = await ctx.api.get(`/v1/frameworks/${ctx.framework}/monitoring`, {signal: ctx.signal});
+    const eps = m.episodes;
+    if (!eps.length) {
+      into.replaceChildren(kpi('0', `breaches (${num(m.incidents)} incidents, ${num(m.snapshots)} snapshots evaluated)`, 'ok'));
+      return;
+    }
+    const last = eps[eps.length - 1];
+    into.replaceChildren(kpi(num(eps.length), `breaches; the latest ${day(last.start)}`, 'bad'));
+    into.title = `The latest: ${last.title || last.trigger}, ${day(last.start)}`;
+  } catch (err) {
+    if (err.name !== 'AbortError') into.replaceChildren(kpi('?', 'breaches: ' + (err.problem ? err.problem.detail : err.message)));
+  }
+}
+
+function render(root, ctx, a, cp) {
+  const pol = a.politics;
+  const domainsMet = a.domains.filter(d => d.met === d.requirements).length;
+  const reqMet = a.requirements.filter(r => r.met).length;
+  const blocked = a.sequence.filter(s => s.state !== 'open').length;
+  const breaches = h('li', {}, h('span', {class: 'v'}, '…'), h('span', {class: 'k'}, 'breaches'));
+  const verdictClass = reqMet === a.requirements.length && !blocked ? 'holds' : 'gaps';
+  root.replaceChildren(
+    h('h1', {}, a.framework.title || a.framework.id),
+    section(`The guarantee on ${a.at}`,
+      h('p', {class: `verdict ${verdictClass}`, id: 'verdict'}, a.verdict),
+      h('ul', {class: 'kpis', id: 'kpis'},
+        kpi(`${domainsMet}/${a.domains.length}`, 'domains covered', domainsMet === a.domains.length ? 'ok' : 'bad'),
+        kpi(`${reqMet}/${a.requirements.length}`, 'requirements met', reqMet === a.requirements.length ? 'ok' : 'bad'),
+        kpi(num(pol.red_line_crossings.length), 'red lines crossed', pol.red_line_crossings.length ? 'bad' : 'ok'),
+        kpi(num(pol.caveat_violations.length), 'caveats broken', pol.caveat_violations.length ? 'bad' : 'ok'),
+        kpi(num(pol.awaiting_approval.length), 'pledges awaiting approval'),
+        breaches),
+      note(h('a', {href: link('/coverage')}, 'Coverage'), ' by requirement, party and date; ',
+        h('a', {href: link('/breaches')}, 'breaches'), ' and the responses they call for; ',
+        h('a', {href: link('/stress')}, 'the stress test'), '.')),
+    h('div', {class: 'grid2'},
+      section('Sequence', steps(a.sequence),
+        note('A step opens when the steps before it are open and its gate holds; the gate is evaluated on the coverage and the declarations in force.')),
+      cp ? checkpointCard(cp) : section('Latest checkpoint of the log', note('…'))));
+  // The verdict is the page's meaning: this mark is what the performance
+  // figures of docs/dashboard.md measure.
+  performance.mark('backstop:meaningful-paint');
+  breachesLine(ctx, breaches);
+}
+
+export default {
+  title: 'Overview',
+  mount(root, ctx) {
+    let gen = 0;
+    const load = async c => {
+      const mine = ++gen;
+      try {
+        const at = c.params.get('at');
+        const [a, cp] = await Promise.all([
+          c.api.get(`/v1/frameworks/${c.framework}/assessment${at ? `?at=${encodeURIComponent(at)}` : ''}`, {signal: c.signal}),
+          c.api.get('/v1/log/checkpoint', {signal: c.signal}),
+        ]);
+        if (mine === gen) render(root, c, a, cp);
+      } catch (err) {
+        if (err.name !== 'AbortError' && mine === gen) root.replaceChildren(h('h1', {}, 'Overview'), problemBox(err));
+      }
+    };
+    load(ctx);
+    return {update: load, refresh: load};
+  },
+};
