@@ -279,18 +279,32 @@ func (r *rig) submitEntry(doc []byte, k signing.KeyPair) (int64, error) {
 // tab is one browser tab, recording every console error, uncaught
 // exception, failed request and HTTP error it sees.
 type tab struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
+	cancel   context.CancelFunc
 	mu       sync.Mutex
 	problems []string
+	notes    []string // logged, not failed
 	urls     map[network.RequestID]string
 }
 
 func (r *rig) newTab(t *testing.T) *tab {
 	t.Helper()
+	tb := r.openTab(t)
+	t.Cleanup(tb.close)
+	return tb
+}
+
+// close closes the tab.
+func (tb *tab) close() { tb.cancel() }
+
+// cdpEmpty is the parameter of the protocol's commands that take none.
+var cdpEmpty = cdp.Empty{}
+
+func (r *rig) openTab(t testing.TB) *tab {
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(r.alloc)
-	t.Cleanup(cancel)
-	tb := &tab{t: t, ctx: ctx, urls: map[network.RequestID]string{}}
+	tb := &tab{t: t, ctx: ctx, cancel: cancel, urls: map[network.RequestID]string{}}
 	err := chromedp.Listen(ctx, func(ev any) {
 		tb.mu.Lock()
 		defer tb.mu.Unlock()
@@ -323,8 +337,14 @@ func (r *rig) newTab(t *testing.T) *tab {
 				tb.problems = append(tb.problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
 			}
 		case *log.EventEntryAdded:
-			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
+			// Errors of the browser's own log are failed loads, CSP
+			// violations and the like; its warnings are advice (such as
+			// canvas readback hints the tests' own pixel reads cause).
+			switch ev.Entry.Level {
+			case log.EntryLevelError:
 				tb.problems = append(tb.problems, fmt.Sprintf("browser log %s: %s %s", ev.Entry.Level, ev.Entry.Text, ev.Entry.URL))
+			case log.EntryLevelWarning:
+				tb.notes = append(tb.notes, fmt.Sprintf("browser log %s: %s %s", ev.Entry.Level, ev.Entry.Text, ev.Entry.URL))
 			}
 		}
 	})
@@ -333,8 +353,8 @@ func (r *rig) newTab(t *testing.T) *tab {
 	}
 	for _, enable := range []func() error{
 		func() error { _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); return err },
-		func() error { _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); return err },
-		func() error { _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); return err },
+		func() error { _, err := chromedp.Call(ctx, runtime.Enable, cdpEmpty); return err },
+		func() error { _, err := chromedp.Call(ctx, log.Enable, cdpEmpty); return err },
 	} {
 		if err := enable(); err != nil {
 			t.Fatalf("browser: %v", err)
@@ -361,7 +381,10 @@ func (tb *tab) clean() {
 	for _, p := range tb.problems {
 		tb.t.Errorf("%s", p)
 	}
-	tb.problems = nil
+	for _, n := range tb.notes {
+		tb.t.Log(n)
+	}
+	tb.problems, tb.notes = nil, nil
 }
 
 // eval evaluates a JavaScript expression (awaiting a promise).
@@ -371,7 +394,7 @@ func eval[T any](tb *tab, expr string) T {
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
-		tb.t.Fatalf("browser: evaluating %s: %v", expr, err)
+		tb.t.Fatalf("browser: evaluating %.200s…: %v", expr, err)
 	}
 	return v
 }

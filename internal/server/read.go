@@ -377,17 +377,17 @@ func (s *Server) handleAssessment(w http.ResponseWriter, r *http.Request) {
 // documents, as `backstop monitor` runs them over feeds: ?quiet=DURATION
 // (default 72h).
 func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
-	s.answerMonitoring(w, r, func(mv *monitorView) []byte { return mv.report })
+	s.answerMonitoring(w, r, func(mv *monitorView) *encoded { return mv.report })
 }
 
 // handleMapIncidents gives the stored incidents that have coordinates as a
 // GeoJSON layer, with the triggers each fired and its confidence, from the
 // same run as handleMonitoring.
 func (s *Server) handleMapIncidents(w http.ResponseWriter, r *http.Request) {
-	s.answerMonitoring(w, r, func(mv *monitorView) []byte { return mv.layer })
+	s.answerMonitoring(w, r, func(mv *monitorView) *encoded { return mv.layer })
 }
 
-func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part func(*monitorView) []byte) {
+func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part func(*monitorView) *encoded) {
 	fr, ok := s.readable(w, r)
 	if !ok {
 		return
@@ -410,7 +410,7 @@ func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part f
 	if strings.HasPrefix(r.URL.Path, "/v1/frameworks/"+fr.id+"/map/") {
 		contentType = geoJSONType
 	}
-	writeBytes(w, r, http.StatusOK, contentType, part(mv))
+	writeEncoded(w, r, http.StatusOK, contentType, part(mv))
 }
 
 // answerFromSet loads a framework's stored documents as one set, as the

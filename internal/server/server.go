@@ -315,13 +315,43 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 const gzipMin = 4 << 10
 
 func writeBytes(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte) {
+	writeEncoded(w, r, status, contentType, newEncoded(body))
+}
+
+// encoded is a response body with its validator and, made when first
+// asked for, its gzip: the server keeps large answers it computed (the
+// map's incident layer, tens of megabytes) in this form, so that they are
+// hashed and compressed once rather than at every request.
+type encoded struct {
+	raw  []byte
+	etag string // hex, without quotes or suffix
+	once sync.Once
+	gz   []byte
+}
+
+func newEncoded(body []byte) *encoded {
 	sum := sha256.Sum256(body)
-	etag := hex.EncodeToString(sum[:16])
+	return &encoded{raw: body, etag: hex.EncodeToString(sum[:16])}
+}
+
+func (e *encoded) gzipped() []byte {
+	e.once.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level: no error
+		_, _ = zw.Write(e.raw)
+		_ = zw.Close()
+		e.gz = buf.Bytes()
+	})
+	return e.gz
+}
+
+func writeEncoded(w http.ResponseWriter, r *http.Request, status int, contentType string, body *encoded) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Add("Vary", "Accept-Encoding")
-	gz := len(body) >= gzipMin && acceptsGzip(r)
+	gz := len(body.raw) >= gzipMin && acceptsGzip(r)
+	etag := body.etag
 	if gz {
 		etag += "-gzip" // another representation, another strong tag
 	}
@@ -331,16 +361,13 @@ func writeBytes(w http.ResponseWriter, r *http.Request, status int, contentType 
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	out := body.raw
 	if gz {
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level: no error
-		_, _ = zw.Write(body)
-		_ = zw.Close()
-		body = buf.Bytes()
+		out = body.gzipped()
 		h.Set("Content-Encoding", "gzip")
 	}
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	_, _ = w.Write(out)
 }
 
 // acceptsGzip reads Accept-Encoding: gzip listed without q=0.

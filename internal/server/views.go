@@ -42,8 +42,8 @@ type views struct {
 
 // monitorView is one monitoring of the stored incidents.
 type monitorView struct {
-	report []byte // report.MonitorJSON
-	layer  []byte // layers.Incidents
+	report *encoded // report.MonitorJSON
+	layer  *encoded // layers.Incidents
 }
 
 // documents loads the framework's document set and refuses a record whose
@@ -115,7 +115,7 @@ func (s *Server) monitorView(fr *frameworkRecord, quiet time.Duration) (*monitor
 	for _, t := range rep.Triggers {
 		legend = append(legend, layers.Trigger{ID: t.Trigger, Title: t.Title, Severity: t.Severity, Firings: t.Firings})
 	}
-	mv := &monitorView{report: buf.Bytes(), layer: layers.Incidents(incs, fired, legend, levels)}
+	mv := &monitorView{report: newEncoded(buf.Bytes()), layer: newEncoded(layers.Incidents(incs, fired, legend, levels))}
 	v.monitoring[quiet] = mv
 	return mv, nil
 }
