@@ -43,7 +43,8 @@ func (s *Server) handleTerritory(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, p)
 		return
 	}
-	writeBytes(w, r, http.StatusOK, geoJSONType, s.territory.GeoJSON(s.territory.Baseline(fr.fw.Ceasefire), at))
+	fw, _ := s.rec.current(fr)
+	writeBytes(w, r, http.StatusOK, geoJSONType, s.territory.GeoJSON(s.territory.Baseline(fw.Ceasefire), at))
 }
 
 // dateParam reads a YYYY-MM-DD query parameter; today (UTC) when absent.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,11 +12,8 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/backstop-dev/backstop/internal/api"
-	"github.com/backstop-dev/backstop/internal/assess"
 	"github.com/backstop-dev/backstop/internal/diag"
-	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
-	"github.com/backstop-dev/backstop/internal/report"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
 )
@@ -45,10 +41,11 @@ const (
 // anyone when the framework allows anonymous reads, otherwise a request
 // signed with a key of one of its parties (or the server's keys).
 func (s *Server) canRead(r *http.Request, fr *frameworkRecord) *api.Problem {
-	if fr.fw.Access.AnonymousRead {
+	fw, keyring := s.rec.current(fr)
+	if fw.Access.AnonymousRead {
 		return nil
 	}
-	_, err := fr.keyring.VerifyRequest(r.Header.Get("Authorization"), r.Method, r.URL.RequestURI(), time.Now())
+	_, err := keyring.VerifyRequest(r.Header.Get("Authorization"), r.Method, r.URL.RequestURI(), time.Now())
 	switch {
 	case err == nil:
 		return nil
@@ -364,13 +361,12 @@ func (s *Server) handleAssessment(w http.ResponseWriter, r *http.Request) {
 		}
 		at = d
 	}
-	s.answerFromSet(w, r, fr, func(set *load.Set, out io.Writer) error {
-		rep, err := assess.Assess(set, fr.id, assess.Options{At: at})
-		if err != nil {
-			return err
-		}
-		return report.JSON(out, rep)
-	})
+	body, err := s.assessment(fr, at)
+	if err != nil {
+		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
+		return
+	}
+	writeEncoded(w, r, http.StatusOK, "application/json", body)
 }
 
 // handleMonitoring runs the framework's triggers over the stored incident
@@ -411,20 +407,4 @@ func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part f
 		contentType = geoJSONType
 	}
 	writeEncoded(w, r, http.StatusOK, contentType, part(mv))
-}
-
-// answerFromSet loads a framework's stored documents as one set, as the
-// CLI loads files, and writes what compute renders from it. A record whose
-// documents no longer validate together is a conflict, not a server fault.
-func (s *Server) answerFromSet(w http.ResponseWriter, r *http.Request, fr *frameworkRecord, compute func(*load.Set, io.Writer) error) {
-	set, _, err := s.documents(fr)
-	var buf bytes.Buffer
-	if err == nil {
-		err = compute(set, &buf)
-	}
-	if err != nil {
-		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
-		return
-	}
-	writeBytes(w, r, http.StatusOK, "application/json", buf.Bytes())
 }

@@ -42,6 +42,10 @@ type frameworkRecord struct {
 	latest    map[string]int64 // party → entry of its declaration in force
 	supersede map[int64]int64  // declaration entry → the entry that replaced it
 	incidents map[string]int64 // incident id → the entry that reported it
+	// named are the Scenario and Corroboration documents by kind and id
+	// (namedKey) → their entry: an id is stored once, as two documents of
+	// one id would make the stored set invalid.
+	named map[string]int64
 	// reports are the incidents of each Incidents entry, decoded once: a
 	// year of reports is ~100,000 incidents, which take seconds to decode
 	// and are never decoded again.
@@ -88,7 +92,7 @@ func (r *record) apply(e store.Entry, reports []model.Incident) error {
 		}
 		if fr == nil {
 			fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{},
-				incidents: map[string]int64{}, reports: map[int64][]model.Incident{}}
+				incidents: map[string]int64{}, reports: map[int64][]model.Incident{}, named: map[string]int64{}}
 			r.frameworks[e.Framework] = fr
 			r.order = append(r.order, e.Framework)
 		}
@@ -112,6 +116,11 @@ func (r *record) apply(e store.Entry, reports []model.Incident) error {
 		}
 		fr.latest[e.Subject] = e.Index
 	}
+	if e.Kind == string(model.KindScenario) || e.Kind == string(model.KindCorroboration) {
+		if key := namedKeyOf(text(&e)); key != "" {
+			fr.named[key] = e.Index
+		}
+	}
 	if e.Kind == string(model.KindIncidents) {
 		if reports == nil {
 			reports = decodeIncidents(text(&e))
@@ -122,6 +131,35 @@ func (r *record) apply(e store.Entry, reports []model.Incident) error {
 		}
 	}
 	return nil
+}
+
+// namedKey identifies a Scenario or Corroboration document among its
+// framework's documents.
+func namedKey(kind model.Kind, id string) string { return string(kind) + "\x00" + id }
+
+// namedKeyOf is the namedKey of a stored Scenario or Corroboration
+// document ("" for another kind); it was validated when it was accepted.
+func namedKeyOf(src []byte) string {
+	l := &load.Loader{}
+	l.AddBytes("document", src)
+	set, _ := l.Finish()
+	for _, d := range set.Docs {
+		switch {
+		case d.Scenario != nil:
+			return namedKey(model.KindScenario, d.Scenario.ID)
+		case d.Corroboration != nil:
+			return namedKey(model.KindCorroboration, d.Corroboration.ID)
+		}
+	}
+	return ""
+}
+
+// current returns the framework in force and its keyring: apply replaces
+// them, under mu, when the framework changes. The caller must not hold mu.
+func (r *record) current(fr *frameworkRecord) (*model.Framework, *signing.Keyring) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return fr.fw, fr.keyring
 }
 
 // decodeIncidents decodes an Incidents document; it was validated when it

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -370,16 +371,35 @@ func writeEncoded(w http.ResponseWriter, r *http.Request, status int, contentTyp
 	_, _ = w.Write(out)
 }
 
-// acceptsGzip reads Accept-Encoding: gzip listed without q=0.
+// acceptsGzip reads Accept-Encoding: gzip listed with a weight above zero,
+// or else * with one (RFC 9110 §12.5.3; the parameter's name is
+// case-insensitive).
 func acceptsGzip(r *http.Request) bool {
+	gzip, star := -1.0, -1.0
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			q := strings.ReplaceAll(params, " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		q := 1.0
+		for _, param := range strings.Split(params, ";") {
+			name, value, _ := strings.Cut(strings.TrimSpace(param), "=")
+			if strings.EqualFold(strings.TrimSpace(name), "q") {
+				v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+				if err != nil {
+					v = 0
+				}
+				q = v
+			}
+		}
+		switch c := strings.TrimSpace(coding); {
+		case strings.EqualFold(c, "gzip"):
+			gzip = q
+		case c == "*":
+			star = q
 		}
 	}
-	return false
+	if gzip >= 0 {
+		return gzip > 0
+	}
+	return star > 0
 }
 
 func etagMatch(header, etag string) bool {

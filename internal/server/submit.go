@@ -35,6 +35,9 @@ type submission struct {
 	// reports are its incidents, decoded by the check: the record keeps
 	// them without decoding the document again under its lock.
 	reports []model.Incident
+	// named is the namedKey of a Scenario or Corroboration document: its
+	// id is stored once.
+	named string
 	done    chan submitResult
 }
 
@@ -170,6 +173,10 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 			sub.incidents = append(sub.incidents, inc.ID)
 		}
 		sub.reports = doc.Incidents.Incidents
+	case doc.Scenario != nil:
+		sub.named = namedKey(model.KindScenario, doc.Scenario.ID)
+	case doc.Corroboration != nil:
+		sub.named = namedKey(model.KindCorroboration, doc.Corroboration.ID)
 	case doc.Declaration != nil:
 		sub.entry.Subject = doc.Declaration.Party
 		sub.entry.Date = doc.Declaration.Date.String()
@@ -444,6 +451,7 @@ func (s *Server) commit(batch []*submission) {
 	texts := map[tlog.Hash]bool{} // textHash of the batch's accepted documents
 	changed := map[string]bool{}  // frameworks changed by this batch
 	batchIncidents := map[string]bool{}
+	batchNamed := map[string]bool{}
 
 	s.rec.mu.RLock()
 	for _, sub := range batch {
@@ -480,6 +488,24 @@ func (s *Server) commit(batch []*submission) {
 		}
 		for _, id := range sub.incidents {
 			batchIncidents[e.Framework+"\x00"+id] = true
+		}
+		if sub.named != "" {
+			at, stored := int64(-1), false
+			if fr != nil {
+				at, stored = fr.named[sub.named]
+			}
+			if stored || batchNamed[e.Framework+"\x00"+sub.named] {
+				kind, id, _ := strings.Cut(sub.named, "\x00")
+				p := problem(http.StatusConflict, "id-exists", fmt.Sprintf(
+					"%s %q is already in the record%s; documents are never rewritten: submit the new one under a new id (the latest %s counts)",
+					kind, id, entryText(at, stored), kind))
+				if stored {
+					p.Entry = &at
+				}
+				sub.done <- submitResult{problem: p}
+				continue
+			}
+			batchNamed[e.Framework+"\x00"+sub.named] = true
 		}
 		if e.Kind == string(model.KindDeclaration) {
 			k := partyKey{e.Framework, e.Subject}
@@ -532,6 +558,13 @@ func (s *Server) commit(batch []*submission) {
 	for i := range accepted {
 		accepted[i].done <- submitResult{entry: accepted[i].entry}
 	}
+}
+
+func entryText(at int64, stored bool) string {
+	if !stored {
+		return " (submitted twice at once)"
+	}
+	return fmt.Sprintf(" (entry %d)", at)
 }
 
 // reported finds an incident id already in the record (its entry) or in

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/api"
+	"github.com/backstop-dev/backstop/internal/assess"
 	"github.com/backstop-dev/backstop/internal/corroborate"
 	"github.com/backstop-dev/backstop/internal/layers"
 	"github.com/backstop-dev/backstop/internal/load"
@@ -31,6 +32,10 @@ const MaxSimulationRuns = 100_000
 // simulation per scenario. A request for a stale answer recomputes it once;
 // concurrent requests for the same answer wait for that one computation.
 type views struct {
+	assessMu      sync.Mutex
+	assessVersion int64
+	assessments   map[string]*encoded // by date
+
 	monMu      sync.Mutex
 	monVersion int64
 	monitoring map[time.Duration]*monitorView
@@ -38,6 +43,40 @@ type views struct {
 	simMu      sync.Mutex
 	simVersion int64
 	sims       map[string][]byte
+}
+
+// maxAssessments bounds the dates whose assessment is kept per version: a
+// dashboard's date slider asks for many.
+const maxAssessments = 400
+
+// assessment assesses the framework's documents on a date, as `backstop
+// assess --format json` does.
+func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error) {
+	set, version, err := s.documents(fr)
+	if err != nil {
+		return nil, err
+	}
+	v := &fr.views
+	v.assessMu.Lock()
+	defer v.assessMu.Unlock()
+	if v.assessVersion != version || v.assessments == nil || len(v.assessments) >= maxAssessments {
+		v.assessVersion, v.assessments = version, map[string]*encoded{}
+	}
+	key := at.String()
+	if b := v.assessments[key]; b != nil {
+		return b, nil
+	}
+	rep, err := assess.Assess(set, fr.id, assess.Options{At: at})
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := report.JSON(&buf, rep); err != nil {
+		return nil, err
+	}
+	b := newEncoded(buf.Bytes())
+	v.assessments[key] = b
+	return b, nil
 }
 
 // monitorView is one monitoring of the stored incidents.
@@ -86,7 +125,7 @@ func (s *Server) monitorView(fr *frameworkRecord, quiet time.Duration) (*monitor
 	opts := monitor.Options{QuietPeriod: quiet}
 	var states []monitor.Territory
 	if s.territory != nil {
-		if base := s.territory.Baseline(fr.fw.Ceasefire); base != nil {
+		if base := s.territory.Baseline(set.Framework(fr.id).Ceasefire); base != nil {
 			opts.BeyondLine = func(lat, lon float64) bool { return !base.Occupied(lat, lon) }
 			states = monitor.States(base, s.territory.Snapshots(), s.territory.Diff)
 		}
