@@ -38,7 +38,7 @@ type submission struct {
 	// named is the namedKey of a Scenario or Corroboration document: its
 	// id is stored once.
 	named string
-	done    chan submitResult
+	done  chan submitResult
 }
 
 type submitResult struct {
