@@ -36,7 +36,7 @@ func commands() []command {
 		{"monitor", "Incident feeds in, breaches found, responses due", monitorUsage, runMonitor},
 		{"corroborate", "Give incidents a confidence from other sources, and say what chance alone would give", corroborateUsage, runCorroborate},
 		{"simulate", "Would the guarantee hold? A Monte Carlo of a renewed offensive", simulateUsage, runSimulate},
-		{"import", "Turn a public pledge data set into Declarations (Kiel Ukraine Support Tracker)", importUsage, runImport},
+		{"import", "Turn public data into documents: the Kiel tracker into Declarations, incident feeds into Incidents", importUsage, runImport},
 		{"territory", "Occupied area of map snapshots, and what changed hands between two", territoryUsage, runTerritory},
 		{"serve", "The shared, signed record: an HTTP API over a tamper-evident log", serveUsage, runServe},
 		{"keygen", "Make an ed25519 key pair for a party", keygenUsage, runKeygen},

@@ -105,6 +105,20 @@ func TestCommands(t *testing.T) {
 		{name: "corroborate-bad-shift", args: []string{"corroborate", "--rules", "examples/corroboration/viina-artillery.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl", "--shift", "firms"}, exit: 2,
 			stderr: "backstop corroborate: --shift \"firms\": expected SOURCE=DURATION, such as firms=730d or viina=-7d\n"},
 		{name: "monitor-corroborate", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "--corroborate", "examples/corroboration/firms-ground.yaml", "--format", "jsonl"}, exit: 0, golden: true},
+		{name: "import-incidents", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "--per-document", "3"}, exit: 0, golden: true,
+			stderr: "internal/cli/testdata/incidents.jsonl: jsonl, 4 rows: 4 mapped, 0 of another type, 0 skipped; 4 kept\n" +
+				"wrote 4 incidents in 2 documents, 2025-09-14 to 2025-09-21\n"},
+		{name: "import-incidents-since", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "internal/cli/testdata/incidents.jsonl", "--since", "2025-09-20"}, exit: 0,
+			stderr: "internal/cli/testdata/incidents.jsonl: jsonl, 4 rows: 4 mapped, 0 of another type, 0 skipped; 2 kept\n" +
+				"internal/cli/testdata/incidents.jsonl: warning: incident t-3 was read from internal/cli/testdata/incidents.jsonl already; kept once\n" +
+				"internal/cli/testdata/incidents.jsonl: warning: incident t-4 was read from internal/cli/testdata/incidents.jsonl already; kept once\n" +
+				"internal/cli/testdata/incidents.jsonl: jsonl, 4 rows: 4 mapped, 0 of another type, 0 skipped; 0 kept\n" +
+				"wrote 2 incidents in 1 document, 2025-09-20 to 2025-09-21\n"},
+		{name: "import-incidents-help", args: []string{"import", "incidents", "--help"}, exit: 0, golden: true},
+		{name: "import-incidents-nothing", args: []string{"import", "incidents"}, exit: 2},
+		{name: "import-incidents-bad-size", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "--per-document", "0"}, exit: 2,
+			stderr: "backstop import incidents: --per-document must be at least 1, not 0\n"},
+		{name: "import-incidents-order", args: []string{"import", "--out", "x.yaml", "incidents", "internal/cli/testdata/incidents.jsonl"}, exit: 2},
 		{name: "assess-no-framework", args: []string{"assess", "internal/load/testdata/invalid/invalid-coordinates/../invalid-value--time/../../../../../examples/ukraine-2025/declarations/ua.yaml"}, exit: 1},
 	}
 	for _, c := range cases {

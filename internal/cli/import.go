@@ -16,10 +16,12 @@ import (
 	"github.com/backstop-dev/backstop/internal/model"
 )
 
-const importUsage = `Usage: backstop import SOURCE FILE --framework ID [--with-framework] [--out FILE]
+const importUsage = `Usage: backstop import kiel FILE --framework ID [--with-framework] [--out FILE]
+       backstop import incidents FILE... [flags]   (see backstop import incidents --help)
 
 Turns a public data set of pledges into backstop Declarations, one per
-donor, written as YAML that validates with the framework it names.
+donor, written as YAML that validates with the framework it names; or
+incident feeds into Incidents documents.
 
 Sources:
   kiel   the Kiel Institute's Ukraine Support Tracker (data_explorer.csv):
@@ -28,6 +30,9 @@ Sources:
          (equipment), <p>-financial and <p>-to-be-allocated (funding), whose
          quantities sum to its commitments and whose deliveries sum to its
          allocations (docs/import.md).
+  incidents  incident feeds (ACLED, UCDP, VIINA, FIRMS, the missile and
+         alert reports, JSON Lines, mapped CSV) as Incidents documents for
+         a server: backstop import incidents --help.
 
 FILE is the data set; "-" reads standard input. The YAML goes to standard
 output, or to --out. Every problem is printed to standard error as
@@ -55,7 +60,7 @@ Exit codes:
 `
 
 // importSources are the data sets backstop import knows.
-var importSources = []string{"kiel"}
+var importSources = []string{"kiel", "incidents"}
 
 type importParams struct {
 	source, file  string
@@ -65,6 +70,9 @@ type importParams struct {
 }
 
 func runImport(args []string, s Streams) int {
+	if len(args) > 0 && args[0] == "incidents" {
+		return runImportIncidents(args[1:], s)
+	}
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	p := importParams{}
 	fs.StringVar(&p.framework, "framework", "", "the framework the declarations are made to")
@@ -84,6 +92,8 @@ func runImport(args []string, s Streams) int {
 	case len(positional) == 0:
 		fmt.Fprintf(s.Err, "backstop import: no source given; known sources: %s\n\n%s", known, importUsage)
 		return ExitUsage
+	case positional[0] == "incidents":
+		return usageError("the source comes first: backstop import incidents FILE... [flags]")
 	case !slices.Contains(importSources, positional[0]):
 		return usageError("unknown source %q; known sources: %s", positional[0], known)
 	case len(positional) == 1:

@@ -8,7 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/viina"
 	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/oblast"
+	"github.com/backstop-dev/backstop/internal/server"
 )
 
 // kielCSV is a small tracker file: two donors, three months.
@@ -51,9 +55,9 @@ func TestRunImport(t *testing.T) {
 		{name: "row error", args: []string{"kiel", bad, "--framework", "ukraine-2025", "--with-framework"}, exit: ExitInvalid, yaml: true,
 			stderr: bad + `:3:11: error: unknown country code "XXX": neither an ISO 3166-1 alpha-3 code nor EU; row skipped` + "\n" +
 				"imported 1 donor from 2 rows: 1 used, 1 skipped (1 unknown-code); 1 error, 0 warnings\n"},
-		{name: "no arguments", args: nil, exit: ExitUsage, inStderr: "backstop import: no source given; known sources: kiel\n\nUsage: backstop import"},
+		{name: "no arguments", args: nil, exit: ExitUsage, inStderr: "backstop import: no source given; known sources: kiel, incidents\n\nUsage: backstop import"},
 		{name: "unknown source", args: []string{"acled", good, "--framework", "f"}, exit: ExitUsage,
-			stderr: "backstop import: unknown source \"acled\"; known sources: kiel\nRun 'backstop import --help' for usage.\n"},
+			stderr: "backstop import: unknown source \"acled\"; known sources: kiel, incidents\nRun 'backstop import --help' for usage.\n"},
 		{name: "no file", args: []string{"kiel", "--framework", "f"}, exit: ExitUsage,
 			stderr: "backstop import: no FILE given for kiel\nRun 'backstop import --help' for usage.\n"},
 		{name: "too many", args: []string{"kiel", good, good, "--framework", "f"}, exit: ExitUsage,
@@ -174,5 +178,51 @@ func TestThousands(t *testing.T) {
 		if got := thousands(tc.n); got != tc.want {
 			t.Errorf("thousands(%d) = %q, want %q", tc.n, got, tc.want)
 		}
+	}
+}
+
+// TestImportIncidentsRoundTrip imports a month of real VIINA reports and
+// loads the output as the server would: every incident read is in it once,
+// in documents of the default 1,000 incidents, each under the server's
+// default body limit (headlines included), and the documents validate
+// next to the example framework.
+func TestImportIncidentsRoundTrip(t *testing.T) {
+	const month = "../../../shared/data/viina/viina_incidents_202407.csv.gz"
+	if _, err := os.Stat(month); err != nil {
+		t.Skipf("%s is absent: this test needs the shared data sets next to the repository (%v)", month, err)
+	}
+	out := filepath.Join(t.TempDir(), "july.yaml")
+	var stdout, stderr bytes.Buffer
+	if exit := Main([]string{"import", "incidents", month, "--out", out}, nil, &stdout, &stderr); exit != ExitOK {
+		t.Fatalf("exit %d: %s", exit, stderr.String())
+	}
+	src, err := feeds.Open(month)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, _ := viina.Reader{}.Read(src, feeds.Options{Oblasts: oblast.New()})
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := load.SplitDocuments(data)
+	if want := (len(read.Incidents) + 999) / 1000; len(docs) != want {
+		t.Errorf("%d documents for %d incidents, want %d", len(docs), len(read.Incidents), want)
+	}
+	for i, d := range docs {
+		if len(d) > server.DefaultMaxBody {
+			t.Errorf("document %d is %d bytes, over the server's default --max-body", i+1, len(d))
+		}
+	}
+	set, ds := load.Paths([]string{"../../examples/ukraine-2025", out}, nil)
+	if ds.HasErrors() {
+		t.Fatalf("the output does not validate: %v", ds)
+	}
+	got := map[string]bool{}
+	for _, inc := range set.Incidents() {
+		got[inc.ID] = true
+	}
+	if len(got) != len(read.Incidents) || len(set.Incidents()) != len(read.Incidents) {
+		t.Errorf("%d incidents (%d ids) in the output, %d read", len(set.Incidents()), len(got), len(read.Incidents))
 	}
 }

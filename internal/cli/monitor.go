@@ -20,11 +20,9 @@ import (
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/feeds/incidents"
-	"github.com/backstop-dev/backstop/internal/feeds/mapped"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
-	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/report"
 	"github.com/backstop-dev/backstop/internal/territory"
 )
@@ -208,33 +206,11 @@ func (m *monitorRun) report(ds diag.Diagnostics) {
 // prepare reads the inputs every mode needs: category overrides, the
 // mapping, oblasts, and the territory.
 func (m *monitorRun) prepare() int {
-	m.opts = feeds.Options{Strict: m.p.strict}
-	if m.p.categories != "" {
-		cats, ds := feeds.ReadCategories(m.p.categories)
-		m.report(ds)
-		if ds.HasErrors() {
-			return ExitInvalid
-		}
-		m.opts.Categories = cats
+	opts, mapping, code := feedSetup("monitor", m.p.categories, m.p.mapping, m.p.oblasts, m.p.strict, m.s, m.report)
+	if code != ExitOK {
+		return code
 	}
-	if m.p.mapping != "" {
-		r, ds := mapped.New(m.p.mapping)
-		m.report(ds)
-		if ds.HasErrors() || r == nil {
-			return ExitInvalid
-		}
-		m.mapping = r
-	}
-	table := oblast.New()
-	if m.p.oblasts != "" {
-		t, err := oblast.Load(m.p.oblasts)
-		if err != nil {
-			fmt.Fprintf(m.s.Err, "backstop monitor: --oblasts: %v\n", err)
-			return ExitUsage
-		}
-		table = t
-	}
-	m.opts.Oblasts = table
+	m.opts, m.mapping = opts, mapping
 	m.mopts = monitor.Options{QuietPeriod: m.p.quiet}
 	if m.p.territory == "" {
 		return ExitOK
