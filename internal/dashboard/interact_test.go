@@ -280,6 +280,7 @@ func TestKeyboardOnly(t *testing.T) {
 	tb.do(chromedp.Focus(`#episodes details summary`), chromedp.KeyEvent(kb.Enter))
 	tb.waitFor(`document.querySelector('#episodes details').open`)
 	tb.waitFor(`document.querySelectorAll('#episodes details[open] [data-response]').length > 0`)
+	tb.screenshot("breaches-open")
 	tb.clean()
 }
 

@@ -3,10 +3,12 @@ package geo
 import (
 	"os"
 	"testing"
+
+	"github.com/backstop-dev/backstop/internal/datatest"
 )
 
 func oblastRegions(b *testing.B) []MultiPolygon {
-	needData(b, oblastFile)
+	datatest.Need(b, oblastFile)
 	fs, _ := readFeatures(b, oblastFile)
 	regions := make([]MultiPolygon, len(fs))
 	for i, f := range fs {
@@ -16,7 +18,7 @@ func oblastRegions(b *testing.B) []MultiPolygon {
 }
 
 func BenchmarkReadGeoJSON(b *testing.B) {
-	needData(b, deepstateDir)
+	datatest.Need(b, deepstateDir)
 	data, err := os.ReadFile(snapshotPath("2025-09-01"))
 	if err != nil {
 		b.Fatal(err)

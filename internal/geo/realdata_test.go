@@ -2,7 +2,6 @@ package geo
 
 import (
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"math"
 	"os"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/backstop-dev/backstop/internal/datatest"
 )
 
 // The shared data sets sit next to the repository (../shared/data); the
@@ -19,44 +20,6 @@ const (
 	oblastFile   = "../../../shared/data/ua-oblasts/oblast.geojson"
 	crosswalk    = "../../../shared/data/ua-oblasts/oblast_crosswalk.csv"
 )
-
-func needData(tb testing.TB, path string) {
-	tb.Helper()
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("%s is absent: the real-data tests need the shared data sets next to the repository (%v)", path, err)
-	}
-}
-
-func readCSV(tb testing.TB, path string) []map[string]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func num(tb testing.TB, s string) float64 {
-	tb.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return v
-}
 
 // snapshotPath is the file of a DeepStateMap snapshot dated YYYY-MM-DD.
 func snapshotPath(date string) string {
@@ -78,7 +41,7 @@ func readFeatures(tb testing.TB, path string) ([]Feature, []byte) {
 
 func readSnapshot(tb testing.TB, date string) MultiPolygon {
 	tb.Helper()
-	needData(tb, deepstateDir)
+	datatest.Need(tb, deepstateDir)
 	fs, _ := readFeatures(tb, snapshotPath(date))
 	if len(fs) != 1 {
 		tb.Fatalf("%s: %d features, want 1", date, len(fs))
@@ -91,9 +54,9 @@ func readSnapshot(tb testing.TB, date string) MultiPolygon {
 // numbers of polygons and vertices, and the scanline measure agreeing with
 // the shoelace.
 func TestDeepStateAreas(t *testing.T) {
-	needData(t, deepstateDir)
+	datatest.Need(t, deepstateDir)
 	worst, shipped := 0.0, 0
-	for _, row := range readCSV(t, filepath.Join(deepstateDir, "areas_computed.csv")) {
+	for _, row := range datatest.ReadCSV(t, filepath.Join(deepstateDir, "areas_computed.csv")) {
 		if row["shipped_here"] != "yes" {
 			continue
 		}
@@ -104,7 +67,7 @@ func TestDeepStateAreas(t *testing.T) {
 			t.Errorf("%s: the file is not the one areas_computed.csv describes (sha256 differs)", date)
 		}
 		mp := fs[0].Geometry
-		want, got := num(t, row["occupied_area_km2"]), Area(mp)
+		want, got := datatest.Num(t, row["occupied_area_km2"]), Area(mp)
 		rel := math.Abs(got-want) / want
 		worst = max(worst, rel)
 		if rel > 1e-4 {
@@ -173,11 +136,11 @@ func TestOverlayConverges(t *testing.T) {
 // TestOblastAreas checks the 27 units against the crosswalk's areas and
 // their sum, 602,312.7 km².
 func TestOblastAreas(t *testing.T) {
-	needData(t, oblastFile)
+	datatest.Need(t, oblastFile)
 	fs, _ := readFeatures(t, oblastFile)
 	want := map[string]float64{}
-	for _, row := range readCSV(t, crosswalk) {
-		want[row["ADMIN_1"]] = num(t, row["area_km2_computed"])
+	for _, row := range datatest.ReadCSV(t, crosswalk) {
+		want[row["ADMIN_1"]] = datatest.Num(t, row["area_km2_computed"])
 	}
 	var sum float64
 	vertices := 0

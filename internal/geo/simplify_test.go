@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/backstop-dev/backstop/internal/datatest"
 )
 
 func TestSimplify(t *testing.T) {
@@ -47,7 +49,7 @@ func TestSimplify(t *testing.T) {
 // promise: every dropped vertex lies within the tolerance of the kept
 // segment that replaces it; and the areas hardly move.
 func TestSimplifyOblasts(t *testing.T) {
-	needData(t, oblastFile)
+	datatest.Need(t, oblastFile)
 	f, err := os.Open(oblastFile)
 	if err != nil {
 		t.Fatal(err)

@@ -2,17 +2,15 @@ package layers
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/backstop-dev/backstop/internal/datatest"
 	"github.com/backstop-dev/backstop/internal/geo"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/oblast"
@@ -31,56 +29,6 @@ const (
 	// sourceVertices are the positions of oblast.geojson (ua-oblasts/SOURCE.md).
 	sourceVertices = 82_090
 )
-
-func needData(tb testing.TB, paths ...string) {
-	tb.Helper()
-	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil {
-			tb.Skipf("%s is absent: this test needs the shared data sets next to the repository (%v)", p, err)
-		}
-	}
-}
-
-// readCSV reads a CSV file with a header into one map per row, checking
-// that the header has the columns the test reads.
-func readCSV(tb testing.TB, path string, columns ...string) []map[string]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatalf("%s: %v", path, err)
-	}
-	if len(rows) < 2 {
-		tb.Fatalf("%s: no rows", path)
-	}
-	for _, c := range columns {
-		if !strings.Contains(","+strings.Join(rows[0], ",")+",", ","+c+",") {
-			tb.Fatalf("%s: no column %q in the header %v", path, c, rows[0])
-		}
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func num(tb testing.TB, s string) float64 {
-	tb.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return v
-}
 
 func date(tb testing.TB, s string) model.Date {
 	tb.Helper()
@@ -105,7 +53,7 @@ var (
 
 func loadOblasts(tb testing.TB) *oblast.Table {
 	tb.Helper()
-	needData(tb, oblastFile)
+	datatest.Need(tb, oblastFile)
 	t, err := oblastTable()
 	if err != nil {
 		tb.Fatal(err)
@@ -115,7 +63,7 @@ func loadOblasts(tb testing.TB) *oblast.Table {
 
 func loadTerritory(tb testing.TB) *Territory {
 	tb.Helper()
-	needData(tb, deepstateDir, areasCSV, changesCSV)
+	datatest.Need(tb, deepstateDir, areasCSV, changesCSV)
 	snaps, err := snapshots()
 	if err != nil {
 		tb.Fatal(err)
@@ -165,9 +113,9 @@ func readGeometry(tb testing.TB, g json.RawMessage) geo.MultiPolygon {
 // covers about the unit's area.
 func TestOblasts(t *testing.T) {
 	table := loadOblasts(t)
-	needData(t, crosswalkCSV)
+	datatest.Need(t, crosswalkCSV)
 	want := map[string]map[string]string{}
-	for _, row := range readCSV(t, crosswalkCSV, "iso3166_2", "ADMIN_1", "name_en", "area_km2_computed") {
+	for _, row := range datatest.ReadCSV(t, crosswalkCSV, "iso3166_2", "ADMIN_1", "name_en", "area_km2_computed") {
 		want[row["iso3166_2"]] = row
 	}
 	if len(want) != 27 {
@@ -208,7 +156,7 @@ func TestOblasts(t *testing.T) {
 			t.Errorf("%s: name %q, admin1 %q; the crosswalk has %q, %q", p.Code, p.Name, p.Admin1, row["name_en"], row["ADMIN_1"])
 		}
 		unit, _ := table.Unit(p.Code)
-		if p.AreaKm2 == nil || math.Abs(*p.AreaKm2-num(t, row["area_km2_computed"])) > 0.1 || math.Abs(*p.AreaKm2-unit.AreaKm2) > 0.1 {
+		if p.AreaKm2 == nil || math.Abs(*p.AreaKm2-datatest.Num(t, row["area_km2_computed"])) > 0.1 || math.Abs(*p.AreaKm2-unit.AreaKm2) > 0.1 {
 			t.Errorf("%s: area_km2 %v; the crosswalk has %s, the table %.1f", p.Code, p.AreaKm2, row["area_km2_computed"], unit.AreaKm2)
 			continue
 		}
@@ -239,7 +187,7 @@ func shippedDates(t *testing.T) ([]string, map[string]map[string]string) {
 	t.Helper()
 	var dates []string
 	rows := map[string]map[string]string{}
-	for _, row := range readCSV(t, areasCSV, "date", "occupied_area_km2", "n_vertices", "shipped_here") {
+	for _, row := range datatest.ReadCSV(t, areasCSV, "date", "occupied_area_km2", "n_vertices", "shipped_here") {
 		if row["shipped_here"] == "yes" {
 			dates = append(dates, row["date"])
 			rows[row["date"]] = row
@@ -369,7 +317,7 @@ func TestTerritoryGeoJSON(t *testing.T) {
 		}
 		f := c.Features[0]
 		p := f.Properties
-		want := num(t, rows[d]["occupied_area_km2"])
+		want := datatest.Num(t, rows[d]["occupied_area_km2"])
 		if f.Type != "Feature" || p.Role != "current" || p.Date != d {
 			t.Errorf("%s: feature %s role %q date %q", d, f.Type, p.Role, p.Date)
 		}
@@ -380,7 +328,7 @@ func TestTerritoryGeoJSON(t *testing.T) {
 			t.Errorf("%s: gained/lost/net without a baseline", d)
 		}
 		mp := readGeometry(t, f.Geometry)
-		if n := num(t, rows[d]["n_vertices"]); float64(mp.Vertices()) >= n {
+		if n := datatest.Num(t, rows[d]["n_vertices"]); float64(mp.Vertices()) >= n {
 			t.Errorf("%s: %d vertices drawn, the file has %.0f: not simplified", d, mp.Vertices(), n)
 		}
 		if a := geo.Area(mp); math.Abs(a-want) > 0.001*want {
@@ -399,7 +347,7 @@ func TestTerritoryVersusBaseline(t *testing.T) {
 		t.Fatalf("Baseline(2025-09-01) = %v", base)
 	}
 	n := 0
-	for _, row := range readCSV(t, changesCSV, "from", "to", "kind", "gained_km2", "lost_km2", "net_km2") {
+	for _, row := range datatest.ReadCSV(t, changesCSV, "from", "to", "kind", "gained_km2", "lost_km2", "net_km2") {
 		if row["kind"] != "vs-baseline-2025-09-01" {
 			continue
 		}
@@ -414,7 +362,7 @@ func TestTerritoryVersusBaseline(t *testing.T) {
 		if b.Role != "baseline" || b.Date != "2025-09-01" || cur.Role != "current" || cur.Date != to {
 			t.Fatalf("%s: features %s %s, %s %s", to, b.Role, b.Date, cur.Role, cur.Date)
 		}
-		wantBase := num(t, rows["2025-09-01"]["occupied_area_km2"])
+		wantBase := datatest.Num(t, rows["2025-09-01"]["occupied_area_km2"])
 		if math.Abs(b.AreaKm2-wantBase) > 0.0005*wantBase {
 			t.Errorf("baseline area_km2 %.1f, areas_computed.csv %.3f", b.AreaKm2, wantBase)
 		}
@@ -428,7 +376,7 @@ func TestTerritoryVersusBaseline(t *testing.T) {
 			name string
 			got  float64
 		}{{"gained_km2", *cur.GainedKm2}, {"lost_km2", *cur.LostKm2}, {"net_km2", *cur.NetKm2}} {
-			if want := num(t, row[x.name]); math.Abs(x.got-want) > 0.5 {
+			if want := datatest.Num(t, row[x.name]); math.Abs(x.got-want) > 0.5 {
 				t.Errorf("%s vs 2025-09-01: %s %.1f, changes_computed.csv %.3f", to, x.name, x.got, want)
 			}
 		}

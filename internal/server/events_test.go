@@ -181,7 +181,7 @@ func TestEvents(t *testing.T) {
 // newStreamServer serves with Server.HTTPServer's http.Server, as `backstop
 // serve` does, with the given --timeout.
 func newStreamServer(t *testing.T, timeout time.Duration) *testEnv {
-	return newTestServerConfig(t, envConfig{}, Config{Timeout: timeout}, true)
+	return newTestServerWith(t, envConfig{server: Config{Timeout: timeout}, viaHTTPServer: true})
 }
 
 // The stream is served outside http.TimeoutHandler, which buffers a

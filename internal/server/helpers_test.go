@@ -39,6 +39,12 @@ type envConfig struct {
 	anonymous  bool     // the framework's access.anonymous_read
 	guarantors []string // default GB and FR
 	maxBody    int64    // Config.MaxBody; 0 for the default
+	// server is the rest of the server's Config (its key, and MaxBody
+	// from maxBody, are set here; Timeout defaults to a minute).
+	server Config
+	// viaHTTPServer serves with Server.HTTPServer's http.Server, timeouts
+	// and shutdown hook included, as `backstop serve` does.
+	viaHTTPServer bool
 }
 
 // newTestServer starts a server whose framework fw is readable by its
@@ -56,12 +62,21 @@ func newTestServerWith(tb testing.TB, c envConfig) *testEnv {
 		tb.Fatal(err)
 	}
 	key := newKey(tb, "test-server")
-	srv, err := New(ctx, st, Config{Key: key, MaxBody: c.maxBody, Timeout: time.Minute})
+	cfg := c.server
+	cfg.Key, cfg.MaxBody = key, c.maxBody
+	if cfg.Timeout == 0 {
+		cfg.Timeout = time.Minute
+	}
+	srv, err := New(ctx, st, cfg)
 	if err != nil {
 		st.Close()
 		tb.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	ts := httptest.NewUnstartedServer(srv.Handler())
+	if c.viaHTTPServer {
+		ts.Config = srv.HTTPServer("")
+	}
+	ts.Start()
 	tb.Cleanup(func() {
 		ts.Close()
 		srv.Close()

@@ -3,16 +3,11 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -20,10 +15,10 @@ import (
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/api"
+	"github.com/backstop-dev/backstop/internal/datatest"
 	"github.com/backstop-dev/backstop/internal/layers"
 	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/signing"
-	"github.com/backstop-dev/backstop/internal/store"
 	"github.com/backstop-dev/backstop/internal/territory"
 )
 
@@ -35,15 +30,6 @@ const (
 	areasCSV     = deepstateDir + "/areas_computed.csv"
 	changesCSV   = deepstateDir + "/changes_computed.csv"
 )
-
-func needData(tb testing.TB, paths ...string) {
-	tb.Helper()
-	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil {
-			tb.Skipf("%s is absent: this test needs the shared data sets next to the repository (%v)", p, err)
-		}
-	}
-}
 
 // The layers' data is loaded once for every test of the package.
 var (
@@ -61,7 +47,7 @@ var (
 // test skips without them.
 func layersConfig(tb testing.TB) Config {
 	tb.Helper()
-	needData(tb, oblastFile, deepstateDir, areasCSV, changesCSV)
+	datatest.Need(tb, oblastFile, deepstateDir, areasCSV, changesCSV)
 	table, err := sharedOblasts()
 	if err != nil {
 		tb.Fatal(err)
@@ -71,53 +57,6 @@ func layersConfig(tb testing.TB) Config {
 		tb.Fatal(err)
 	}
 	return Config{Oblasts: table, Territory: snaps}
-}
-
-// newTestServerConfig is newTestServerWith for a server built with cfg
-// (its key and, when zero, its timeout are set here). With viaHTTPServer
-// the test server serves with Server.HTTPServer's http.Server, timeouts and
-// shutdown hook included, as `backstop serve` does.
-func newTestServerConfig(tb testing.TB, c envConfig, cfg Config, viaHTTPServer bool) *testEnv {
-	tb.Helper()
-	if c.guarantors == nil {
-		c.guarantors = []string{"GB", "FR"}
-	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "backstop.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	key := newKey(tb, "test-server")
-	cfg.Key = key
-	if cfg.Timeout == 0 {
-		cfg.Timeout = time.Minute
-	}
-	srv, err := New(ctx, st, cfg)
-	if err != nil {
-		st.Close()
-		tb.Fatal(err)
-	}
-	ts := httptest.NewUnstartedServer(srv.Handler())
-	if viaHTTPServer {
-		ts.Config = srv.HTTPServer("")
-	}
-	ts.Start()
-	tb.Cleanup(func() {
-		ts.Close()
-		srv.Close()
-		if err := st.Close(); err != nil {
-			tb.Errorf("closing the store: %v", err)
-		}
-	})
-	e := &testEnv{tb: tb, srv: srv, ts: ts, st: st, key: key, keys: map[string]signing.KeyPair{}, cfg: c}
-	for _, id := range e.parties() {
-		e.keys[id] = newKey(tb, id)
-	}
-	e.fwText = e.framework(testFW, "Test framework", c.anonymous)
-	if n, err := srv.Seed(ctx, []SeedDocument{{Name: "framework.yaml", Text: []byte(e.fwText)}}); err != nil || n != 1 {
-		tb.Fatalf("Seed = %d, %v; want 1, nil", n, err)
-	}
-	return e
 }
 
 // withCeasefire is the env's framework with a ceasefire date.
@@ -130,33 +69,10 @@ func (e *testEnv) withCeasefire(date string) string {
 	return doc
 }
 
-// readCSV reads a CSV file with a header into one map per row.
-func readCSV(tb testing.TB, path string) []map[string]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) < 2 {
-		tb.Fatalf("%s: %d rows, %v", path, len(rows), err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 // csvRow is the first row whose columns have the values given.
 func csvRow(tb testing.TB, path string, match map[string]string) map[string]string {
 	tb.Helper()
-	for _, row := range readCSV(tb, path) {
+	for _, row := range datatest.ReadCSV(tb, path) {
 		ok := true
 		for k, v := range match {
 			if _, has := row[k]; !has {
@@ -222,7 +138,7 @@ func TestMapsWithoutLayers(t *testing.T) {
 		})
 	}
 	// A names-only oblast table and no snapshots are no layers either.
-	n := newTestServerConfig(t, envConfig{}, Config{Oblasts: oblast.New(), Territory: []*territory.Snapshot{}}, false)
+	n := newTestServerWith(t, envConfig{server: Config{Oblasts: oblast.New(), Territory: []*territory.Snapshot{}}})
 	gb = n.keys["GB"]
 	checkProblem(t, n.get("/v1/map/oblasts", nil), http.StatusNotFound, "no-layer")
 	checkProblem(t, n.get("/v1/frameworks/"+testFW+"/map/territory", &gb), http.StatusNotFound, "no-layer")
@@ -232,7 +148,7 @@ func TestMapsWithoutLayers(t *testing.T) {
 // internal/layers draws from the table, with its 27 units.
 func TestMapOblasts(t *testing.T) {
 	cfg := layersConfig(t)
-	e := newTestServerConfig(t, envConfig{}, cfg, false)
+	e := newTestServerWith(t, envConfig{server: cfg})
 	r := e.get("/v1/map/oblasts", nil) // the framework is private; geography is not
 	c := decodeGeoJSON[struct {
 		Type        string            `json:"type"`
@@ -279,11 +195,11 @@ func (l territoryLayer) roles() string {
 // checked against the data's own computed areas and changes.
 func TestMapTerritory(t *testing.T) {
 	cfg := layersConfig(t)
-	e := newTestServerConfig(t, envConfig{}, cfg, false)
+	e := newTestServerWith(t, envConfig{server: cfg})
 	gb := e.keys["GB"]
 	path := "/v1/frameworks/" + testFW + "/map/territory"
 	var shipped []string
-	for _, row := range readCSV(t, areasCSV) {
+	for _, row := range datatest.ReadCSV(t, areasCSV) {
 		if row["shipped_here"] == "yes" {
 			shipped = append(shipped, row["date"])
 		}

@@ -1,16 +1,15 @@
 package territory
 
 import (
-	"encoding/csv"
 	"errors"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/backstop-dev/backstop/internal/datatest"
 	"github.com/backstop-dev/backstop/internal/geo"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/oblast"
@@ -21,15 +20,6 @@ const (
 	oblastFile   = "../../../shared/data/ua-oblasts/oblast.geojson"
 )
 
-func needData(tb testing.TB, paths ...string) {
-	tb.Helper()
-	for _, p := range paths {
-		if _, err := os.Stat(p); err != nil {
-			tb.Skipf("%s is absent: the real-data tests need the shared data sets next to the repository", p)
-		}
-	}
-}
-
 func snapshotPath(date string) string {
 	return filepath.Join(deepstateDir, "deepstatemap_data_"+strings.ReplaceAll(date, "-", "")+".geojson")
 }
@@ -39,7 +29,7 @@ var snapshots sync.Map
 
 func snapshot(tb testing.TB, date string) *Snapshot {
 	tb.Helper()
-	needData(tb, deepstateDir)
+	datatest.Need(tb, deepstateDir)
 	if s, ok := snapshots.Load(date); ok {
 		return s.(*Snapshot)
 	}
@@ -55,43 +45,12 @@ var oblasts = sync.OnceValues(func() (*oblast.Table, error) { return oblast.Load
 
 func oblastTable(tb testing.TB) *oblast.Table {
 	tb.Helper()
-	needData(tb, oblastFile)
+	datatest.Need(tb, oblastFile)
 	t, err := oblasts()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return t
-}
-
-func readCSV(tb testing.TB, path string) []map[string]string {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []map[string]string
-	for _, r := range rows[1:] {
-		m := map[string]string{}
-		for i, h := range rows[0] {
-			m[h] = r[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func num(tb testing.TB, s string) float64 {
-	tb.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return v
 }
 
 // tolerance is SOURCE.md's: 0.5 km² or 0.5 %, whichever is larger.
@@ -110,7 +69,7 @@ func perOblast(tb testing.TB, s string) map[string][2]float64 {
 		if !ok1 || !ok2 {
 			tb.Fatalf("bad per-oblast item %q", item)
 		}
-		out[code] = [2]float64{num(tb, g), -num(tb, l)}
+		out[code] = [2]float64{datatest.Num(tb, g), -datatest.Num(tb, l)}
 	}
 	return out
 }
@@ -119,11 +78,11 @@ func perOblast(tb testing.TB, s string) map[string][2]float64 {
 // 131 rows: consecutive shipped snapshots, selected pairs, and every
 // snapshot against the 2025-09-01 baseline), in total and per oblast.
 func TestChangesAgainstExpected(t *testing.T) {
-	needData(t, deepstateDir, oblastFile)
+	datatest.Need(t, deepstateDir, oblastFile)
 	table := oblastTable(t)
 	var worstTotal, worstOblast float64
 	var worstTotalAt, worstOblastAt string
-	rows := readCSV(t, filepath.Join(deepstateDir, "changes_computed.csv"))
+	rows := datatest.ReadCSV(t, filepath.Join(deepstateDir, "changes_computed.csv"))
 	for _, row := range rows {
 		from, to := snapshot(t, row["from"]), snapshot(t, row["to"])
 		c := Diff(from, to, table)
@@ -132,9 +91,9 @@ func TestChangesAgainstExpected(t *testing.T) {
 			what      string
 			got, want float64
 		}{
-			{"gained", c.GainedKm2, num(t, row["gained_km2"])},
-			{"lost", c.LostKm2, num(t, row["lost_km2"])},
-			{"net", c.NetKm2, num(t, row["net_km2"])},
+			{"gained", c.GainedKm2, datatest.Num(t, row["gained_km2"])},
+			{"lost", c.LostKm2, datatest.Num(t, row["lost_km2"])},
+			{"net", c.NetKm2, datatest.Num(t, row["net_km2"])},
 		} {
 			d := math.Abs(m.got - m.want)
 			if d > worstTotal {
@@ -303,7 +262,7 @@ func TestLoadDir(t *testing.T) {
 }
 
 func TestLoadRealDir(t *testing.T) {
-	needData(t, deepstateDir)
+	datatest.Need(t, deepstateDir)
 	snaps, ds := LoadDir(deepstateDir)
 	if len(ds) != 0 || len(snaps) != 86 || snaps[0].Date.String() != "2024-07-08" || snaps[85].Date.String() != "2026-08-22" {
 		t.Errorf("%d snapshots from %s to %s, diagnostics %v", len(snaps), snaps[0].Date, snaps[len(snaps)-1].Date, ds)
@@ -383,7 +342,7 @@ func TestDiffWithoutOblasts(t *testing.T) {
 }
 
 func BenchmarkLoadSnapshot(b *testing.B) {
-	needData(b, deepstateDir)
+	datatest.Need(b, deepstateDir)
 	for b.Loop() {
 		if _, err := LoadSnapshot(snapshotPath("2025-09-01")); err != nil {
 			b.Fatal(err)
