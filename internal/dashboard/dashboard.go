@@ -14,10 +14,6 @@ import (
 //go:embed web
 var files embed.FS
 
-// Pages are the dashboard's page paths; each is answered with the HTML
-// shell, whose script draws the page the path names, so that every page
-// (and its state, in the query) can be linked to and reloaded.
-var Pages = []string{"/", "/coverage", "/map", "/breaches", "/stress", "/record"}
 
 // contentSecurityPolicy lets the pages load only the server's own scripts,
 // styles, images and API: nothing from elsewhere, no inline script.
@@ -91,11 +87,14 @@ func Handler() http.Handler {
 	})
 }
 
+// isPage reports whether p is one of the dashboard's page paths: each is
+// answered with the HTML shell, whose script draws the page the path
+// names, so that every page (and its state, in the query) can be linked to
+// and reloaded. web/assets/app.js has the same list.
 func isPage(p string) bool {
-	for _, page := range Pages {
-		if p == page {
-			return true
-		}
+	switch p {
+	case "/", "/coverage", "/map", "/breaches", "/stress", "/record":
+		return true
 	}
 	return false
 }

@@ -156,3 +156,27 @@ func TestAssetGraph(t *testing.T) {
 		t.Fatal("found no modulepreload in index.html")
 	}
 }
+
+// TestRoutesAgree keeps the server's page paths and the browser's router
+// in step: every path app.js routes is answered with the shell, so that a
+// page reloaded or linked to is found.
+func TestRoutesAgree(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("web", "assets", "app.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile(`(?s)const routes = \{(.*?)\};`).FindSubmatch(src)
+	if block == nil {
+		t.Fatal("app.js has no `const routes = {…};`")
+	}
+	paths := regexp.MustCompile(`'(/[a-z]*)':`).FindAllSubmatch(block[1], -1)
+	if len(paths) < 6 {
+		t.Fatalf("found %d routes in app.js", len(paths))
+	}
+	h := dashboard.Handler()
+	for _, m := range paths {
+		if resp := get(t, h, http.MethodGet, string(m[1]), nil); resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("app.js routes %s, which the server answers %d %s", m[1], resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+}
