@@ -14,7 +14,6 @@ import (
 //go:embed web
 var files embed.FS
 
-
 // contentSecurityPolicy lets the pages load only the server's own scripts,
 // styles, images and API: nothing from elsewhere, no inline script.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
