@@ -88,8 +88,8 @@ func NewTerritory(snaps []*territory.Snapshot) *Territory {
 	return &Territory{snaps: s, drawn: map[*territory.Snapshot]json.RawMessage{}, diffs: map[[2]*territory.Snapshot]territory.Change{}}
 }
 
-// Baseline is the snapshot in force on a framework's ceasefire date; nil
-// when there is no ceasefire date or no snapshot by then.
+// Baseline is the snapshot in force on a framework's ceasefire date, as At
+// finds it; nil when there is no ceasefire date or no snapshot by then.
 func (t *Territory) Baseline(ceasefire model.Date) *territory.Snapshot {
 	if ceasefire.IsZero() {
 		return nil
@@ -101,13 +101,11 @@ func (t *Territory) Baseline(ceasefire model.Date) *territory.Snapshot {
 func (t *Territory) Snapshots() []*territory.Snapshot { return t.snaps }
 
 // At returns the snapshot in force on date d: the one of that day, or else
-// the latest before it; nil when every snapshot is later.
+// the latest before it (territory.Baseline's rule); nil when every snapshot
+// is later.
 func (t *Territory) At(d model.Date) *territory.Snapshot {
-	i := sort.Search(len(t.snaps), func(i int) bool { return t.snaps[i].Date.After(d.Time) })
-	if i == 0 {
-		return nil
-	}
-	return t.snaps[i-1]
+	s, _ := territory.Baseline(t.snaps, d)
+	return s
 }
 
 func (t *Territory) geometry(s *territory.Snapshot) json.RawMessage {

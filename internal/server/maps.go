@@ -91,6 +91,6 @@ func (s *Server) handleSimulation(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
 	default:
-		writeBytes(w, r, http.StatusOK, "application/json", b)
+		writeEncoded(w, r, http.StatusOK, "application/json", b)
 	}
 }

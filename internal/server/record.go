@@ -93,6 +93,7 @@ func (r *record) apply(e store.Entry, reports []model.Incident) error {
 		if fr == nil {
 			fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{},
 				incidents: map[string]int64{}, reports: map[int64][]model.Incident{}, named: map[string]int64{}}
+			fr.views.assessments.limit = maxAssessments
 			r.frameworks[e.Framework] = fr
 			r.order = append(r.order, e.Framework)
 		}
@@ -239,10 +240,18 @@ func (r *record) loadSet(id string) (*load.Set, int64, diag.Diagnostics, error) 
 	return set, version, ds, nil
 }
 
-// incidentsOf returns a copy of the framework's incidents in log order and
-// the version of the record they are of. A copy, because corroboration
-// sets each incident's confidence. The caller must not hold mu.
-func (r *record) incidentsOf(fr *frameworkRecord) ([]model.Incident, int64) {
+// versionOf is the last entry that changed the framework's record. The
+// caller must not hold mu.
+func (r *record) versionOf(fr *frameworkRecord) int64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return fr.version
+}
+
+// incidentsOf returns a copy of the framework's incidents in log order: a
+// copy, because corroboration sets each incident's confidence. The caller
+// must not hold mu.
+func (r *record) incidentsOf(fr *frameworkRecord) []model.Incident {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	n := 0
@@ -253,5 +262,5 @@ func (r *record) incidentsOf(fr *frameworkRecord) ([]model.Incident, int64) {
 	for _, idx := range fr.documents {
 		out = append(out, fr.reports[idx]...)
 	}
-	return out, fr.version
+	return out
 }

@@ -27,26 +27,43 @@ import (
 const MaxSimulationRuns = 100_000
 
 // views caches what the server computes from a framework's record, each
-// for the version of the record it was computed from: the monitoring (with
-// the map's incident layer, from the same run) per quiet period, and the
-// simulation per scenario. A request for a stale answer recomputes it once;
-// concurrent requests for the same answer wait for that one computation.
+// for the version of the record it was computed from: the assessment per
+// date, the monitoring (with the map's incident layer, from the same run)
+// per quiet period, and the simulation per scenario.
 type views struct {
-	assessMu      sync.Mutex
-	assessVersion int64
-	assessments   map[string]*encoded // by date
-
-	monMu      sync.Mutex
-	monVersion int64
-	monitoring map[time.Duration]*monitorView
-
-	simMu      sync.Mutex
-	simVersion int64
-	sims       map[string][]byte
+	assessments versioned[string, *encoded]
+	monitoring  versioned[time.Duration, *monitorView]
+	sims        versioned[string, *encoded]
 }
 
-// maxAssessments bounds the dates whose assessment is kept per version: a
-// dashboard's date slider asks for many.
+// versioned keeps answers computed from one version of a record. An answer
+// asked for at a newer version empties it; concurrent requests for the
+// same answer wait for one computation. At most limit answers are kept
+// (0: no limit): a dashboard's date slider asks for many dates.
+type versioned[K comparable, V any] struct {
+	mu      sync.Mutex
+	version int64
+	items   map[K]V
+	limit   int
+}
+
+func (c *versioned[K, V]) get(version int64, key K, compute func() (V, error)) (V, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.items == nil || c.version != version || (c.limit > 0 && len(c.items) >= c.limit) {
+		c.version, c.items = version, map[K]V{}
+	}
+	if v, ok := c.items[key]; ok {
+		return v, nil
+	}
+	v, err := compute()
+	if err == nil {
+		c.items[key] = v
+	}
+	return v, err
+}
+
+// maxAssessments bounds the dates whose assessment is kept per version.
 const maxAssessments = 400
 
 // assessment assesses the framework's documents on a date, as `backstop
@@ -56,27 +73,17 @@ func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error
 	if err != nil {
 		return nil, err
 	}
-	v := &fr.views
-	v.assessMu.Lock()
-	defer v.assessMu.Unlock()
-	if v.assessVersion != version || v.assessments == nil || len(v.assessments) >= maxAssessments {
-		v.assessVersion, v.assessments = version, map[string]*encoded{}
-	}
-	key := at.String()
-	if b := v.assessments[key]; b != nil {
-		return b, nil
-	}
-	rep, err := assess.Assess(set, fr.id, assess.Options{At: at})
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	if err := report.JSON(&buf, rep); err != nil {
-		return nil, err
-	}
-	b := newEncoded(buf.Bytes())
-	v.assessments[key] = b
-	return b, nil
+	return fr.views.assessments.get(version, at.String(), func() (*encoded, error) {
+		rep, err := assess.Assess(set, fr.id, assess.Options{At: at})
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := report.JSON(&buf, rep); err != nil {
+			return nil, err
+		}
+		return newEncoded(buf.Bytes()), nil
+	})
 }
 
 // monitorView is one monitoring of the stored incidents.
@@ -100,19 +107,18 @@ func (s *Server) documents(fr *frameworkRecord) (*load.Set, int64, error) {
 // `backstop monitor` runs them over feeds, after scoring the incidents by
 // the latest corroboration rules in the record, if any.
 func (s *Server) monitorView(fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
-	incs, version := s.rec.incidentsOf(fr) // before the set: see views
+	return fr.views.monitoring.get(s.rec.versionOf(fr), quiet, func() (*monitorView, error) {
+		return s.monitor(fr, quiet)
+	})
+}
+
+// monitor computes a monitorView: the incidents are copied (a year is
+// tens of megabytes) only here, when the cached view is stale.
+func (s *Server) monitor(fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
+	incs := s.rec.incidentsOf(fr)
 	set, _, err := s.documents(fr)
 	if err != nil {
 		return nil, err
-	}
-	v := &fr.views
-	v.monMu.Lock()
-	defer v.monMu.Unlock()
-	if v.monVersion != version || v.monitoring == nil {
-		v.monVersion, v.monitoring = version, map[time.Duration]*monitorView{}
-	}
-	if mv := v.monitoring[quiet]; mv != nil {
-		return mv, nil
 	}
 	levels := []string{}
 	if rules := set.Corroborations(); len(rules) > 0 {
@@ -154,9 +160,7 @@ func (s *Server) monitorView(fr *frameworkRecord, quiet time.Duration) (*monitor
 	for _, t := range rep.Triggers {
 		legend = append(legend, layers.Trigger{ID: t.Trigger, Title: t.Title, Severity: t.Severity, Firings: t.Firings})
 	}
-	mv := &monitorView{report: newEncoded(buf.Bytes()), layer: newEncoded(layers.Incidents(incs, fired, legend, levels))}
-	v.monitoring[quiet] = mv
-	return mv, nil
+	return &monitorView{report: newEncoded(buf.Bytes()), layer: newEncoded(layers.Incidents(incs, fired, legend, levels))}, nil
 }
 
 // scenarios lists the framework's scenarios in log order.
@@ -183,7 +187,7 @@ func (s *Server) scenarios(fr *frameworkRecord) ([]api.Scenario, error) {
 
 // simulation simulates a stored scenario ("" for the latest one) with at
 // most MaxSimulationRuns runs; errNoScenario when there is none such.
-func (s *Server) simulation(fr *frameworkRecord, id string) ([]byte, error) {
+func (s *Server) simulation(fr *frameworkRecord, id string) (*encoded, error) {
 	set, version, err := s.documents(fr)
 	if err != nil {
 		return nil, err
@@ -198,28 +202,20 @@ func (s *Server) simulation(fr *frameworkRecord, id string) ([]byte, error) {
 	if !slices.ContainsFunc(set.Scenarios(), func(sc *model.Scenario) bool { return sc.ID == id }) {
 		return nil, errNoScenario
 	}
-	v := &fr.views
-	v.simMu.Lock()
-	defer v.simMu.Unlock()
-	if v.simVersion != version || v.sims == nil {
-		v.simVersion, v.sims = version, map[string][]byte{}
-	}
-	if b := v.sims[id]; b != nil {
-		return b, nil
-	}
-	plan, err := sim.Prepare(set, id)
-	if err != nil {
-		return nil, err
-	}
-	runs := 0
-	if plan.Runs > MaxSimulationRuns {
-		runs = MaxSimulationRuns
-	}
-	res := sim.Simulate(plan, sim.Options{Runs: runs, Workers: runtime.GOMAXPROCS(0), Analysis: true})
-	var buf bytes.Buffer
-	if err := report.SimulateJSON(&buf, res); err != nil {
-		return nil, err
-	}
-	v.sims[id] = buf.Bytes()
-	return buf.Bytes(), nil
+	return fr.views.sims.get(version, id, func() (*encoded, error) {
+		plan, err := sim.Prepare(set, id)
+		if err != nil {
+			return nil, err
+		}
+		runs := 0
+		if plan.Runs > MaxSimulationRuns {
+			runs = MaxSimulationRuns
+		}
+		res := sim.Simulate(plan, sim.Options{Runs: runs, Workers: runtime.GOMAXPROCS(0), Analysis: true})
+		var buf bytes.Buffer
+		if err := report.SimulateJSON(&buf, res); err != nil {
+			return nil, err
+		}
+		return newEncoded(buf.Bytes()), nil
+	})
 }

@@ -305,10 +305,12 @@ export default {
     }
 
     let territoryGen = 0;
-    async function loadTerritory(c, day) {
+    // loadTerritory fetches the maps in force on day, unless the caller
+    // has them already (given).
+    async function loadTerritory(c, day, given) {
       const mine = ++territoryGen;
       try {
-        const fc = await c.api.get(`/v1/frameworks/${c.framework}/map/territory?at=${day}`, {signal: c.signal});
+        const fc = given || await c.api.get(`/v1/frameworks/${c.framework}/map/territory?at=${day}`, {signal: c.signal});
         if (mine !== territoryGen) return;
         data.territory = fc;
         const cur = fc.features.find(f => f.properties.role === 'current');
@@ -504,12 +506,14 @@ export default {
       // The layers load at once; the incidents, the largest, first.
       const incidents = loadIncidents(c);
       const oblasts = data.oblasts ? null : loadOblasts(c);
-      // The territory's dates decide the default day: the latest snapshot.
+      // The territory's dates decide the default day: the latest snapshot,
+      // whose map the same answer holds.
       let day = asked;
+      let latest = null;
       if (!day) {
         try {
-          const probe = await c.api.get(`/v1/frameworks/${c.framework}/map/territory?at=9999-12-31`, {signal: c.signal});
-          const snaps = probe.snapshots;
+          latest = await c.api.get(`/v1/frameworks/${c.framework}/map/territory?at=9999-12-31`, {signal: c.signal});
+          const snaps = latest.snapshots;
           day = snaps.length ? snaps[snaps.length - 1] : isoDay(new Date());
         } catch {
           day = isoDay(new Date());
@@ -518,7 +522,7 @@ export default {
       if (mine !== gen) return;
       widen(fromDay(day).getTime(), fromDay(day).getTime());
       setDay(day);
-      await Promise.all([incidents, oblasts, loadTerritory(c, day)]);
+      await Promise.all([incidents, oblasts, loadTerritory(c, day, latest)]);
     }
     load(ctx);
     return {
