@@ -77,10 +77,18 @@ func textHash(e *store.Entry) tlog.Hash { return tlog.RecordHash(text(e)) }
 // text returns an entry's document without its signature block.
 func text(e *store.Entry) []byte { return signing.Text(e.Note) }
 
-// apply adds an appended entry to the record; reports are the incidents of
-// an Incidents entry when the caller has them decoded already (nil: apply
-// decodes them). The caller holds mu.
-func (r *record) apply(e store.Entry, reports []model.Incident) error {
+// decoded is what a submission's check already read of its document, so
+// that apply does not decode it again under the record's lock: the
+// incidents of an Incidents document, the namedKey of a Scenario or
+// Corroboration. Rebuilding from the store has none of it (the zero value),
+// and apply decodes what it needs.
+type decoded struct {
+	reports []model.Incident
+	named   string
+}
+
+// apply adds an appended entry to the record. The caller holds mu.
+func (r *record) apply(e store.Entry, known decoded) error {
 	r.entries = append(r.entries, e)
 	r.leaves[e.LeafHash] = e.Index
 	r.texts[textHash(&e)] = e.Index
@@ -118,11 +126,16 @@ func (r *record) apply(e store.Entry, reports []model.Incident) error {
 		fr.latest[e.Subject] = e.Index
 	}
 	if e.Kind == string(model.KindScenario) || e.Kind == string(model.KindCorroboration) {
-		if key := namedKeyOf(text(&e)); key != "" {
+		key := known.named
+		if key == "" {
+			key = namedKeyOf(text(&e))
+		}
+		if key != "" {
 			fr.named[key] = e.Index
 		}
 	}
 	if e.Kind == string(model.KindIncidents) {
+		reports := known.reports
 		if reports == nil {
 			reports = decodeIncidents(text(&e))
 		}

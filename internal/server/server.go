@@ -125,7 +125,7 @@ func (s *Server) rebuild(ctx context.Context) error {
 			return fmt.Errorf("reading the log: entry %d of %d is missing", start, size)
 		}
 		for _, e := range page {
-			if err := s.rec.apply(e, nil); err != nil {
+			if err := s.rec.apply(e, decoded{}); err != nil {
 				return fmt.Errorf("rebuilding the record: %w", err)
 			}
 		}

@@ -32,13 +32,11 @@ type submission struct {
 	// incidents are the ids of an Incidents document: an id is reported
 	// once, as a correction would make the stored set contradict itself.
 	incidents []string
-	// reports are its incidents, decoded by the check: the record keeps
-	// them without decoding the document again under its lock.
-	reports []model.Incident
-	// named is the namedKey of a Scenario or Corroboration document: its
-	// id is stored once.
-	named string
-	done  chan submitResult
+	// decoded is what the check read of the document: its incidents, or
+	// the namedKey of a Scenario or Corroboration (whose id is stored
+	// once); the record keeps them.
+	decoded decoded
+	done    chan submitResult
 }
 
 type submitResult struct {
@@ -172,11 +170,11 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 		for _, inc := range doc.Incidents.Incidents {
 			sub.incidents = append(sub.incidents, inc.ID)
 		}
-		sub.reports = doc.Incidents.Incidents
+		sub.decoded.reports = doc.Incidents.Incidents
 	case doc.Scenario != nil:
-		sub.named = namedKey(model.KindScenario, doc.Scenario.ID)
+		sub.decoded.named = namedKey(model.KindScenario, doc.Scenario.ID)
 	case doc.Corroboration != nil:
-		sub.named = namedKey(model.KindCorroboration, doc.Corroboration.ID)
+		sub.decoded.named = namedKey(model.KindCorroboration, doc.Corroboration.ID)
 	case doc.Declaration != nil:
 		sub.entry.Subject = doc.Declaration.Party
 		sub.entry.Date = doc.Declaration.Date.String()
@@ -489,13 +487,13 @@ func (s *Server) commit(batch []*submission) {
 		for _, id := range sub.incidents {
 			batchIncidents[e.Framework+"\x00"+id] = true
 		}
-		if sub.named != "" {
+		if sub.decoded.named != "" {
 			at, stored := int64(-1), false
 			if fr != nil {
-				at, stored = fr.named[sub.named]
+				at, stored = fr.named[sub.decoded.named]
 			}
-			if stored || batchNamed[e.Framework+"\x00"+sub.named] {
-				kind, id, _ := strings.Cut(sub.named, "\x00")
+			if stored || batchNamed[e.Framework+"\x00"+sub.decoded.named] {
+				kind, id, _ := strings.Cut(sub.decoded.named, "\x00")
 				p := problem(http.StatusConflict, "id-exists", fmt.Sprintf(
 					"%s %q is already in the record%s; documents are never rewritten: submit the new one under a new id (the latest %s counts)",
 					kind, id, entryText(at, stored), kind))
@@ -505,7 +503,7 @@ func (s *Server) commit(batch []*submission) {
 				sub.done <- submitResult{problem: p}
 				continue
 			}
-			batchNamed[e.Framework+"\x00"+sub.named] = true
+			batchNamed[e.Framework+"\x00"+sub.decoded.named] = true
 		}
 		if e.Kind == string(model.KindDeclaration) {
 			k := partyKey{e.Framework, e.Subject}
@@ -541,7 +539,7 @@ func (s *Server) commit(batch []*submission) {
 		s.rec.mu.Lock()
 		defer s.rec.mu.Unlock()
 		for i, e := range appended {
-			if err := s.rec.apply(e, accepted[i].reports); err != nil {
+			if err := s.rec.apply(e, accepted[i].decoded); err != nil {
 				s.logger.Error("record out of step", "entry", e.Index, "err", err)
 			}
 			accepted[i].entry = e
