@@ -34,3 +34,24 @@ func TestPagesLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestPagesWithoutLayers loads every page from a server started with the
+// example alone (no --oblasts, no --territory, no incidents): each still
+// loads with no console error and no failed request, and the map says
+// which layers the server lacks rather than asking for them.
+func TestPagesWithoutLayers(t *testing.T) {
+	r := theRig(t)
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			tb := r.newTab(t)
+			tb.do(chromedp.Navigate(r.bare + p.path))
+			ready := p.ready
+			if p.name == "map" {
+				ready = `(() => { const t = id => (document.getElementById(id) || {}).textContent || '';
+				  return t('occupied-summary').includes('No territory layer') && document.body.textContent.includes('No oblast layer') && t('incident-summary').startsWith('0 incidents'); })()`
+			}
+			tb.waitFor(ready)
+			tb.clean()
+		})
+	}
+}

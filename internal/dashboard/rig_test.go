@@ -80,11 +80,12 @@ func needData(tb testing.TB) {
 }
 
 // rig is a server on loopback seeded with the bundled example, the oblasts,
-// the territory snapshots and a year of incidents, and a headless Chromium
-// to look at it. One rig serves every test of the package: building it
+// the territory snapshots and a year of incidents, a bare one with the
+// example alone, and a headless Chromium to look at them. One rig serves every test of the package: building it
 // (reading and submitting ~100,000 incidents) takes seconds.
 type rig struct {
-	url       string
+	url       string // the server with the layers and the incidents
+	bare      string // a server with the example alone: no layers, no incidents
 	alloc     context.Context
 	incidents int // submitted
 	cleanup   []func()
@@ -120,21 +121,6 @@ func theRig(tb testing.TB) *rig {
 
 func newRig(tb testing.TB, bin string) (*rig, error) {
 	r := &rig{}
-	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "backstop-dashboard-test-")
-	if err != nil {
-		return nil, err
-	}
-	r.cleanup = append(r.cleanup, func() { os.RemoveAll(dir) })
-	st, err := store.Open(ctx, filepath.Join(dir, "backstop.db"))
-	if err != nil {
-		return nil, err
-	}
-	r.cleanup = append(r.cleanup, func() { st.Close() })
-	key, err := newServerKey()
-	if err != nil {
-		return nil, err
-	}
 	obl, err := oblast.Load(filepath.Join(sharedData, "ua-oblasts", "oblast.geojson"))
 	if err != nil {
 		return nil, err
@@ -143,34 +129,12 @@ func newRig(tb testing.TB, bin string) (*rig, error) {
 	if ds.HasErrors() {
 		return nil, fmt.Errorf("territory: %v", ds)
 	}
-	srv, err := server.New(ctx, st, server.Config{Key: key, MaxBody: 64 << 20, Timeout: 2 * time.Minute, Oblasts: obl, Territory: snaps})
-	if err != nil {
+	if r.url, err = r.serve(server.Config{Oblasts: obl, Territory: snaps}); err != nil {
 		return nil, err
 	}
-	files := map[string][]byte{}
-	err = fs.WalkDir(examples.Ukraine2025, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		files[p], err = examples.Ukraine2025.ReadFile(p)
-		return err
-	})
-	if err != nil {
+	if r.bare, err = r.serve(server.Config{}); err != nil {
 		return nil, err
 	}
-	docs, err := server.SeedFiles(files)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := srv.Seed(ctx, docs); err != nil {
-		return nil, err
-	}
-	ts := httptest.NewServer(srv.Handler())
-	r.url = ts.URL
-	// Closing order (reversed): the browser, then the HTTP server (which
-	// waits for open requests, such as event streams, to end), then the
-	// record.
-	r.cleanup = append(r.cleanup, srv.Close, ts.Close)
 	start := time.Now()
 	n, err := r.submitYear()
 	if err != nil {
@@ -186,6 +150,54 @@ func newRig(tb testing.TB, bin string) (*rig, error) {
 	r.alloc = alloc
 	r.cleanup = append(r.cleanup, cancel)
 	return r, nil
+}
+
+// serve starts a server on loopback with the bundled example, its record
+// in a folder of its own, and returns its address.
+func (r *rig) serve(cfg server.Config) (string, error) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "backstop-dashboard-test-")
+	if err != nil {
+		return "", err
+	}
+	r.cleanup = append(r.cleanup, func() { os.RemoveAll(dir) })
+	st, err := store.Open(ctx, filepath.Join(dir, "backstop.db"))
+	if err != nil {
+		return "", err
+	}
+	r.cleanup = append(r.cleanup, func() { st.Close() })
+	if cfg.Key, err = newServerKey(); err != nil {
+		return "", err
+	}
+	cfg.MaxBody, cfg.Timeout = 64<<20, 2*time.Minute
+	srv, err := server.New(ctx, st, cfg)
+	if err != nil {
+		return "", err
+	}
+	files := map[string][]byte{}
+	err = fs.WalkDir(examples.Ukraine2025, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		files[p], err = examples.Ukraine2025.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	docs, err := server.SeedFiles(files)
+	if err != nil {
+		return "", err
+	}
+	if _, err := srv.Seed(ctx, docs); err != nil {
+		return "", err
+	}
+	ts := httptest.NewServer(srv.Handler())
+	// Closing order (reversed): the browser, then the HTTP server (which
+	// waits for open requests, such as event streams, to end), then the
+	// record.
+	r.cleanup = append(r.cleanup, srv.Close, ts.Close)
+	return ts.URL, nil
 }
 
 func newServerKey() (signing.KeyPair, error) {

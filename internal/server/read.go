@@ -93,7 +93,8 @@ func (s *Server) apiEntry(e *store.Entry, withNote bool) api.Entry {
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "entries": s.log.Size(), "store": s.st.Dialect()})
+	writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "entries": s.log.Size(), "store": s.st.Dialect(),
+		"layers": map[string]bool{"oblasts": s.oblasts != nil, "territory": s.territory != nil}})
 }
 
 func (s *Server) handleKey(w http.ResponseWriter, r *http.Request) {

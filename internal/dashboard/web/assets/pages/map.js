@@ -305,6 +305,7 @@ export default {
     }
 
     let territoryGen = 0;
+    let haveTerritory = true;
     // loadTerritory fetches the maps in force on day, unless the caller
     // has them already (given).
     async function loadTerritory(c, day, given) {
@@ -490,7 +491,7 @@ export default {
       clearTimeout(timer);
       timer = setTimeout(() => {
         current.setParams({date: chosenDay()});
-        loadTerritory(current, chosenDay());
+        if (haveTerritory) loadTerritory(current, chosenDay());
       }, 150);
     });
     windowSel.addEventListener('change', () => {
@@ -503,26 +504,38 @@ export default {
       const mine = ++gen;
       const asked = c.params.get('date');
       if (WINDOWS.some(([v]) => v === c.params.get('window'))) windowSel.value = c.params.get('window');
-      // The layers load at once; the incidents, the largest, first.
+      // The layers load at once; the incidents, the largest, first. The
+      // server says which geographic layers it has: a missing one is
+      // explained, not asked for.
       const incidents = loadIncidents(c);
-      const oblasts = data.oblasts ? null : loadOblasts(c);
+      let have = {oblasts: true, territory: true};
+      try {
+        have = (await c.api.get('/v1/health', {signal: c.signal})).layers || have;
+      } catch {
+        // asked for anyway: the answer explains itself
+      }
+      if (!have.oblasts) problems.append(note('No oblast layer: the server was started without --oblasts FILE.'));
+      if (!have.territory) summary.textContent = 'No territory layer: the server was started without --territory DIR.';
+      const oblasts = data.oblasts || !have.oblasts ? null : loadOblasts(c);
       // The territory's dates decide the default day: the latest snapshot,
       // whose map the same answer holds.
       let day = asked;
       let latest = null;
-      if (!day) {
+      if (!day && have.territory) {
         try {
           latest = await c.api.get(`/v1/frameworks/${c.framework}/map/territory?at=9999-12-31`, {signal: c.signal});
           const snaps = latest.snapshots;
-          day = snaps.length ? snaps[snaps.length - 1] : isoDay(new Date());
+          day = snaps.length ? snaps[snaps.length - 1] : null;
         } catch {
-          day = isoDay(new Date());
+          day = null;
         }
       }
+      day = day || isoDay(new Date());
       if (mine !== gen) return;
       widen(fromDay(day).getTime(), fromDay(day).getTime());
       setDay(day);
-      await Promise.all([incidents, oblasts, loadTerritory(c, day, latest)]);
+      haveTerritory = have.territory;
+      await Promise.all([incidents, oblasts, haveTerritory ? loadTerritory(c, day, latest) : null]);
     }
     load(ctx);
     return {
@@ -531,13 +544,13 @@ export default {
         const d = c.params.get('date');
         if (d && d !== chosenDay()) {
           setDay(d);
-          loadTerritory(c, d);
+          if (haveTerritory) loadTerritory(c, d);
         }
         schedule();
       },
       refresh: c => {
         current = c;
-        loadTerritory(c, chosenDay());
+        if (haveTerritory) loadTerritory(c, chosenDay());
         loadIncidents(c);
       },
       unmount: () => {
