@@ -79,7 +79,7 @@ func TestCommands(t *testing.T) {
 		{name: "monitor-follow", args: []string{"monitor", "examples/ukraine-2025", "--follow"}, exit: 0, golden: true,
 			stderr: "<stdin>:2:2: warning: not a JSON object: invalid character 'o' in literal null (expecting 'u'); row skipped\n" +
 				"<stdin>:3:1: warning: monitor: events out of order: 2025-09-13T00:00:00Z after 2025-09-14T03:10:00Z; incident skipped\n" +
-				"1 breach: missile-strike ×1 (1 firing); latest missile-strike at 2025-09-14 03:10Z\n",
+				"1 breach (1 on one source: reported, not confirmed): missile-strike ×1 (1 firing); latest missile-strike at 2025-09-14 03:10Z\n",
 			stdin: "{\"id\": \"f-1\", \"time\": \"2025-09-14T03:10:00Z\", \"type\": \"missile_strike\", \"country\": \"UA\"}\nnot json\n{\"id\": \"f-2\", \"time\": \"2025-09-13T00:00:00Z\", \"type\": \"drone_strike\", \"country\": \"UA\"}\n"},
 		{name: "monitor-help", args: []string{"monitor", "--help"}, exit: 0, golden: true},
 		{name: "monitor-nothing", args: []string{"monitor", "examples/ukraine-2025"}, exit: 2,

@@ -55,11 +55,18 @@ Flags:
   --corroborate FILE   corroboration rules: every incident gets a confidence
                        from the other sources before the triggers run, which
                        then read incident.confidence (docs/corroborate.md)
-  --since T, --until T evaluate only events in this period (RFC 3339 or
-                       YYYY-MM-DD, UTC)
+  --since T, --until T narrow the period evaluated (RFC 3339 or YYYY-MM-DD,
+                       UTC; --since before --until). The triggers run only
+                       while the framework is in force, from its ceasefire:
+                       earlier incidents fill the sliding windows but never
+                       start a breach
   --quiet DURATION     firings closer than this form one breach (default 72h)
   --strict             any skipped row is an error (exit 1)
-  --format FORMAT      table (default), json, jsonl (a breach per line) or html
+  --format FORMAT      the breaches: table (default), json, jsonl (a breach
+                       per line) or html; or the mission's daily report
+                       (docs/mission-report.md): report (a table),
+                       report-csv, report-html or report-json
+  --by day|week        the mission report's period (default day, UTC)
   --out FILE           write the report to FILE
   --follow             read JSON Lines incidents from standard input (or from
                        the --incidents file as it grows) and print each breach
@@ -93,7 +100,12 @@ type monitorParams struct {
 	quiet                          time.Duration
 	strict, follow                 bool
 	format, out, framework, color  string
+	by                             string
 }
+
+// monitorFormats are monitor's --format values: the breaches (table,
+// json, jsonl, html) or the mission's report (report…).
+var monitorFormats = []string{"table", "json", "jsonl", "html", "report", "report-csv", "report-html", "report-json"}
 
 func runMonitor(args []string, s Streams) int {
 	fs := flag.NewFlagSet("monitor", flag.ContinueOnError)
@@ -115,6 +127,7 @@ func runMonitor(args []string, s Streams) int {
 	fs.StringVar(&p.out, "out", "", "output file")
 	fs.StringVar(&p.framework, "framework", "", "framework id")
 	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
+	fs.StringVar(&p.by, "by", monitor.ByDay, "day or week")
 	paths, exit, ok := parseFlags(fs, args, monitorUsage, s)
 	if !ok {
 		return exit
@@ -130,8 +143,12 @@ func runMonitor(args []string, s Streams) int {
 		return usage("no framework given\n\n%s", monitorUsage)
 	case len(p.incidents) == 0 && p.territory == "" && !p.follow:
 		return usage("nothing to monitor: give --incidents FILE, --territory DIR or --follow")
-	case !slices.Contains([]string{"table", "json", "jsonl", "html"}, p.format):
-		return usage("unknown format %q; use table, json, jsonl or html", p.format)
+	case !slices.Contains(monitorFormats, p.format):
+		return usage("unknown format %q; use %s", p.format, strings.Join(monitorFormats, ", "))
+	case p.by != monitor.ByDay && p.by != monitor.ByWeek:
+		return usage("unknown --by %q; use day or week", p.by)
+	case p.follow && strings.HasPrefix(p.format, "report"):
+		return usage("--follow prints breaches as they start; the mission report (--format %s) needs a batch run", p.format)
 	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
 		return usage("unknown --color %q; use auto, always or never", p.color)
 	}
@@ -147,22 +164,21 @@ func runMonitor(args []string, s Streams) int {
 	}
 	p.quiet = time.Duration(d)
 
+	if !p.since.IsZero() && !p.until.IsZero() && !p.since.Before(p.until) {
+		return usage("--since %s is not before --until %s", since, until)
+	}
 	set, ds := load.Paths(p.paths, nil)
 	if ds.HasErrors() {
 		writeDiagnosticsText(s.Err, errorsOnly(ds))
 		fmt.Fprintf(s.Err, "backstop monitor: the documents are invalid; nothing monitored\n")
 		return exitCode(ds)
 	}
-	var fw *model.Framework
-	if p.framework != "" {
-		fw = set.Framework(p.framework)
-	} else if f := set.Frameworks(); len(f) == 1 {
-		fw = f[0]
+	fw, err := monitor.Framework(set, p.framework)
+	if err != nil {
+		return usage("%v (--framework ID)", err)
 	}
-	if fw == nil {
-		return usage("no single framework to monitor among the documents; name one with --framework")
-	}
-	m := &monitorRun{p: p, s: s, set: set, fw: fw}
+	m := &monitorRun{p: p, s: s, in: monitor.Inputs{Set: set, Framework: fw.ID, Since: p.since, Until: p.until,
+		Options: monitor.Options{QuietPeriod: p.quiet}}}
 	if code := m.prepare(); code != ExitOK {
 		return code
 	}
@@ -183,17 +199,16 @@ func parseInstant(s string) (time.Time, error) {
 	return t.Time, nil
 }
 
-// monitorRun holds what one invocation prepared.
+// monitorRun holds what one invocation prepared: the pipeline's inputs
+// (internal/monitor composes the run; this file only reads the flags and
+// files and renders).
 type monitorRun struct {
-	p         monitorParams
-	s         Streams
-	set       *load.Set
-	fw        *model.Framework
-	opts      feeds.Options
-	mapping   feeds.Reader
-	mopts     monitor.Options
-	territory []monitor.Territory
-	failed    bool // an error diagnostic was printed
+	p       monitorParams
+	s       Streams
+	in      monitor.Inputs
+	opts    feeds.Options
+	mapping feeds.Reader
+	failed  bool // an error diagnostic was printed
 }
 
 func (m *monitorRun) report(ds diag.Diagnostics) {
@@ -204,20 +219,29 @@ func (m *monitorRun) report(ds diag.Diagnostics) {
 }
 
 // prepare reads the inputs every mode needs: category overrides, the
-// mapping, oblasts, and the territory.
+// mapping, oblasts, the territory and the corroboration rules.
 func (m *monitorRun) prepare() int {
 	opts, mapping, code := feedSetup("monitor", m.p.categories, m.p.mapping, m.p.oblasts, m.p.strict, m.s, m.report)
 	if code != ExitOK {
 		return code
 	}
 	m.opts, m.mapping = opts, mapping
-	m.mopts = monitor.Options{QuietPeriod: m.p.quiet}
+	if m.p.corroborate != "" {
+		set, ds := load.Paths([]string{m.p.corroborate}, nil)
+		if ds.HasErrors() {
+			writeDiagnosticsText(m.s.Err, errorsOnly(ds))
+			return exitCode(ds)
+		}
+		if m.in.Rules = monitor.CorroborationRules(set); m.in.Rules == nil {
+			fmt.Fprintf(m.s.Err, "backstop monitor: --corroborate %s: no Corroboration document\n", m.p.corroborate)
+			return ExitUsage
+		}
+		if n := len(set.Corroborations()); n > 1 {
+			fmt.Fprintf(m.s.Err, "corroboration: %d rule documents; the latest, %s, applies\n", n, m.in.Rules.ID)
+		}
+	}
 	if m.p.territory == "" {
 		return ExitOK
-	}
-	if m.fw.Ceasefire.IsZero() {
-		fmt.Fprintf(m.s.Err, "backstop monitor: --territory needs the framework's ceasefire date (%s has none)\n", m.fw.ID)
-		return ExitUsage
 	}
 	snaps, ds := territory.LoadDir(m.p.territory)
 	m.report(ds)
@@ -225,25 +249,8 @@ func (m *monitorRun) prepare() int {
 		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: no snapshots\n", m.p.territory)
 		return ExitUsage
 	}
-	base, ok := territory.Baseline(snaps, m.fw.Ceasefire)
-	if !ok {
-		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: no snapshot on or before the ceasefire %s\n", m.p.territory, m.fw.Ceasefire)
-		return ExitUsage
-	}
-	fmt.Fprintf(m.s.Err, "territory: baseline %s (ceasefire %s), %d later snapshots\n", base.Date, m.fw.Ceasefire, countAfter(snaps, base))
-	m.mopts.BeyondLine = func(lat, lon float64) bool { return territory.BeyondLine(base, lat, lon) }
-	m.territory = monitor.States(base, snaps, func(from, to *territory.Snapshot) territory.Change { return territory.Diff(from, to, nil) })
+	m.in.Map = monitor.Snapshots(snaps)
 	return ExitOK
-}
-
-func countAfter(snaps []*territory.Snapshot, base *territory.Snapshot) int {
-	n := 0
-	for _, s := range snaps {
-		if s.Date.After(base.Date.Time) {
-			n++
-		}
-	}
-	return n
 }
 
 // files expands the --incidents paths: a folder gives its files (not
@@ -311,17 +318,12 @@ func readFeed(path, format string, mapping feeds.Reader, opts feeds.Options) (*f
 	return res, ds, nil
 }
 
-func (m *monitorRun) inPeriod(t time.Time) bool {
-	return (m.p.since.IsZero() || !t.Before(m.p.since)) && (m.p.until.IsZero() || t.Before(m.p.until))
-}
-
 func (m *monitorRun) batch() int {
 	paths, err := files(m.p.incidents)
 	if err != nil {
 		fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(err))
 		return ExitUsage
 	}
-	var incs []model.Incident
 	var inputs []feeds.Summary
 	for _, path := range paths {
 		res, err := m.read(path)
@@ -332,32 +334,22 @@ func (m *monitorRun) batch() int {
 		inputs = append(inputs, res.Summary)
 		fmt.Fprintf(m.s.Err, "%s: %s, %d rows: %d mapped, %d of another type, %d skipped\n", path, res.Summary.Format,
 			res.Summary.Read, res.Summary.Mapped, res.Summary.Unmapped, res.Summary.Skipped)
-		for _, inc := range res.Incidents {
-			if m.inPeriod(inc.Time.Time) {
-				incs = append(incs, inc)
-			}
-		}
+		m.in.Incidents = append(m.in.Incidents, res.Incidents...)
 	}
-	if m.p.corroborate != "" {
-		if code := m.corroborate(incs); code != ExitOK {
-			return code
-		}
-	}
-	var ter []monitor.Territory
-	for _, t := range m.territory {
-		if m.inPeriod(t.AsOf) {
-			ter = append(ter, t)
-		}
-	}
-	r, err := monitor.Run(m.set, m.fw.ID, incs, ter, m.mopts)
+	out, err := monitor.Execute(m.in)
 	if err != nil {
-		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
-		return ExitInvalid
+		return m.pipelineError(err)
 	}
+	m.describe(out)
+	r := out.Report
 	if inputs != nil {
 		r.Inputs = inputs
 	}
-	if code := m.write(r); code != ExitOK {
+	var mission *monitor.MissionReport
+	if strings.HasPrefix(m.p.format, "report") {
+		mission = monitor.Mission(r, monitor.Evaluated(m.in.Incidents, out.Period), monitor.MissionOptions{By: m.p.by})
+	}
+	if code := m.write(r, mission); code != ExitOK {
 		return code
 	}
 	if m.failed {
@@ -366,22 +358,34 @@ func (m *monitorRun) batch() int {
 	return ExitOK
 }
 
-// corroborate scores the incidents by the --corroborate rules, so that
-// triggers can read incident.confidence.
-func (m *monitorRun) corroborate(incs []model.Incident) int {
-	set, ds := load.Paths([]string{m.p.corroborate}, nil)
-	if ds.HasErrors() {
-		writeDiagnosticsText(m.s.Err, errorsOnly(ds))
-		return exitCode(ds)
-	}
-	docs := set.Corroborations()
-	if len(docs) != 1 {
-		fmt.Fprintf(m.s.Err, "backstop monitor: --corroborate %s: want one Corroboration document, found %d\n", m.p.corroborate, len(docs))
+// pipelineError reports an error of the pipeline: a territory folder
+// without a baseline, or a period that ends before the framework is in
+// force, is the user's to fix (usage); anything else is invalid input.
+func (m *monitorRun) pipelineError(err error) int {
+	switch {
+	case errors.Is(err, monitor.ErrNoCeasefire), errors.Is(err, monitor.ErrNoBaseline):
+		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: %v\n", m.p.territory, err)
+		return ExitUsage
+	case errors.Is(err, monitor.ErrPeriod), strings.Contains(err.Error(), "before the framework is in force"):
+		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 		return ExitUsage
 	}
-	res, _ := corroborate.Corroborate(corroborate.Compile(docs[0]), incs, corroborate.Options{})
-	fmt.Fprintf(m.s.Err, "corroboration %s: %d of %d incidents scored (%s)\n", res.Rules, res.Summary.Scored, res.Summary.Incidents, levelSummary(res))
-	return ExitOK
+	fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+	return ExitInvalid
+}
+
+// describe says on standard error what the run set up: the period in
+// force, the map's baseline, the corroboration.
+func (m *monitorRun) describe(out *monitor.Outcome) {
+	if out.Baseline != nil {
+		fmt.Fprintf(m.s.Err, "territory: baseline %s, %d later snapshots\n", out.Baseline.Date, out.Later)
+	}
+	if res := out.Corroboration; res != nil {
+		fmt.Fprintf(m.s.Err, "corroboration %s: %d of %d incidents scored (%s)\n", res.Rules, res.Summary.Scored, res.Summary.Incidents, levelSummary(res))
+	}
+	if r := out.Report; r != nil {
+		fmt.Fprintf(m.s.Err, "%s\n", report.MonitorPeriod(r))
+	}
 }
 
 func levelSummary(r *corroborate.Result) string {
@@ -405,7 +409,7 @@ func levelNames(r *corroborate.Result) []string {
 	return names
 }
 
-func (m *monitorRun) write(r *monitor.Report) int {
+func (m *monitorRun) write(r *monitor.Report, mission *monitor.MissionReport) int {
 	w, color, done, err := output(m.s, m.p.out, m.p.color)
 	if err != nil {
 		fmt.Fprintf(m.s.Err, "backstop monitor: --out: %v\n", err)
@@ -418,6 +422,14 @@ func (m *monitorRun) write(r *monitor.Report) int {
 		err = report.MonitorJSONL(w, r)
 	case "html":
 		err = report.MonitorHTML(w, r)
+	case "report":
+		err = report.MissionTable(w, mission, report.TableOptions{Color: color, Width: 100})
+	case "report-csv":
+		err = report.MissionCSV(w, mission)
+	case "report-html":
+		err = report.MissionHTML(w, mission)
+	case "report-json":
+		err = report.MissionJSON(w, mission)
 	default:
 		err = report.MonitorTable(w, r, report.TableOptions{Color: color, Width: 100})
 	}
@@ -437,18 +449,23 @@ func (m *monitorRun) write(r *monitor.Report) int {
 // followRun reads JSON Lines incidents as they come and prints each
 // breach when it starts. Snapshots from --territory are evaluated first.
 func (m *monitorRun) followRun() int {
-	m.mopts.OnEpisode = func(e monitor.Episode) {
+	m.in.Options.OnEpisode = func(e monitor.Episode) {
 		if err := report.EpisodeJSONL(m.s.Out, e); err != nil {
 			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 		}
 	}
-	mon, err := monitor.New(m.set, m.fw.ID, m.mopts)
+	out, states, err := monitor.Prepare(&m.in)
+	if err != nil {
+		return m.pipelineError(err)
+	}
+	m.describe(out)
+	mon, err := monitor.New(m.in.Set, m.in.Framework, m.in.Options)
 	if err != nil {
 		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 		return ExitInvalid
 	}
-	for i := range m.territory {
-		if err := mon.Add(monitor.Event{Territory: &m.territory[i]}); err != nil {
+	for i := range states {
+		if err := mon.Add(monitor.Event{Territory: &states[i]}); err != nil {
 			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 			return ExitInvalid
 		}
@@ -470,9 +487,6 @@ func (m *monitorRun) followRun() int {
 		return ExitUsage
 	}
 	err = follow(in, name, m.opts, func(inc model.Incident) error {
-		if !m.inPeriod(inc.Time.Time) {
-			return nil
-		}
 		return mon.Add(monitor.Event{Incident: &inc})
 	}, m.report)
 	if err != nil && !errors.Is(err, context.Canceled) {

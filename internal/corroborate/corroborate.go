@@ -108,6 +108,18 @@ type Scored struct {
 	Count int     `json:"count"`
 }
 
+// sources are the distinct sources of the corroborating records, sorted.
+func (s *Scored) sources() []string {
+	out := []string{}
+	for _, m := range s.By {
+		if !slices.Contains(out, m.Source) {
+			out = append(out, m.Source)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Match is one corroborating record.
 type Match struct {
 	ID         string  `json:"id"`
@@ -211,7 +223,7 @@ func Corroborate(r *Rules, incs []model.Incident, o Options) (*Result, diag.Diag
 		for _, rec := range bySource[name] {
 			res.score(r, incs, rec, name, indexes, o.MaxMatches, &best)
 			sc := res.Incidents[rec.inc]
-			incs[rec.inc].Confidence = &model.Confidence{Level: sc.Level, Name: sc.LevelName, Points: sc.Points}
+			incs[rec.inc].Confidence = &model.Confidence{Level: sc.Level, Name: sc.LevelName, Points: sc.Points, Sources: sc.sources()}
 		}
 	}
 	for _, s := range res.Incidents {

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -60,16 +61,14 @@ const countFunction = "__backstop_window_count"
 // each replaced by a call of countFunction, and the counters (numbered
 // from next). A pattern whose predicate reads anything but its own
 // variable is left to the general window().
-func (t *Triggers) findCounters(x *Expression, next int) (string, []*Counter, error) {
+// root is x's source as parser.Unparse prints it, possibly with other
+// patterns already replaced.
+func (t *Triggers) findCounters(x *Expression, root string, next int) (string, []*Counter, error) {
 	native := x.AST.NativeRep()
 	info := native.SourceInfo()
-	root, err := parser.Unparse(native.Expr(), info)
-	if err != nil {
-		return "", nil, err
-	}
 	var found []*Counter
 	seen := map[string]*Counter{}
-	for _, e := range sizeCalls(native.Expr()) {
+	for _, e := range callsNamed(native.Expr(), "size") {
 		call := e.AsCall()
 		var target ast.Expr
 		switch {
@@ -94,17 +93,17 @@ func (t *Triggers) findCounters(x *Expression, next int) (string, []*Counter, er
 			continue
 		}
 		d, ok := constantDuration(window.AsCall())
-		if !ok || !readsOnly(pred, variable.AsIdent()) {
+		if !ok || !readsOnly(pred, variable.AsIdent(), info) {
 			continue
 		}
-		pattern, err := parser.Unparse(e, info)
+		pattern, err := unparse(e, info)
 		if err != nil || !strings.Contains(root, pattern) {
 			continue
 		}
 		if seen[pattern] != nil {
 			continue
 		}
-		predSource, err := parser.Unparse(pred, info)
+		predSource, err := unparse(pred, info)
 		if err != nil {
 			continue
 		}
@@ -128,16 +127,24 @@ func (t *Triggers) findCounters(x *Expression, next int) (string, []*Counter, er
 	return root, found, nil
 }
 
-// sizeCalls returns every size() call in e, outermost first. (parser.Unparse
-// needs the plain expressions, not ast.NavigateAST's wrappers.)
-func sizeCalls(e ast.Expr) []ast.Expr {
+// unparse prints e on one line. (parser.Unparse wraps long lines after
+// && and ||, at a column that depends on what precedes: a pattern would
+// not print alone as it prints within its trigger.)
+func unparse(e ast.Expr, info *ast.SourceInfo) (string, error) {
+	return parser.Unparse(e, info, parser.WrapOnColumn(math.MaxInt32))
+}
+
+// callsNamed returns every call of the named function in e, outermost
+// first. (parser.Unparse needs the plain expressions, not
+// ast.NavigateAST's wrappers.)
+func callsNamed(e ast.Expr, name string) []ast.Expr {
 	var out []ast.Expr
 	var walk func(ast.Expr)
 	walk = func(x ast.Expr) {
 		switch x.Kind() {
 		case ast.CallKind:
 			c := x.AsCall()
-			if c.FunctionName() == "size" {
+			if c.FunctionName() == name {
 				out = append(out, x)
 			}
 			if c.IsMemberFunction() {
@@ -185,7 +192,11 @@ func constantDuration(call ast.CallExpr) (time.Duration, bool) {
 }
 
 // readsOnly reports whether e reads no variable but v and calls no window().
-func readsOnly(e ast.Expr, v string) bool {
+// e is a macro's argument as the source info keeps it, in which a nested
+// macro (has(), exists()…) is a placeholder for its macro call: that call
+// is read from info; a loop variable it declares is another variable, so
+// a nested loop is refused.
+func readsOnly(e ast.Expr, v string, info *ast.SourceInfo) bool {
 	ok := true
 	var walk func(ast.Expr)
 	walk = func(x ast.Expr) {
@@ -193,6 +204,13 @@ func readsOnly(e ast.Expr, v string) bool {
 			return
 		}
 		switch x.Kind() {
+		case ast.UnspecifiedExprKind:
+			call, found := info.GetMacroCall(x.ID())
+			if !found {
+				ok = false
+				return
+			}
+			walk(call)
 		case ast.IdentKind:
 			if x.AsIdent() != v {
 				ok = false

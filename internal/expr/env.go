@@ -117,6 +117,10 @@ func NewEnv(kind Kind) (*Env, error) {
 			cel.Function("window",
 				cel.Overload("window_string", []*cel.Type{cel.StringType}, cel.ListType(incidentType)),
 				cel.Overload("window_duration", []*cel.Type{cel.DurationType}, cel.ListType(incidentType))),
+			// [backstop] number() and sum() carry their bindings: they need
+			// nothing of the monitor.
+			numberFunction(),
+			listSumFunction(),
 		)
 	case Gate:
 		opts = append(opts,
@@ -200,10 +204,15 @@ func issuesOf(code string, iss *cel.Issues) []Issue {
 // estimator bounds the sizes CEL cannot know from the expression alone.
 type estimator struct{}
 
-func (estimator) EstimateCallCost(function, _ string, _ *cost.AstNode, _ []cost.AstNode) *cost.CallEstimate {
-	if function == "window" {
+func (e estimator) EstimateCallCost(function, overload string, target *cost.AstNode, args []cost.AstNode) *cost.CallEstimate {
+	switch {
+	case function == "window":
 		size := cost.RangedSizeEstimate(0, MaxWindowIncidents)
 		return &cost.CallEstimate{CostEstimate: cost.FixedCostEstimate(1), ResultSize: &size}
+	case overload == numberOverload:
+		return estimateNumber(e, target, args)
+	case overload == sumDoubleOverload || overload == sumIntOverload:
+		return estimateSum(e, target, args)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,16 +51,24 @@ type Triggers struct {
 	env       *cel.Env
 	durations sync.Map // window argument → time.Duration, parsed once
 	counters  []*Counter
+	sums      []*Sum
+	summing   bool // a sum function was given: recognise summed windows
 }
 
-// NewTriggers binds window() to w, and the counted windows (see Counter)
-// to count, which returns the current value of counter index. e must be a
-// Trigger environment.
-func (e *Env) NewTriggers(w Window, count func(index int) int64) (*Triggers, error) {
+// NewTriggers binds window() to w, the counted windows (see Counter) to
+// count, which returns the current value of counter index, and the summed
+// windows (see Sum) to sum, which returns the current total of sum index
+// (the sum of Sum.Value over the incidents of the last Sum.Duration, this
+// one included, whose predicate matched). A nil sum leaves every sum to
+// the general window(). e must be a Trigger environment.
+func (e *Env) NewTriggers(w Window, count func(index int) int64, sum func(index int) float64) (*Triggers, error) {
 	if e.kind != Trigger {
 		return nil, fmt.Errorf("expr: window bound to a %s environment", e.kind)
 	}
-	t := &Triggers{}
+	t := &Triggers{summing: sum != nil}
+	if sum == nil {
+		sum = func(int) float64 { return 0 } // never called: nothing is rewritten
+	}
 	list := func(d time.Duration) ref.Val {
 		vals := w(d)
 		if len(vals) > MaxWindowIncidents {
@@ -67,7 +76,7 @@ func (e *Env) NewTriggers(w Window, count func(index int) int64) (*Triggers, err
 		}
 		return types.NewRefValList(t.env.CELTypeAdapter(), vals)
 	}
-	env, err := e.cel.Extend(cel.Function("window",
+	opts := []cel.EnvOption{cel.Function("window",
 		cel.Overload("window_string", []*cel.Type{cel.StringType}, cel.ListType(incidentType),
 			cel.UnaryBinding(func(v ref.Val) ref.Val {
 				s, ok := v.(types.String)
@@ -88,7 +97,8 @@ func (e *Env) NewTriggers(w Window, count func(index int) int64) (*Triggers, err
 				}
 				return list(d.Duration)
 			}))),
-		t.countBinding(count))
+		t.countBinding(count)}
+	env, err := e.cel.Extend(append(opts, sumBinding(sum)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("expr: binding window: %w", err)
 	}
@@ -115,11 +125,15 @@ func (t *Triggers) duration(s string) (time.Duration, error) {
 // Program is one compiled trigger, ready to evaluate many times.
 type Program struct {
 	prg cel.Program
+	src string // the source evaluated: x's, its windows rewritten (for tests)
 	// Uses tells which inputs the expression reads.
 	Uses Uses
 	// Counters are the windows the program reads as sliding counts; the
 	// monitor feeds them every incident (Counter.Match) before evaluating.
 	Counters []*Counter
+	// Sums are the windows the program reads as sliding totals; the
+	// monitor feeds them every incident (Sum.Value) before evaluating.
+	Sums []*Sum
 }
 
 // Uses records which inputs an expression reads, so the monitor knows
@@ -135,25 +149,73 @@ type Uses struct {
 // and the bounds that estimate assumes hold at run time, because window()
 // never returns more than MaxWindowIncidents incidents.
 func (t *Triggers) Program(x *Expression) (*Program, error) {
-	checked := x.AST
-	src, counters, err := t.findCounters(x, len(t.counters))
+	checked, src, counters, sums, err := t.rewrite(x)
 	if err != nil {
 		return nil, fmt.Errorf("trigger %q: %w", x.Source, err)
-	}
-	if len(counters) > 0 {
-		rewritten, iss := t.env.Compile(src)
-		if iss.Err() == nil {
-			checked = rewritten
-			t.counters = append(t.counters, counters...)
-		} else {
-			counters = nil // keep the general window(); correct, only slower
-		}
 	}
 	prg, err := t.env.Program(checked, cel.EvalOptions(cel.OptOptimize))
 	if err != nil {
 		return nil, fmt.Errorf("trigger %q: %w", x.Source, err)
 	}
-	return &Program{prg: prg, Uses: uses(x), Counters: counters}, nil
+	t.counters = append(t.counters, counters...)
+	t.sums = append(t.sums, sums...)
+	return &Program{prg: prg, src: src, Uses: uses(x), Counters: counters, Sums: sums}, nil
+}
+
+// rewrite replaces x's counted and summed windows by the functions that
+// read the monitor's sliding counts and totals. When the rewritten source
+// does not type-check it tries the counters alone, then the sums alone,
+// then keeps the general window(): correct, only slower.
+func (t *Triggers) rewrite(x *Expression) (*cel.Ast, string, []*Counter, []*Sum, error) {
+	native := x.AST.NativeRep()
+	root, err := unparse(native.Expr(), native.SourceInfo())
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	withCounters, counters, err := t.findCounters(x, root, len(t.counters))
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	var (
+		sums              []*Sum
+		withSums, withAll string
+	)
+	if t.summing {
+		if withSums, sums, err = t.findSums(x, root, len(t.sums)); err != nil {
+			return nil, "", nil, nil, err
+		}
+		// The patterns do not overlap (a counted or summed window reads no
+		// window()): the sums found in root are in withCounters too.
+		withAll = withCounters
+		for _, s := range sums {
+			if !strings.Contains(withAll, s.Source) {
+				withAll = ""
+				break
+			}
+			withAll = strings.ReplaceAll(withAll, s.Source, s.call)
+		}
+	}
+	type attempt struct {
+		src      string
+		counters []*Counter
+		sums     []*Sum
+	}
+	var attempts []attempt
+	if len(counters) > 0 && len(sums) > 0 && withAll != "" {
+		attempts = append(attempts, attempt{withAll, counters, sums})
+	}
+	if len(counters) > 0 {
+		attempts = append(attempts, attempt{withCounters, counters, nil})
+	}
+	if len(sums) > 0 {
+		attempts = append(attempts, attempt{withSums, nil, sums})
+	}
+	for _, a := range attempts {
+		if rewritten, iss := t.env.Compile(a.src); iss.Err() == nil {
+			return rewritten, a.src, a.counters, a.sums, nil
+		}
+	}
+	return x.AST, x.Source, nil, nil, nil
 }
 
 func uses(x *Expression) Uses {

@@ -154,7 +154,10 @@ type Trigger struct {
 	// When is a CEL expression over the trigger environment.
 	When    string   `yaml:"when,required"`
 	Respond []string `yaml:"respond,required"`
-	Note    string   `yaml:"note"`
+	// Measure names an incident field (such as launched) whose sum the
+	// monitor reports per day of each breach (backstop addition).
+	Measure string `yaml:"measure"`
+	Note    string `yaml:"note"`
 }
 
 // Response is what the guarantors do when a trigger fires.
@@ -374,4 +377,7 @@ type Confidence struct {
 	Level  int     `json:"level"`
 	Name   string  `json:"name"`
 	Points float64 `json:"points"`
+	// Sources are the other sources whose records matched, sorted: empty
+	// when the incident rests on its own source alone.
+	Sources []string `json:"sources"`
 }

@@ -3,8 +3,11 @@ package monitor
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"cel.dev/cel-go/common/types/ref"
@@ -35,6 +38,26 @@ type Options struct {
 	// colours each incident by the triggers it fired, which the report
 	// (episodes with a few sample incidents) does not list.
 	OnFiring func(Firing)
+	// InForce is the period the triggers are evaluated in (see Period):
+	// events before it only fill the sliding windows, events from its
+	// Until on are counted and dropped. The zero Period is all time.
+	InForce Period
+	// MaxLength, when positive, replaces every trigger's breach length
+	// (see Monitor): a firing this long after a breach began starts a new
+	// one. Zero: the longest deadline of the trigger's responses, or the
+	// quiet period when it has none.
+	MaxLength time.Duration
+}
+
+// Period is a half-open interval [From, Until) of time; a zero bound is
+// open.
+type Period struct {
+	From, Until time.Time
+}
+
+// Contains reports whether t is in the period.
+func (p Period) Contains(t time.Time) bool {
+	return (p.From.IsZero() || !t.Before(p.From)) && (p.Until.IsZero() || t.Before(p.Until))
 }
 
 // Firing is one trigger firing on one event.
@@ -61,9 +84,24 @@ func (e Event) time() time.Time {
 }
 
 // Monitor evaluates one framework's triggers over events given in time order.
+//
+// Firings of one trigger form a breach (an Episode) by these rules, which
+// a monitoring mission can state in one sentence each:
+//   - A breach caused by incidents ends when the trigger stays quiet for
+//     the quiet period, or when its length reaches the longest deadline of
+//     the trigger's responses (the quiet period for a trigger without
+//     deadlines): a firing after that calls for the responses again, so it
+//     opens a new breach. A daily air campaign is then a series of breaches
+//     a few days long, each with its own deadlines, not one breach of six
+//     months behind one consultation.
+//   - A breach caused by map snapshots lasts while consecutive snapshots
+//     fire: the change against the ceasefire line is cumulative, so an
+//     advance that grows map by map is one breach whose area grows.
+//   - Incident and snapshot firings of the same trigger form separate
+//     breaches.
 type Monitor struct {
 	f        *model.Framework
-	latest   map[string]*model.Declaration
+	set      *load.Set
 	opts     Options
 	triggers []trigger
 	engine   *expr.Triggers
@@ -82,21 +120,30 @@ type Monitor struct {
 	maxWindow time.Duration
 	inWindow  bool
 
-	// counters are the sliding counts of the counted windows, by index.
+	// counters and sums are the sliding counts and sums of the windows
+	// the engine rewrote, by index.
 	counters []*slidingCount
+	sums     []*slidingSum
 
 	report   Report
-	open     map[string]*Episode
+	open     map[openKey]*Episode
 	counts   map[string]*TriggerCount
 	weekly   map[[2]string]*WeekCount
 	last     time.Time
 	lastSeen bool
 }
 
+// openKey names an open breach: a trigger's incident and snapshot
+// firings form separate breaches.
+type openKey struct {
+	trigger string
+	kind    string
+}
+
 type trigger struct {
 	t    *model.Trigger
 	prg  *expr.Program
-	last time.Time // previous firing
+	span time.Duration // the longest a breach of this trigger caused by incidents lasts
 }
 
 // New prepares a monitor of framework id (empty: the set's only one).
@@ -116,15 +163,15 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 	if opts.Samples <= 0 {
 		opts.Samples = 5
 	}
-	m := &Monitor{f: f, latest: set.Latest(f.ID), opts: opts, open: map[string]*Episode{},
+	m := &Monitor{f: f, set: set, opts: opts, open: map[openKey]*Episode{},
 		counts: map[string]*TriggerCount{}, weekly: map[[2]string]*WeekCount{}}
 	m.report = Report{FormatVersion: FormatVersion, Framework: f.ID, QuietPeriod: model.Duration(opts.QuietPeriod).String(),
-		Inputs: []feeds.Summary{}, Triggers: []TriggerCount{}, Episodes: []Episode{}, Weekly: []WeekCount{}}
+		Period: reportPeriod(opts.InForce), Inputs: []feeds.Summary{}, Triggers: []TriggerCount{}, Episodes: []Episode{}, Weekly: []WeekCount{}}
 	env, err := expr.NewEnv(expr.Trigger)
 	if err != nil {
 		return nil, err
 	}
-	if m.engine, err = env.NewTriggers(m.window, m.count); err != nil {
+	if m.engine, err = env.NewTriggers(m.window, m.count, m.sum); err != nil {
 		return nil, err
 	}
 	for i := range f.Triggers {
@@ -142,13 +189,34 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 				m.maxWindow = time.Duration(d)
 			}
 		}
-		m.triggers = append(m.triggers, trigger{t: t, prg: prg})
+		m.triggers = append(m.triggers, trigger{t: t, prg: prg, span: m.span(t)})
 		for _, c := range prg.Counters {
 			m.counters = append(m.counters, &slidingCount{c: c})
 		}
-		m.counts[t.ID] = &TriggerCount{Trigger: t.ID, Title: t.Title, Severity: string(t.Severity)}
+		for _, c := range prg.Sums {
+			m.sums = append(m.sums, &slidingSum{s: c})
+		}
+		m.counts[t.ID] = &TriggerCount{Trigger: t.ID, Title: t.Title, Severity: string(t.Severity), Measure: t.Measure}
 	}
 	return m, nil
+}
+
+// span is how long a breach of t caused by incidents may last: the
+// longest deadline of its responses, else the quiet period.
+func (m *Monitor) span(t *model.Trigger) time.Duration {
+	if m.opts.MaxLength > 0 {
+		return m.opts.MaxLength
+	}
+	var d time.Duration
+	for _, id := range t.Respond {
+		if i := slices.IndexFunc(m.f.Responses, func(r model.Response) bool { return r.ID == id }); i >= 0 && m.f.Responses[i].Mode != model.Automatic {
+			d = max(d, time.Duration(m.f.Responses[i].Within))
+		}
+	}
+	if d == 0 {
+		d = m.opts.QuietPeriod
+	}
+	return d
 }
 
 // window is the Window of the trigger engine: the incidents of the last d
@@ -163,13 +231,33 @@ func (m *Monitor) window(d time.Duration) []ref.Val {
 	return m.values[m.head+i:]
 }
 
-// Add evaluates one event. Events must come in time order.
+// Add evaluates one event. Events must come in time order. An event
+// before the period in force only fills the sliding windows; one after it
+// is counted and dropped.
 func (m *Monitor) Add(ev Event) error {
 	t := ev.time()
 	if m.lastSeen && t.Before(m.last) {
 		return fmt.Errorf("monitor: events out of order: %s after %s", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
 	}
 	m.last, m.lastSeen = t, true
+	p := m.opts.InForce
+	switch {
+	case !p.From.IsZero() && t.Before(p.From):
+		if ev.Incident == nil {
+			m.report.SnapshotsBefore++
+			return nil
+		}
+		m.report.IncidentsBefore++
+		_, err := m.buffer1(ev.Incident)
+		return err
+	case !p.Until.IsZero() && !t.Before(p.Until):
+		if ev.Incident == nil {
+			m.report.SnapshotsAfter++
+		} else {
+			m.report.IncidentsAfter++
+		}
+		return nil
+	}
 	if m.report.From == "" {
 		m.report.From = t.UTC().Format(time.RFC3339)
 	}
@@ -180,8 +268,9 @@ func (m *Monitor) Add(ev Event) error {
 	return m.addTerritory(ev.Territory)
 }
 
-func (m *Monitor) addIncident(inc *model.Incident) error {
-	m.report.Incidents++
+// buffer1 puts an incident into the sliding windows and returns its
+// trigger view.
+func (m *Monitor) buffer1(inc *model.Incident) (*expr.Incident, error) {
 	m.current = toExpr(inc, m.opts.BeyondLine)
 	stored := m.current // the buffer keeps its own copy
 	m.buffer = append(m.buffer, &stored)
@@ -189,8 +278,21 @@ func (m *Monitor) addIncident(inc *model.Incident) error {
 	m.evict(inc.Time.Time)
 	for _, sc := range m.counters {
 		if err := sc.add(&stored); err != nil {
-			return fmt.Errorf("incident %s: %w", inc.ID, err)
+			return nil, fmt.Errorf("incident %s: %w", inc.ID, err)
 		}
+	}
+	for _, ss := range m.sums {
+		if err := ss.add(&stored); err != nil {
+			return nil, fmt.Errorf("incident %s: %w", inc.ID, err)
+		}
+	}
+	return &stored, nil
+}
+
+func (m *Monitor) addIncident(inc *model.Incident) error {
+	m.report.Incidents++
+	if _, err := m.buffer1(inc); err != nil {
+		return err
 	}
 	m.act.Incident, m.act.Territory = &m.current, &m.noChange
 	m.inWindow = true
@@ -200,7 +302,7 @@ func (m *Monitor) addIncident(inc *model.Incident) error {
 		if !tr.prg.Uses.Incident {
 			continue
 		}
-		if err := m.eval(tr, inc.Time.Time, Cause{Kind: "incident", Incident: inc.ID, Type: inc.Type, Admin1: inc.Admin1}); err != nil {
+		if err := m.eval(tr, inc.Time.Time, Cause{Kind: "incident", Incident: inc.ID, Type: inc.Type, Admin1: inc.Admin1}, inc); err != nil {
 			return fmt.Errorf("incident %s: %w", inc.ID, err)
 		}
 	}
@@ -260,6 +362,58 @@ func (m *Monitor) count(index int) int64 {
 	return m.counters[index].value(m.current.Time)
 }
 
+// sum is the summed windows' function, as count.
+func (m *Monitor) sum(index int) float64 {
+	if !m.inWindow || index < 0 || index >= len(m.sums) {
+		return 0
+	}
+	return m.sums[index].value(m.current.Time)
+}
+
+// slidingSum keeps, for one summed window, the times and values of the
+// incidents that match its predicate, and their running total over the
+// last D. The total is recomputed from the kept values whenever the
+// buffer is compacted, so rounding never accumulates.
+type slidingSum struct {
+	s     *expr.Sum
+	times []time.Time
+	vals  []float64
+	head  int
+	total float64
+}
+
+func (s *slidingSum) add(inc *expr.Incident) error {
+	v, ok, err := s.s.Value(inc)
+	if err != nil || !ok {
+		return err
+	}
+	s.times = append(s.times, inc.Time)
+	s.vals = append(s.vals, v)
+	s.total += v
+	return nil
+}
+
+func (s *slidingSum) value(now time.Time) float64 {
+	from := now.Add(-s.s.Duration)
+	for s.head < len(s.times) && !s.times[s.head].After(from) {
+		s.total -= s.vals[s.head]
+		s.head++
+	}
+	if s.head > 1024 && s.head*2 > len(s.times) {
+		s.times = append(s.times[:0], s.times[s.head:]...)
+		s.vals = append(s.vals[:0], s.vals[s.head:]...)
+		s.head = 0
+		s.total = 0
+		for _, v := range s.vals {
+			s.total += v
+		}
+	}
+	if s.head == len(s.times) {
+		s.total = 0
+	}
+	return s.total
+}
+
 func (m *Monitor) addTerritory(st *Territory) error {
 	m.report.Snapshots++
 	ter := expr.Territory{GainedKm2: st.GainedKm2, LostKm2: st.LostKm2, NetKm2: st.NetKm2, AsOf: st.AsOf}
@@ -270,20 +424,29 @@ func (m *Monitor) addTerritory(st *Territory) error {
 			continue
 		}
 		c := *st
-		if err := m.eval(tr, st.AsOf, Cause{Kind: "snapshot", Territory: &c}); err != nil {
+		if err := m.eval(tr, st.AsOf, Cause{Kind: "snapshot", Territory: &c}, nil); err != nil {
 			return fmt.Errorf("snapshot %s: %w", st.Snapshot, err)
 		}
 	}
 	return nil
 }
 
-func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause) error {
+// eval evaluates one trigger on the current event; inc is the incident
+// (nil for a snapshot).
+func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause, inc *model.Incident) error {
 	m.report.Evaluations++
 	fired, err := tr.prg.Eval(&m.act)
 	if err != nil {
 		return fmt.Errorf("trigger %s: %w", tr.t.ID, err)
 	}
+	key := openKey{tr.t.ID, cause.Kind}
+	ep := m.open[key]
 	if !fired {
+		if ep != nil && cause.Kind == "snapshot" {
+			// the next snapshot that fires starts a new breach
+			m.report.Episodes = append(m.report.Episodes, *ep)
+			delete(m.open, key)
+		}
 		return nil
 	}
 	count := m.counts[tr.t.ID]
@@ -295,34 +458,83 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause) error {
 		m.weekly[[2]string{week, tr.t.ID}] = wc
 	}
 	wc.Firings++
-	ep := m.open[tr.t.ID]
-	continues := ep != nil && at.Sub(ep.End) <= m.opts.QuietPeriod
+	continues := ep != nil && (cause.Kind == "snapshot" ||
+		(at.Sub(ep.End) <= m.opts.QuietPeriod && at.Before(ep.Start.Add(tr.span))))
 	if m.opts.OnFiring != nil {
 		m.opts.OnFiring(Firing{Trigger: tr.t.ID, At: at, Incident: cause.Incident, Starts: !continues})
 	}
-	if continues {
-		ep.End = at
-		ep.Firings++
-		if cause.Kind == "incident" && len(ep.Incidents) < m.opts.Samples {
-			ep.Incidents = append(ep.Incidents, cause.Incident)
+	if !continues {
+		if ep != nil {
+			m.report.Episodes = append(m.report.Episodes, *ep)
 		}
-		return nil
+		count.Episodes++
+		wc.Episodes++
+		ep = &Episode{Trigger: tr.t.ID, Title: tr.t.Title, Severity: string(tr.t.Severity), Start: at, End: at,
+			Cause: cause, Incidents: []string{}, Sources: []string{}, Days: []Day{}, Measure: tr.t.Measure,
+			Responses: m.responses(tr.t, at)}
+		if cause.Kind == "incident" {
+			ep.Span = model.Duration(tr.span).String()
+		}
+		m.open[key] = ep
+		defer func() {
+			if m.opts.OnEpisode != nil {
+				m.opts.OnEpisode(*ep)
+			}
+		}()
 	}
-	if ep != nil {
-		m.report.Episodes = append(m.report.Episodes, *ep)
-	}
-	count.Episodes++
-	wc.Episodes++
-	ep = &Episode{Trigger: tr.t.ID, Title: tr.t.Title, Severity: string(tr.t.Severity), Start: at, End: at, Firings: 1,
-		Cause: cause, Incidents: []string{}, Responses: m.responses(tr.t, at)}
-	if cause.Kind == "incident" {
-		ep.Incidents = append(ep.Incidents, cause.Incident)
-	}
-	m.open[tr.t.ID] = ep
-	if m.opts.OnEpisode != nil {
-		m.opts.OnEpisode(*ep)
-	}
+	ep.End = at
+	ep.Firings++
+	ep.record(at, inc, cause.Territory, m.opts.Samples)
 	return nil
+}
+
+// record adds one firing to the breach's days, samples and sources.
+func (ep *Episode) record(at time.Time, inc *model.Incident, ter *Territory, samples int) {
+	day := at.UTC().Format(time.DateOnly)
+	if n := len(ep.Days); n == 0 || ep.Days[n-1].Date != day {
+		ep.Days = append(ep.Days, Day{Date: day})
+	}
+	d := &ep.Days[len(ep.Days)-1]
+	d.Firings++
+	if ter != nil {
+		g := ter.GainedKm2
+		d.GainedKm2 = &g
+		ep.Latest = ter
+		addSource(&ep.Sources, "map")
+		return
+	}
+	if len(ep.Incidents) < samples {
+		ep.Incidents = append(ep.Incidents, inc.ID)
+	}
+	if ep.Measure != "" {
+		if v, ok := Number(inc.Fields[ep.Measure]); ok {
+			d.Sum += v
+			ep.Sum += v
+		}
+	}
+	addSource(&ep.Sources, cmp.Or(inc.Source, "unknown"))
+	if c := inc.Confidence; c != nil {
+		for _, s := range c.Sources {
+			addSource(&ep.Sources, s)
+		}
+	}
+	ep.SingleSource = len(ep.Sources) < 2
+}
+
+func addSource(sources *[]string, s string) {
+	if i, found := slices.BinarySearch(*sources, s); !found {
+		*sources = slices.Insert(*sources, i, s)
+	}
+}
+
+// Number reads a numeric incident field (such as "381.0"): false when it
+// is absent, empty or not a finite number.
+func Number(s string) (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
 }
 
 // responses lists what a trigger firing at t calls for.
@@ -342,18 +554,22 @@ func (m *Monitor) responses(t *model.Trigger, at time.Time) []ResponseDue {
 		for _, d := range r.Domains {
 			due.Domains = append(due.Domains, string(d))
 		}
-		due.Pledges = m.activated(r, due.Due)
+		due.Pledges = m.activated(r, at, due.Due)
 		out = append(out, due)
 	}
 	return out
 }
 
 // activated lists the guarantors' layer-2 pledges in a response's domains
-// (not rejected ones), with when they could be in place.
-func (m *Monitor) activated(r model.Response, due time.Time) []PledgeActivity {
+// (not rejected ones) in the declarations that counted when the breach
+// began, with when each could be in place: never before the pledge is
+// available, and, for a pledge still awaiting a vote, only if the vote
+// passes (ReadyBy stays empty and ReadyIfApproved says when).
+func (m *Monitor) activated(r model.Response, at, due time.Time) []PledgeActivity {
 	out := []PledgeActivity{}
-	parties := make([]string, 0, len(m.latest))
-	for p := range m.latest {
+	latest := latestAt(m.set, m.f.ID, at)
+	parties := make([]string, 0, len(latest))
+	for p := range latest {
 		parties = append(parties, p)
 	}
 	slices.Sort(parties)
@@ -361,7 +577,7 @@ func (m *Monitor) activated(r model.Response, due time.Time) []PledgeActivity {
 		if p := m.f.Parties[party]; p == nil || p.Role != model.Guarantor {
 			continue
 		}
-		for _, pl := range m.latest[party].Pledges {
+		for _, pl := range latest[party].Pledges {
 			if pl.Layer != 2 || !slices.Contains(r.Domains, pl.Domain) || pl.Approval == model.Rejected {
 				continue
 			}
@@ -373,30 +589,60 @@ func (m *Monitor) activated(r model.Response, due time.Time) []PledgeActivity {
 				}
 			}
 			available := "now"
+			ready := due.Add(time.Duration(pl.Readiness))
 			if !pl.Available.Now && !pl.Available.Date.IsZero() {
 				available = pl.Available.Date.String()
+				if a := pl.Available.Date.Time.UTC(); a.After(ready) {
+					ready = a
+				}
 			}
-			out = append(out, PledgeActivity{Party: party, Pledge: pl.ID, Domain: string(pl.Domain), Quantity: pl.Quantity,
+			act := PledgeActivity{Party: party, Pledge: pl.ID, Domain: string(pl.Domain), Quantity: pl.Quantity,
 				Unit: pl.Unit.Raw, Posture: string(pl.Posture), Readiness: pl.Readiness.String(), Approval: approval,
-				Available: available, ReadyBy: due.Add(time.Duration(pl.Readiness))})
+				Available: available}
+			if approval == string(model.Pending) {
+				act.ReadyIfApproved = &ready
+			} else {
+				act.ReadyBy = &ready
+			}
+			out = append(out, act)
 		}
 	}
 	return out
 }
 
-// Finish closes the open episodes and returns the report, episodes in
+// latestAt is, per party, the declaration that counted at t: the latest
+// dated on or before t. A party that had declared nothing by then has
+// nothing to activate: a pledge is never ready before it exists.
+func latestAt(set *load.Set, framework string, t time.Time) map[string]*model.Declaration {
+	out := map[string]*model.Declaration{}
+	for _, d := range set.Declarations(framework) {
+		if d.Date.After(t) {
+			continue
+		}
+		out[d.Party] = d // ordered by date and revision within a party
+	}
+	return out
+}
+
+// Finish closes the open breaches and returns the report, breaches in
 // order of their start.
 func (m *Monitor) Finish() *Report {
 	for _, ep := range m.open {
 		m.report.Episodes = append(m.report.Episodes, *ep)
 	}
-	m.open = map[string]*Episode{}
+	m.open = map[openKey]*Episode{}
 	slices.SortStableFunc(m.report.Episodes, func(a, b Episode) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Trigger, b.Trigger))
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Trigger, b.Trigger), cmp.Compare(a.Cause.Kind, b.Cause.Kind))
 	})
 	m.report.Triggers = m.report.Triggers[:0]
 	for _, tr := range m.triggers {
 		m.report.Triggers = append(m.report.Triggers, *m.counts[tr.t.ID])
+	}
+	m.report.SingleSource = 0
+	for _, e := range m.report.Episodes {
+		if e.SingleSource {
+			m.report.SingleSource++
+		}
 	}
 	m.report.Weekly = m.report.Weekly[:0]
 	for _, wc := range m.weekly {

@@ -120,14 +120,179 @@ func TestStrikeEpisodeAndResponses(t *testing.T) {
 	}
 	var got []string
 	for _, p := range resp[1].Pledges {
-		got = append(got, fmt.Sprintf("%s %s %s %s", p.Party, p.Pledge, p.Approval, p.ReadyBy.Format(time.RFC3339)))
+		got = append(got, fmt.Sprintf("%s %s %s %s %s", p.Party, p.Pledge, p.Approval, stampOf(p.ReadyBy), stampOf(p.ReadyIfApproved)))
 	}
-	want := []string{"GB gb-jets pending 2025-09-18T03:10:00Z", "US us-jets not-required 2025-09-20T03:10:00Z"}
+	// GB's jets await parliament: no date, only one on condition of the vote.
+	want := []string{"GB gb-jets pending - 2025-09-18T03:10:00Z", "US us-jets not-required 2025-09-20T03:10:00Z -"}
 	if !slices.Equal(got, want) {
 		t.Errorf("activated pledges %v, want %v (layer 2 only, ready = decision deadline + readiness)", got, want)
 	}
 	if r.Triggers[0].Firings != 3 || r.Triggers[0].Episodes != 2 || r.Incidents != 4 {
 		t.Errorf("counts: %+v, incidents %d", r.Triggers, r.Incidents)
+	}
+}
+
+func stampOf(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Format(time.RFC3339)
+}
+
+// TestReadyBy: a pledge is never ready before it is available, nor before
+// its declaration exists.
+func TestReadyBy(t *testing.T) {
+	l := &load.Loader{}
+	l.AddBytes("fw.yaml", []byte(framework))
+	l.AddBytes("decl.yaml", []byte(`backstop: v1
+kind: Declaration
+framework: fw
+party: US
+date: 2025-08-27
+pledges:
+  - {id: us-later, layer: 2, domain: air, quantity: 12, unit: aircraft, readiness: 24h, available: 2025-12-01}
+  - {id: us-now, layer: 2, domain: air, quantity: 2, unit: aircraft, readiness: 24h}
+---
+backstop: v1
+kind: Declaration
+framework: fw
+party: GB
+date: 2025-10-01
+pledges:
+  - {id: gb-jets, layer: 2, domain: air, quantity: 4, unit: aircraft, readiness: 24h}
+`))
+	set, ds := l.Finish()
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	r, err := Run(set, "fw", []model.Incident{incident("a", "2025-09-14T03:10:00Z", "missile_strike")}, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range r.Episodes[0].Responses[1].Pledges {
+		got = append(got, p.Pledge+" "+stampOf(p.ReadyBy))
+	}
+	// decision due 2025-09-17T03:10Z; GB declared after the breach began.
+	want := []string{"us-later 2025-12-01T00:00:00Z", "us-now 2025-09-18T03:10:00Z"}
+	if !slices.Equal(got, want) {
+		t.Errorf("ready by %v, want %v", got, want)
+	}
+}
+
+// TestPeriodInForce: incidents before the period fill the sliding window
+// but never start a breach; after it they are not evaluated.
+func TestPeriodInForce(t *testing.T) {
+	incs := []model.Incident{
+		incident("s1", "2025-08-31T22:00:00Z", "shelling"),
+		incident("s2", "2025-08-31T23:00:00Z", "shelling"),
+		incident("m0", "2025-08-31T23:30:00Z", "missile_strike"),
+		incident("s3", "2025-09-01T01:00:00Z", "shelling"), // third in 24 h: fires, thanks to s1 and s2
+		incident("m1", "2025-09-02T01:00:00Z", "missile_strike"),
+		incident("m2", "2025-09-10T01:00:00Z", "missile_strike"),
+	}
+	p := Period{From: at("2025-09-01T00:00:00Z"), Until: at("2025-09-05T00:00:00Z")}
+	r, err := Run(testSet(t), "fw", incs, nil, Options{InForce: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range r.Episodes {
+		got = append(got, e.Trigger+" "+e.Incidents[0])
+		if e.Start.Before(p.From) {
+			t.Errorf("breach %s begins %s, before the period", e.Trigger, e.Start)
+		}
+	}
+	want := []string{"shelling s3", "shelling-general s3", "strike m1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("breaches %v, want %v", got, want)
+	}
+	if r.IncidentsBefore != 3 || r.IncidentsAfter != 1 || r.Incidents != 2 || r.Period.From != "2025-09-01T00:00:00Z" {
+		t.Errorf("before %d, after %d, evaluated %d, period %+v", r.IncidentsBefore, r.IncidentsAfter, r.Incidents, r.Period)
+	}
+}
+
+// TestBreachLength: a daily campaign is a series of breaches, each no
+// longer than its longest response deadline (72 h for strike), with its
+// days and the measure summed.
+func TestBreachLength(t *testing.T) {
+	var incs []model.Incident
+	for d := range 10 {
+		inc := incident(fmt.Sprint("d", d), fmt.Sprintf("2025-09-%02dT20:00:00Z", d+1), "drone_strike")
+		inc.Fields = map[string]string{"launched": fmt.Sprint(100 + d)}
+		inc.Source = "missile"
+		incs = append(incs, inc)
+	}
+	set := testSet(t)
+	set.Framework("fw").Triggers[0].Measure = "launched"
+	r, err := Run(set, "fw", incs, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range r.Episodes {
+		if e.Trigger != "strike" {
+			continue
+		}
+		got = append(got, fmt.Sprintf("%s ×%d days %d sum %g single %v", e.Start.Format("01-02"), e.Firings, len(e.Days), e.Sum, e.SingleSource))
+	}
+	// 72 h from 09-01 20:00 is 09-04 20:00, excluded: 09-01..09-03, then 09-04..09-06, …
+	want := []string{"09-01 ×3 days 3 sum 303 single true", "09-04 ×3 days 3 sum 312 single true",
+		"09-07 ×3 days 3 sum 321 single true", "09-10 ×1 days 1 sum 109 single true"}
+	if !slices.Equal(got, want) {
+		t.Errorf("strike breaches\n%v\nwant\n%v", got, want)
+	}
+	if r.SingleSource != 4 {
+		t.Errorf("single-source breaches %d, want 4", r.SingleSource)
+	}
+}
+
+// TestTerritoryBreachGrows: consecutive firing snapshots are one breach
+// whose area grows; a snapshot below the threshold ends it.
+func TestTerritoryBreachGrows(t *testing.T) {
+	ter := []Territory{
+		{Snapshot: "2025-09-10", AsOf: at("2025-09-10T00:00:00Z"), GainedKm2: 3},
+		{Snapshot: "2025-10-10", AsOf: at("2025-10-10T00:00:00Z"), GainedKm2: 30},
+		{Snapshot: "2025-11-10", AsOf: at("2025-11-10T00:00:00Z"), GainedKm2: 90},
+		{Snapshot: "2025-12-10", AsOf: at("2025-12-10T00:00:00Z"), GainedKm2: 0.5},
+		{Snapshot: "2026-01-10", AsOf: at("2026-01-10T00:00:00Z"), GainedKm2: 5},
+	}
+	r, err := Run(testSet(t), "fw", nil, ter, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range r.Episodes {
+		var area []string
+		for _, d := range e.Days {
+			area = append(area, fmt.Sprintf("%s:%g", d.Date, *d.GainedKm2))
+		}
+		got = append(got, fmt.Sprintf("%s %s→%s %v", e.Trigger, e.Cause.Territory.Snapshot, e.Latest.Snapshot, area))
+	}
+	want := []string{"incursion 2025-09-10→2025-11-10 [2025-09-10:3 2025-10-10:30 2025-11-10:90]", "incursion 2026-01-10→2026-01-10 [2026-01-10:5]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("territory breaches\n%v\nwant\n%v", got, want)
+	}
+}
+
+// TestSourcesOfABreach: a breach whose incidents another source
+// corroborated is not single-source.
+func TestSourcesOfABreach(t *testing.T) {
+	a := incident("a", "2025-09-14T03:10:00Z", "missile_strike")
+	a.Source = "viina"
+	a.Confidence = &model.Confidence{Level: 3, Name: "high", Sources: []string{"firms"}}
+	b := incident("b", "2025-09-20T03:10:00Z", "missile_strike")
+	b.Source = "viina"
+	r, err := Run(testSet(t), "fw", []model.Incident{a, b}, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range r.Episodes {
+		got = append(got, fmt.Sprintf("%v %v", e.Sources, e.SingleSource))
+	}
+	if want := []string{"[firms viina] false", "[viina] true"}; !slices.Equal(got, want) {
+		t.Errorf("sources %v, want %v", got, want)
 	}
 }
 

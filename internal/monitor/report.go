@@ -13,9 +13,21 @@ const FormatVersion = 1
 type Report struct {
 	FormatVersion int    `json:"format_version"`
 	Framework     string `json:"framework"`
+	// Period is the period the triggers were evaluated in: the
+	// framework in force (from its ceasefire), narrowed by --since and
+	// --until.
+	Period ReportPeriod `json:"period"`
 	// From and To are the first and last event evaluated (RFC 3339, "" if none).
 	From string `json:"from"`
 	To   string `json:"to"`
+	// IncidentsBefore and SnapshotsBefore are the events before the
+	// period: the incidents only filled the sliding windows, and no event
+	// before the period starts a breach. IncidentsAfter and SnapshotsAfter
+	// are those after it, not evaluated.
+	IncidentsBefore int `json:"incidents_before"`
+	SnapshotsBefore int `json:"snapshots_before"`
+	IncidentsAfter  int `json:"incidents_after"`
+	SnapshotsAfter  int `json:"snapshots_after"`
 	// Incidents and Snapshots count the events evaluated; Evaluations the
 	// trigger evaluations.
 	Incidents   int   `json:"incidents"`
@@ -28,7 +40,9 @@ type Report struct {
 	QuietPeriod string         `json:"quiet_period"`
 	Triggers    []TriggerCount `json:"triggers"`
 	Episodes    []Episode      `json:"episodes"`
-	Weekly      []WeekCount    `json:"weekly"`
+	// SingleSource counts the breaches that rest on one source.
+	SingleSource int         `json:"single_source"`
+	Weekly       []WeekCount `json:"weekly"`
 }
 
 // TriggerCount sums up one trigger.
@@ -38,10 +52,30 @@ type TriggerCount struct {
 	Severity string `json:"severity"`
 	Firings  int    `json:"firings"`
 	Episodes int    `json:"episodes"`
+	// Measure is the incident field the trigger's breaches sum per day.
+	Measure string `json:"measure,omitempty"`
 }
 
-// Episode is one breach: consecutive firings of a trigger, none further
-// apart than the quiet period.
+// ReportPeriod is the period evaluated, with the rule that set its start.
+type ReportPeriod struct {
+	// From is the start ("" when open); Until the end, excluded ("" when
+	// open).
+	From  string `json:"from"`
+	Until string `json:"until"`
+}
+
+func reportPeriod(p Period) ReportPeriod {
+	var r ReportPeriod
+	if !p.From.IsZero() {
+		r.From = p.From.UTC().Format(time.RFC3339)
+	}
+	if !p.Until.IsZero() {
+		r.Until = p.Until.UTC().Format(time.RFC3339)
+	}
+	return r
+}
+
+// Episode is one breach: firings of a trigger by the rules of Monitor.
 type Episode struct {
 	Trigger  string    `json:"trigger"`
 	Title    string    `json:"title"`
@@ -54,6 +88,35 @@ type Episode struct {
 	Cause     Cause         `json:"cause"`
 	Incidents []string      `json:"incidents"`
 	Responses []ResponseDue `json:"responses"`
+	// Span is the longest this breach could last (a breach caused by
+	// incidents): a firing after Start+Span opens a new breach. "" for
+	// a breach caused by map snapshots.
+	Span string `json:"span,omitempty"`
+	// Days are the firings per day (UTC), with the sum of Measure over
+	// the firing incidents, or the area gained by the day's snapshot.
+	Days []Day `json:"days"`
+	// Measure is the incident field summed (the trigger's measure), Sum
+	// its total over the breach.
+	Measure string  `json:"measure,omitempty"`
+	Sum     float64 `json:"sum"`
+	// Latest is the latest territorial change, for a breach caused by
+	// snapshots: the area grows from Cause.Territory to Latest.
+	Latest *Territory `json:"latest,omitempty"`
+	// Sources are the sources of the firing incidents and of the records
+	// that corroborated them ("map" for snapshots); SingleSource is true
+	// when there is one: the breach is reported, not confirmed.
+	Sources      []string `json:"sources"`
+	SingleSource bool     `json:"single_source"`
+}
+
+// Day is one day of a breach.
+type Day struct {
+	Date    string  `json:"date"` // YYYY-MM-DD, UTC
+	Firings int     `json:"firings"`
+	Sum     float64 `json:"sum"`
+	// GainedKm2 is the area gained against the ceasefire line at the
+	// day's snapshot, for a breach caused by snapshots.
+	GainedKm2 *float64 `json:"gained_km2,omitempty"`
 }
 
 // Cause is the event of an episode's first firing.
@@ -103,9 +166,13 @@ type PledgeActivity struct {
 	Readiness string  `json:"readiness"`
 	Approval  string  `json:"approval"`
 	Available string  `json:"available"`
-	// ReadyBy is the response's due time plus the pledge's readiness: the
-	// earliest the force is in place if the response is taken on time.
-	ReadyBy time.Time `json:"ready_by"`
+	// ReadyBy is the earliest the force is in place if the response is
+	// taken on time: the later of the response's due time plus the
+	// pledge's readiness and the day the pledge is available. It is null
+	// for a pledge awaiting a vote; ReadyIfApproved is then the same date
+	// on condition that the vote passes.
+	ReadyBy         *time.Time `json:"ready_by"`
+	ReadyIfApproved *time.Time `json:"ready_if_approved,omitempty"`
 }
 
 // WeekCount is the firings and new episodes of one trigger in one ISO week.

@@ -53,8 +53,36 @@ func MonitorSummary(r *monitor.Report) string {
 		}
 	}
 	last := r.Episodes[len(r.Episodes)-1]
-	return fmt.Sprintf("%s: %s; latest %s at %s", plural(len(r.Episodes), "breach", "breaches"),
+	single := ""
+	if r.SingleSource > 0 {
+		single = fmt.Sprintf(" (%d on one source: reported, not confirmed)", r.SingleSource)
+	}
+	return fmt.Sprintf("%s%s: %s; latest %s at %s", plural(len(r.Episodes), "breach", "breaches"), single,
 		strings.Join(parts, ", "), last.Trigger, stamp(last.Start))
+}
+
+// MonitorPeriod says which period the triggers were evaluated in and what
+// fell outside it.
+func MonitorPeriod(r *monitor.Report) string {
+	from, until := "all time", "on"
+	if r.Period.From != "" {
+		from = "from " + r.Period.From
+	}
+	if r.Period.Until != "" {
+		until = "until " + r.Period.Until
+	}
+	s := fmt.Sprintf("in force %s %s: %s incidents and %s snapshots evaluated", from, until,
+		numfmt.Number(float64(r.Incidents), 0), numfmt.Number(float64(r.Snapshots), 0))
+	if n := r.IncidentsBefore; n > 0 {
+		s += fmt.Sprintf("; %s incidents before it only filled the sliding windows", numfmt.Number(float64(n), 0))
+	}
+	if n := r.SnapshotsBefore; n > 0 {
+		s += fmt.Sprintf("; %s snapshots before it", numfmt.Number(float64(n), 0))
+	}
+	if n := r.IncidentsAfter + r.SnapshotsAfter; n > 0 {
+		s += fmt.Sprintf("; %s events after it not evaluated", numfmt.Number(float64(n), 0))
+	}
+	return s
 }
 
 func plural(n int, one, many string) string {
@@ -71,9 +99,8 @@ func monitorFacts(r *monitor.Report) string {
 	if r.From != "" {
 		period = r.From + " … " + r.To
 	}
-	return fmt.Sprintf("%s · %s · %s incidents, %s snapshots, %s evaluations · quiet period %s",
-		r.Framework, period, numfmt.Number(float64(r.Incidents), 0), numfmt.Number(float64(r.Snapshots), 0),
-		numfmt.Number(float64(r.Evaluations), 0), r.QuietPeriod)
+	return fmt.Sprintf("%s · %s · %s evaluations · quiet period %s · %s",
+		r.Framework, period, numfmt.Number(float64(r.Evaluations), 0), r.QuietPeriod, MonitorPeriod(r))
 }
 
 func monitorTone(r *monitor.Report) tone {
@@ -132,8 +159,12 @@ func triggersGrid(r *monitor.Report) grid {
 func causeText(e monitor.Episode) string {
 	if e.Cause.Kind == "snapshot" && e.Cause.Territory != nil {
 		t := e.Cause.Territory
-		return fmt.Sprintf("snapshot %s: +%s km² gained, %s km² lost since the ceasefire", t.Snapshot,
+		s := fmt.Sprintf("snapshot %s: +%s km² gained, %s km² lost since the ceasefire", t.Snapshot,
 			numfmt.Number(t.GainedKm2, 1), numfmt.Number(t.LostKm2, 1))
+		if l := e.Latest; l != nil && l.Snapshot != t.Snapshot {
+			s += fmt.Sprintf("; growing to +%s km² by %s", numfmt.Number(l.GainedKm2, 1), l.Snapshot)
+		}
+		return s
 	}
 	s := "incident " + e.Cause.Incident
 	if e.Cause.Type != "" {
@@ -180,16 +211,54 @@ func responseLines(e monitor.Episode) []string {
 
 func episodesGrid(r *monitor.Report) grid {
 	g := grid{caption: "Breaches", cols: []column{keyCol("trigger"), col("from"), col("to"), numCol("firings"),
-		{head: "first cause", wrap: true}, {head: "responses due", wrap: true}}}
+		{head: "per day", wrap: true}, {head: "first cause, sources", wrap: true}, {head: "responses due", wrap: true}}}
 	for _, e := range r.Episodes {
 		tn := warn
 		if e.Severity == "grave" {
 			tn = bad
 		}
 		g.rows = append(g.rows, []cell{toned(e.Trigger, tn), txt(stamp(e.Start)), txt(stamp(e.End)),
-			txt(numfmt.Number(float64(e.Firings), 0)), txt(causeText(e)), {lines: responseLines(e)}})
+			txt(numfmt.Number(float64(e.Firings), 0)), {lines: dayLines(e)}, causeCell(e), {lines: responseLines(e)}})
 	}
 	return g
+}
+
+// maxDayLines bounds the days a breach lists in a table; the JSON has
+// them all.
+const maxDayLines = 8
+
+// dayLines is a breach's series: firings per day, with the measure's sum
+// or the area gained.
+func dayLines(e monitor.Episode) []string {
+	var out []string
+	for i, d := range e.Days {
+		if i == maxDayLines-1 && len(e.Days) > maxDayLines {
+			out = append(out, fmt.Sprintf("… %d more days", len(e.Days)-i))
+			break
+		}
+		line := fmt.Sprintf("%s ×%s", d.Date[5:], numfmt.Number(float64(d.Firings), 0))
+		switch {
+		case d.GainedKm2 != nil:
+			line += fmt.Sprintf(" +%s km²", numfmt.Number(*d.GainedKm2, 1))
+		case e.Measure != "" && e.Sum != 0:
+			line += fmt.Sprintf(" %s %s", numfmt.Number(d.Sum, 0), e.Measure)
+		}
+		out = append(out, line)
+	}
+	if len(out) == 0 {
+		out = []string{empty}
+	}
+	return out
+}
+
+// causeCell is the first cause and the sources: a breach on one source
+// is reported, not confirmed, and says so.
+func causeCell(e monitor.Episode) cell {
+	lines := []string{causeText(e), "sources: " + orEmpty(strings.Join(e.Sources, ", "))}
+	if e.SingleSource {
+		lines[1] += " (one source)"
+	}
+	return cell{lines: lines}
 }
 
 func weeklyGrid(r *monitor.Report) grid {

@@ -112,32 +112,32 @@ func (s *Server) monitorView(fr *frameworkRecord, quiet time.Duration) (*monitor
 	})
 }
 
-// monitor computes a monitorView: the incidents are copied (a year is
-// tens of megabytes) only here, when the cached view is stale.
+// monitor computes a monitorView through the monitoring pipeline that
+// `backstop monitor` calls (monitor.Execute): the incidents are copied (a
+// year is tens of megabytes) only here, when the cached view is stale.
 func (s *Server) monitor(fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
 	incs := s.rec.incidentsOf(fr)
 	set, _, err := s.documents(fr)
 	if err != nil {
 		return nil, err
 	}
+	in := monitor.Inputs{Set: set, Framework: fr.id, Incidents: incs, Rules: monitor.CorroborationRules(set),
+		Options: monitor.Options{QuietPeriod: quiet}}
 	levels := []string{}
-	if rules := set.Corroborations(); len(rules) > 0 {
-		r := corroborate.Compile(rules[len(rules)-1])
-		corroborate.Corroborate(r, incs, corroborate.Options{SkipChance: true})
-		for _, l := range r.Levels {
+	if in.Rules != nil {
+		for _, l := range corroborate.Compile(in.Rules).Levels {
 			levels = append(levels, l.Name)
 		}
 	}
-	opts := monitor.Options{QuietPeriod: quiet}
-	var states []monitor.Territory
 	if s.territory != nil {
-		if base := s.territory.Baseline(set.Framework(fr.id).Ceasefire); base != nil {
-			opts.BeyondLine = func(lat, lon float64) bool { return !base.Occupied(lat, lon) }
-			states = monitor.States(base, s.territory.Snapshots(), s.territory.Diff)
+		// A framework without a ceasefire or a map without a snapshot
+		// before it has no territory triggers to run on this server.
+		if _, err := monitor.Baseline(set.Framework(fr.id), s.territory); err == nil {
+			in.Map = s.territory
 		}
 	}
 	fired := map[string]layers.Fired{}
-	opts.OnFiring = func(f monitor.Firing) {
+	in.Options.OnFiring = func(f monitor.Firing) {
 		if f.Incident == "" {
 			return
 		}
@@ -148,10 +148,11 @@ func (s *Server) monitor(fr *frameworkRecord, quiet time.Duration) (*monitorView
 		x.Breach = x.Breach || f.Starts
 		fired[f.Incident] = x
 	}
-	rep, err := monitor.Run(set, fr.id, incs, states, opts)
+	out, err := monitor.Execute(in)
 	if err != nil {
 		return nil, err
 	}
+	rep := out.Report
 	var buf bytes.Buffer
 	if err := report.MonitorJSON(&buf, rep); err != nil {
 		return nil, err

@@ -62,6 +62,9 @@ type layout struct {
 	datetime, date, clock int
 	lat, lon, place       int
 	labels, adm1, id      int
+	// headline is the headline column, -1 when absent: it confirms a grave
+	// type (classify); it stays in Fields.
+	headline int
 	// flags are the t_*_b columns of the upstream files: a report has the
 	// label when its column is 1.
 	flags []flag
@@ -82,7 +85,7 @@ type flag struct {
 // columns; optionally place_name or asciiname, adm1_name, event_id or
 // event_id_1pd. It returns the first required column missing, or "".
 func parseLayout(header []string) (l layout, missing string) {
-	l = layout{datetime: -1, date: -1, clock: -1, lat: -1, lon: -1, place: -1, labels: -1, adm1: -1, id: -1,
+	l = layout{datetime: -1, date: -1, clock: -1, lat: -1, lon: -1, place: -1, labels: -1, adm1: -1, id: -1, headline: -1,
 		names: make([]string, len(header)), interpreted: make([]bool, len(header))}
 	set := func(p *int, i int) {
 		if *p < 0 {
@@ -108,6 +111,10 @@ func parseLayout(header []string) (l layout, missing string) {
 			set(&l.place, i)
 		case "event_type":
 			set(&l.labels, i)
+		case "headline":
+			if l.headline < 0 {
+				l.headline = i
+			}
 		case "adm1_name":
 			if l.adm1 < 0 {
 				l.adm1 = i // read for admin1, kept in Fields as written
@@ -262,7 +269,11 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 	if fromColumn {
 		r.ids[id] = line
 	}
-	typ, mapped, unmappedBy := classify(r.opts, r.labels)
+	headline := ""
+	if l.headline >= 0 {
+		headline = rec[l.headline]
+	}
+	typ, mapped, unmappedBy := classify(r.opts, r.labels, headline)
 	if mapped {
 		r.sum.Mapped++
 	} else {

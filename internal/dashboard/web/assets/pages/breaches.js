@@ -96,7 +96,8 @@ function episode(e, idx, now) {
           h('td', {}, p.party), h('td', {}, p.pledge), h('td', {}, p.domain), h('td', {class: 'n'}, qty(p.quantity, p.unit)),
           h('td', {}, p.posture || '–'),
           h('td', {}, h('span', {class: `badge ${p.approval === 'pending' ? 'pending' : p.approval === 'rejected' ? 'failed' : 'neutral'}`}, p.approval)),
-          h('td', {}, `${dateTime(p.ready_by)} (readiness ${p.readiness || '0'})`)))))) : null)))
+          h('td', {}, p.ready_by ? `${dateTime(p.ready_by)} (readiness ${p.readiness || '0'})`
+            : `awaiting its vote; ${dateTime(p.ready_if_approved)} if approved`)))))) : null)))
       : note('The trigger calls for no response.'));
 }
 
