@@ -562,9 +562,10 @@ func (m *Monitor) responses(t *model.Trigger, at time.Time) []ResponseDue {
 
 // activated lists the guarantors' layer-2 pledges in a response's domains
 // (not rejected ones) in the declarations that counted when the breach
-// began, with when each could be in place: never before the pledge is
-// available, and, for a pledge still awaiting a vote, only if the vote
-// passes (ReadyBy stays empty and ReadyIfApproved says when).
+// began, with when each could be in place: its readiness after the
+// response's deadline or after the day the pledge is available, whichever
+// is later; for a pledge still awaiting a vote, only if the vote passes
+// (ReadyBy stays empty and ReadyIfApproved says when).
 func (m *Monitor) activated(r model.Response, at, due time.Time) []PledgeActivity {
 	out := []PledgeActivity{}
 	latest := latestAt(m.set, m.f.ID, at)
@@ -588,14 +589,17 @@ func (m *Monitor) activated(r model.Response, at, due time.Time) []PledgeActivit
 					approval = string(model.Pending)
 				}
 			}
-			available := "now"
-			ready := due.Add(time.Duration(pl.Readiness))
+			// Notice to move runs from the decision or from the day the
+			// force exists, whichever is later: a unit that becomes
+			// available after the decision still needs its readiness time.
+			available, from := "now", due
 			if !pl.Available.Now && !pl.Available.Date.IsZero() {
 				available = pl.Available.Date.String()
-				if a := pl.Available.Date.Time.UTC(); a.After(ready) {
-					ready = a
+				if a := pl.Available.Date.Time.UTC(); a.After(from) {
+					from = a
 				}
 			}
+			ready := from.Add(time.Duration(pl.Readiness))
 			act := PledgeActivity{Party: party, Pledge: pl.ID, Domain: string(pl.Domain), Quantity: pl.Quantity,
 				Unit: pl.Unit.Raw, Posture: string(pl.Posture), Readiness: pl.Readiness.String(), Approval: approval,
 				Available: available}

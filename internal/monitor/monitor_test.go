@@ -174,7 +174,7 @@ pledges:
 		got = append(got, p.Pledge+" "+stampOf(p.ReadyBy))
 	}
 	// decision due 2025-09-17T03:10Z; GB declared after the breach began.
-	want := []string{"us-later 2025-12-01T00:00:00Z", "us-now 2025-09-18T03:10:00Z"}
+	want := []string{"us-later 2025-12-02T00:00:00Z", "us-now 2025-09-18T03:10:00Z"}
 	if !slices.Equal(got, want) {
 		t.Errorf("ready by %v, want %v", got, want)
 	}

@@ -167,8 +167,9 @@ type PledgeActivity struct {
 	Approval  string  `json:"approval"`
 	Available string  `json:"available"`
 	// ReadyBy is the earliest the force is in place if the response is
-	// taken on time: the later of the response's due time plus the
-	// pledge's readiness and the day the pledge is available. It is null
+	// taken on time: the pledge's readiness counted from the response's
+	// due time or from the day the pledge is available, whichever is
+	// later. It is null
 	// for a pledge awaiting a vote; ReadyIfApproved is then the same date
 	// on condition that the vote passes.
 	ReadyBy         *time.Time `json:"ready_by"`
