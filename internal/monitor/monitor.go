@@ -372,14 +372,14 @@ func (m *Monitor) sum(index int) float64 {
 
 // slidingSum keeps, for one summed window, the times and values of the
 // incidents that match its predicate, and their running total over the
-// last D. The total is recomputed from the kept values whenever the
-// buffer is compacted, so rounding never accumulates.
+// last D (an expr.Total: compensated, and a NaN or infinity counts only
+// while its incident is in the window).
 type slidingSum struct {
 	s     *expr.Sum
 	times []time.Time
 	vals  []float64
 	head  int
-	total float64
+	total expr.Total
 }
 
 func (s *slidingSum) add(inc *expr.Incident) error {
@@ -389,29 +389,22 @@ func (s *slidingSum) add(inc *expr.Incident) error {
 	}
 	s.times = append(s.times, inc.Time)
 	s.vals = append(s.vals, v)
-	s.total += v
+	s.total.Add(v)
 	return nil
 }
 
 func (s *slidingSum) value(now time.Time) float64 {
 	from := now.Add(-s.s.Duration)
 	for s.head < len(s.times) && !s.times[s.head].After(from) {
-		s.total -= s.vals[s.head]
+		s.total.Remove(s.vals[s.head])
 		s.head++
 	}
 	if s.head > 1024 && s.head*2 > len(s.times) {
 		s.times = append(s.times[:0], s.times[s.head:]...)
 		s.vals = append(s.vals[:0], s.vals[s.head:]...)
 		s.head = 0
-		s.total = 0
-		for _, v := range s.vals {
-			s.total += v
-		}
 	}
-	if s.head == len(s.times) {
-		s.total = 0
-	}
-	return s.total
+	return s.total.Value()
 }
 
 func (m *Monitor) addTerritory(st *Territory) error {
@@ -485,6 +478,14 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause, inc *model.Incide
 	ep.End = at
 	ep.Firings++
 	ep.record(at, inc, cause.Territory, m.opts.Samples)
+	if sums := tr.prg.Sums; len(sums) > 0 && inc != nil {
+		// what a summing trigger saw: the attack's total over the window,
+		// not only the rows that happened to cross the threshold
+		v := m.sum(sums[0].Index)
+		d := &ep.Days[len(ep.Days)-1]
+		d.PeakSum, ep.PeakSum = max(d.PeakSum, v), max(ep.PeakSum, v)
+		ep.PeakWindow = model.Duration(sums[0].Duration).String()
+	}
 	return nil
 }
 

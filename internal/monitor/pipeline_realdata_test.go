@@ -76,9 +76,9 @@ func TestReadmeCommand(t *testing.T) {
 		case "snapshot":
 			territorial++
 		}
-		fmt.Fprintf(&b, "%-22s %s  %s  %3d firings  %3d days  %6.0f %s  sources %s\n", e.Trigger,
+		fmt.Fprintf(&b, "%-22s %s  %s  %3d firings  %3d days  %6.0f %-8s  peak %4.0f %-3s  sources %s\n", e.Trigger,
 			e.Start.Format("2006-01-02 15:04Z"), e.End.Format("2006-01-02 15:04Z"), e.Firings, len(e.Days), e.Sum, e.Measure,
-			strings.Join(e.Sources, ","))
+			e.PeakSum, e.PeakWindow, strings.Join(e.Sources, ","))
 	}
 	if territorial != 1 {
 		t.Errorf("%d territorial breaches; the advance since the ceasefire is one breach that grows", territorial)

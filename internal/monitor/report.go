@@ -99,6 +99,12 @@ type Episode struct {
 	// its total over the breach.
 	Measure string  `json:"measure,omitempty"`
 	Sum     float64 `json:"sum"`
+	// PeakSum is, for a trigger with a sliding sum (such as weapons
+	// launched within 12 hours), the largest value of that sum at any of
+	// its firings, over PeakWindow: the size of the attack, where Sum
+	// counts only the rows that fired.
+	PeakSum    float64 `json:"peak_sum,omitempty"`
+	PeakWindow string  `json:"peak_window,omitempty"`
 	// Latest is the latest territorial change, for a breach caused by
 	// snapshots: the area grows from Cause.Territory to Latest.
 	Latest *Territory `json:"latest,omitempty"`
@@ -114,6 +120,9 @@ type Day struct {
 	Date    string  `json:"date"` // YYYY-MM-DD, UTC
 	Firings int     `json:"firings"`
 	Sum     float64 `json:"sum"`
+	// PeakSum is the day's largest sliding sum at a firing (see
+	// Episode.PeakSum).
+	PeakSum float64 `json:"peak_sum,omitempty"`
 	// GainedKm2 is the area gained against the ceasefire line at the
 	// day's snapshot, for a breach caused by snapshots.
 	GainedKm2 *float64 `json:"gained_km2,omitempty"`

@@ -243,6 +243,9 @@ func dayLines(e monitor.Episode) []string {
 		case e.Measure != "" && e.Sum != 0:
 			line += fmt.Sprintf(" %s %s", numfmt.Number(d.Sum, 0), e.Measure)
 		}
+		if d.PeakSum != 0 {
+			line += fmt.Sprintf(" (sum %s in %s)", numfmt.Number(d.PeakSum, 0), e.PeakWindow)
+		}
 		out = append(out, line)
 	}
 	if len(out) == 0 {
