@@ -131,6 +131,10 @@ type Monitor struct {
 	weekly   map[[2]string]*WeekCount
 	last     time.Time
 	lastSeen bool
+
+	// the ISO week key of the latest firing (see isoWeek)
+	weekYear, weekNum int
+	weekKey           string
 }
 
 // openKey names an open breach: a trigger's incident and snapshot
@@ -444,7 +448,7 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause, inc *model.Incide
 	}
 	count := m.counts[tr.t.ID]
 	count.Firings++
-	week := isoWeek(at)
+	week := m.isoWeek(at)
 	wc := m.weekly[[2]string{week, tr.t.ID}]
 	if wc == nil {
 		wc = &WeekCount{Week: week, Trigger: tr.t.ID}
@@ -491,9 +495,8 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause, inc *model.Incide
 
 // record adds one firing to the breach's days, samples and sources.
 func (ep *Episode) record(at time.Time, inc *model.Incident, ter *Territory, samples int) {
-	day := at.UTC().Format(time.DateOnly)
-	if n := len(ep.Days); n == 0 || ep.Days[n-1].Date != day {
-		ep.Days = append(ep.Days, Day{Date: day})
+	if n := len(ep.Days); n == 0 || !sameDay(ep.Days[n-1].Date, at) {
+		ep.Days = append(ep.Days, Day{Date: at.UTC().Format(time.DateOnly)})
 	}
 	d := &ep.Days[len(ep.Days)-1]
 	d.Firings++
@@ -520,6 +523,21 @@ func (ep *Episode) record(at time.Time, inc *model.Incident, ter *Territory, sam
 		}
 	}
 	ep.SingleSource = len(ep.Sources) < 2
+}
+
+// sameDay reports whether t (in UTC) falls on day, YYYY-MM-DD, without
+// formatting t: a breach records every firing.
+func sameDay(day string, t time.Time) bool {
+	y, mo, d := t.UTC().Date()
+	return len(day) == 10 && atoi(day[:4]) == y && atoi(day[5:7]) == int(mo) && atoi(day[8:]) == d
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 func addSource(sources *[]string, s string) {
@@ -718,7 +736,12 @@ func toExpr(inc *model.Incident, beyond func(lat, lon float64) bool) expr.Incide
 	return x
 }
 
-func isoWeek(t time.Time) string {
+// isoWeek is t's ISO week key ("2025-W37"), formatted once per week:
+// firings come in time order, so the last key is nearly always the one.
+func (m *Monitor) isoWeek(t time.Time) string {
 	y, w := t.UTC().ISOWeek()
-	return fmt.Sprintf("%d-W%02d", y, w)
+	if y != m.weekYear || w != m.weekNum || m.weekKey == "" {
+		m.weekYear, m.weekNum, m.weekKey = y, w, fmt.Sprintf("%d-W%02d", y, w)
+	}
+	return m.weekKey
 }
