@@ -66,8 +66,9 @@ type MissionReport struct {
 // (model.Incident.Actor) counts as attributed. It is not a finding of the
 // mission — a monitor's own Finding on who is responsible comes later, on
 // review of the evidence. Corroboration is that of `backstop corroborate`:
-// an incident whose confidence level is 1 or more counts as corroborated;
-// every other one (not corroborated, or never run through corroboration)
+// an incident that a record of another source matched counts as
+// corroborated (a level reached on its own source's reliability alone does
+// not); every other one (unmatched, or never run through corroboration)
 // is a single-source report.
 type MissionCounts struct {
 	Incidents int `json:"incidents"`
@@ -248,7 +249,7 @@ func (a *missionAcc) add(inc *model.Incident) {
 	} else {
 		c.NotAttributed++
 	}
-	if inc.Confidence != nil && inc.Confidence.Level > 0 {
+	if inc.Confidence != nil && len(inc.Confidence.Sources) > 0 {
 		c.Corroborated++
 	} else {
 		c.Reported++

@@ -28,7 +28,11 @@ func mInc(id, when, typ, actor, admin1 string, level int, kv ...string) model.In
 	}
 	inc := model.Incident{ID: id, Time: model.Timestamp{Time: t}, Type: typ, Actor: actor, Country: "UA", Admin1: admin1}
 	if level >= 0 {
+		// a level above 0 here stands for a match with another source
 		inc.Confidence = &model.Confidence{Level: level}
+		if level > 0 {
+			inc.Confidence.Sources = []string{"firms"}
+		}
 	}
 	if len(kv) > 0 {
 		inc.Fields = map[string]string{}

@@ -270,3 +270,38 @@ func TestDrugArrestFiresNothing(t *testing.T) {
 		t.Errorf("%s fired %v", id, fired)
 	}
 }
+
+// TestExampleNeedsCorroboration: the bundled framework's grave incident
+// triggers take an unscored report as reported (no second source could
+// check it), and a scored one only at moderate or above: a machine-coded
+// report alone ("possible") opens no breach.
+func TestExampleNeedsCorroboration(t *testing.T) {
+	at := time.Date(2025, 9, 14, 3, 10, 0, 0, time.UTC)
+	strike := func(id string, c *model.Confidence) model.Incident {
+		return model.Incident{ID: id, Time: model.Timestamp{Time: at}, Type: "missile_strike", Country: "UA", Source: "viina", Confidence: c}
+	}
+	for _, tc := range []struct {
+		name  string
+		conf  *model.Confidence
+		fires bool
+	}{
+		{"not scored", nil, true},
+		{"possible, its own source alone", &model.Confidence{Level: 1, Name: "possible", Points: 1}, false},
+		{"moderate", &model.Confidence{Level: 2, Name: "moderate", Points: 2, Sources: []string{"acled"}}, true},
+		{"high, with a satellite detection", &model.Confidence{Level: 3, Name: "high", Points: 3, Sources: []string{"firms"}}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := monitor.Run(example(t), "ukraine-2025", []model.Incident{strike("x", tc.conf)}, nil, monitor.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fired := len(r.Episodes) > 0 && r.Episodes[0].Trigger == "missile-strike"
+			if fired != tc.fires {
+				t.Errorf("missile-strike fired %v, want %v", fired, tc.fires)
+			}
+			if fired && r.Episodes[0].SingleSource != (tc.conf == nil || len(tc.conf.Sources) == 0) {
+				t.Errorf("single source %v with confidence %+v", r.Episodes[0].SingleSource, tc.conf)
+			}
+		})
+	}
+}

@@ -190,7 +190,7 @@ func missionFacts(r *monitor.MissionReport) string {
 	if one == "week" {
 		by = "by ISO week (Monday–Sunday, UTC)"
 	}
-	return fmt.Sprintf("%s · mission report %s · attribution as the sources give it · corroborated = confidence level 1 or more", fw, by)
+	return fmt.Sprintf("%s · mission report %s · attribution as the sources give it · corroborated = matched by another source", fw, by)
 }
 
 func missionTone(r *monitor.MissionReport) tone {

@@ -34,7 +34,7 @@ func missionFixture(by string) *monitor.MissionReport {
 		{ID: "m:1", Time: at("2025-10-02T17:00:00Z"), Type: "drone_strike", Actor: "RU", Admin1: "UA-32",
 			Fields: map[string]string{"launched": "381", "weapon_class": "loitering munition"}},
 		{ID: "m:2", Time: at("2025-10-02T17:00:00Z"), Type: "missile_strike", Actor: "RU", Admin1: "UA-32",
-			Fields: map[string]string{"launched": "21", "weapon_class": "cruise missile"}, Confidence: &model.Confidence{Level: 2, Name: "confirmed"}},
+			Fields: map[string]string{"launched": "21", "weapon_class": "cruise missile"}, Confidence: &model.Confidence{Level: 2, Name: "confirmed", Sources: []string{"firms"}}},
 		{ID: "m:3", Time: at("2025-10-02T17:00:00Z"), Type: "missile_strike", Actor: "RU", Admin1: "UA-46",
 			Fields: map[string]string{"launched": "7", "weapon_class": "ballistic missile"}},
 		{ID: "s:1", Time: at("2025-10-02T08:15:00Z"), Type: "shelling", Admin1: "UA-14"},
