@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,7 +14,6 @@ import (
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/server"
 	"github.com/backstop-dev/backstop/internal/signing"
-	"github.com/backstop-dev/backstop/internal/store"
 	"github.com/backstop-dev/backstop/internal/territory"
 )
 
@@ -52,30 +49,8 @@ func TestMonitorCLIAndServerAgree(t *testing.T) {
 		t.Fatal(ds)
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "backstop.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	private, _, err := signing.GenerateKey("backstop-log")
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := signing.ParsePrivate(private)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(ctx, st, server.Config{Key: key, Territory: snaps})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	hs := httptest.NewServer(srv.Handler())
-	defer hs.Close()
-	if code := seed(ctx, srv, nil, Streams{Out: io.Discard, Err: io.Discard}); code != ExitOK {
-		t.Fatalf("seeding: exit %d", code)
-	}
-	c, err := client.New(hs.URL, nil)
+	rig := newLogRigWith(t, server.Config{Territory: snaps})
+	c, err := client.New(rig.url(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +67,7 @@ func TestMonitorCLIAndServerAgree(t *testing.T) {
 			t.Fatalf("submitting the incidents: %v", err)
 		}
 	}
-	resp, err := http.Get(hs.URL + "/v1/frameworks/" + exampleFramework + "/monitoring")
+	resp, err := http.Get(rig.url() + "/v1/frameworks/" + exampleFramework + "/monitoring")
 	if err != nil {
 		t.Fatal(err)
 	}

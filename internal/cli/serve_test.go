@@ -80,13 +80,18 @@ type logRig struct {
 	t   *testing.T
 	st  *store.Store
 	key signing.KeyPair
+	cfg server.Config
 	srv *server.Server
 	hs  *httptest.Server
 }
 
 // newLogRig starts a server seeded with the bundled example, as `backstop
 // serve` seeds it.
-func newLogRig(t *testing.T) *logRig {
+func newLogRig(t *testing.T) *logRig { return newLogRigWith(t, server.Config{}) }
+
+// newLogRigWith is newLogRig with the rest of the server's Config (its
+// key is the rig's).
+func newLogRigWith(t *testing.T, cfg server.Config) *logRig {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "backstop.db"))
 	if err != nil {
@@ -100,7 +105,8 @@ func newLogRig(t *testing.T) *logRig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &logRig{t: t, st: st, key: key}
+	cfg.Key = key
+	r := &logRig{t: t, st: st, key: key, cfg: cfg}
 	t.Cleanup(func() {
 		r.stop()
 		st.Close()
@@ -116,7 +122,7 @@ func newLogRig(t *testing.T) *logRig {
 // start opens a server on the store, which rebuilds the record from it.
 func (r *logRig) start() {
 	r.t.Helper()
-	srv, err := server.New(context.Background(), r.st, server.Config{Key: r.key})
+	srv, err := server.New(context.Background(), r.st, r.cfg)
 	if err != nil {
 		r.t.Fatalf("restarting on the store: %v", err)
 	}

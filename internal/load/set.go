@@ -111,20 +111,3 @@ func (s *Set) When(framework, trigger string) *expr.Expression {
 func (s *Set) Gate(framework, step string) *expr.Expression {
 	return s.exprs[exprKey{framework, expr.Gate, step}]
 }
-
-// documentOf returns the document that holds a framework or declaration value.
-func (s *Set) documentOf(v any) *Document {
-	for _, d := range s.Docs {
-		switch x := v.(type) {
-		case *model.Framework:
-			if d.Framework == x {
-				return d
-			}
-		case *model.Declaration:
-			if d.Declaration == x {
-				return d
-			}
-		}
-	}
-	return nil
-}

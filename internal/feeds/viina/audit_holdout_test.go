@@ -8,12 +8,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/audit"
-	"github.com/backstop-dev/backstop/internal/model"
 )
 
 // The held-out sample of testdata/audit_holdout.csv was drawn by
@@ -147,42 +145,7 @@ func TestAuditHoldout(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := readMonths(t)
-	byLine := map[string]map[int]model.Incident{}
-	for f, rows := range all {
-		byLine[f] = make(map[int]model.Incident, len(rows))
-		for _, r := range rows {
-			byLine[f][r.line] = r.inc
-		}
-	}
-	first := firstSample(t)
-	drawn := drawHoldout(all, first)
-	if len(drawn) != len(sample) {
-		t.Fatalf("the held-out sample has %d rows, the draw %d", len(sample), len(drawn))
-	}
-	tab := audit.Table{}
-	missed := 0 // rows whose verdict has a grave type the reader did not give
-	for i, s := range sample {
-		if drawn[i].file != s.File || drawn[i].line != s.Line {
-			t.Fatalf("held-out row %d is %s:%d, the draw gives %s:%d", i+1, s.File, s.Line, drawn[i].file, drawn[i].line)
-		}
-		if first[s.File][s.Line] {
-			t.Fatalf("%s:%d is in the first sample too", s.File, s.Line)
-		}
-		inc, ok := byLine[s.File][s.Line]
-		if !ok {
-			t.Fatalf("%s:%d: no such row", s.File, s.Line)
-		}
-		tab.Add(inc.Type, s.Truth)
-		if audit.IsGrave(inc.Type) && !slices.Contains(strings.Split(s.Truth, "|"), inc.Type) && testing.Verbose() {
-			t.Logf("%s:%d %s (labels %s) is %s: %s", s.File, s.Line, inc.Type, inc.Fields[FieldLabels], s.Truth, s.Note)
-		}
-		if !audit.IsGrave(inc.Type) && slices.ContainsFunc(strings.Split(s.Truth, "|"), audit.IsGrave) {
-			missed++
-			if testing.Verbose() {
-				t.Logf("missed: %s:%d %s (labels %s) is %s: %s", s.File, s.Line, inc.Type, inc.Fields[FieldLabels], s.Truth, s.Note)
-			}
-		}
-	}
+	tab, _, missed := scoreSample(t, "held-out sample", sample, drawHoldout(all, firstSample(t)), all, firstSample(t))
 	t.Logf("VIINA held-out, %d rows of %d files (%d rows with a grave verdict given no grave type):\n%s", len(sample), len(all), missed, tab)
 	for _, typ := range audit.Grave {
 		if c, ok := tab[typ]; ok && c.Precision() < holdoutMin[typ] {
