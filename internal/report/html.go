@@ -75,9 +75,12 @@ type htmlPage struct {
 	// Kind names what the page renders, for its footer ("an assessment").
 	Kind                                         string
 	Title, DocTitle, Verdict, VerdictClass, Meta string
-	CSS                                          template.CSS
-	Version                                      int
-	Sections                                     []htmlSection
+	// VerdictLabel heads the verdict line ("Verdict" when empty; a
+	// mission report's line is a summary, not a verdict).
+	VerdictLabel string
+	CSS          template.CSS
+	Version      int
+	Sections     []htmlSection
 }
 
 type htmlSection struct {
@@ -234,7 +237,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <body>
 <header>
 <h1>{{.Title}}</h1>
-<p class="verdict {{.VerdictClass}}" role="status"><span class="label">Verdict</span> {{.Verdict}}</p>
+<p class="verdict {{.VerdictClass}}" role="status"><span class="label">{{if .VerdictLabel}}{{.VerdictLabel}}{{else}}Verdict{{end}}</span> {{.Verdict}}</p>
 {{with .Meta}}<p class="meta">{{.}}</p>
 {{end -}}
 <nav aria-label="Sections"><ul>{{range .Sections}}<li><a href="#{{.ID}}">{{.Title}}</a></li>{{end}}</ul></nav>

@@ -372,6 +372,7 @@ func MissionHTML(w io.Writer, r *monitor.MissionReport) error {
 		Title:        title,
 		DocTitle:     title,
 		Verdict:      MissionSummary(r),
+		VerdictLabel: "Summary",
 		VerdictClass: missionTone(r).class(),
 		Meta:         missionFacts(r),
 		CSS:          template.CSS(pageCSS),
