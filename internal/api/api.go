@@ -52,7 +52,21 @@ type Checkpoint struct {
 	Origin string    `json:"origin"`
 	Size   int64     `json:"size"`
 	Root   tlog.Hash `json:"root"`
-	Note   string    `json:"note"`
+	// Note is the signed checkpoint, with the witnesses' cosignatures
+	// gathered so far as further signature lines.
+	Note string `json:"note"`
+	// Cosignatures lists the witnesses' cosignatures on Note (checked by
+	// the server; a reader checks them with the witness keys it trusts).
+	Cosignatures []Cosignature `json:"cosignatures,omitempty"`
+}
+
+// Cosignature is a witness's cosignature on a checkpoint (C2SP
+// tlog-cosignature, cosignature/v1): the witness cosigned the checkpoint
+// at Time, having checked that it extends the last one it cosigned.
+type Cosignature struct {
+	Witness string    `json:"witness"` // the witness key's name
+	Key     string    `json:"key"`     // NAME+HASH of its cosignature key
+	Time    time.Time `json:"time"`
 }
 
 // Inclusion proves that an entry is in the tree of a size.

@@ -43,6 +43,8 @@ func commands() []command {
 		{"sign", "Sign a document with a party's key", signUsage, runSign},
 		{"submit", "Send signed documents to a server's record", submitUsage, runSubmit},
 		{"verify", "Check a server's log: checkpoint, consistency, inclusion, full audit", verifyUsage, runVerify},
+		{"witness", "Cosign a log's checkpoints only if it never forks: a witness anyone can run", witnessUsage, runWitness},
+		{"repair", "Rebuild a stopped server's Merkle tree from its stored documents", repairUsage, runRepair},
 		{"version", "Print the version of backstop and of the document language", versionUsage, runVersion},
 		{"help", "Show help for backstop or for one command", helpUsage, nil},
 	}

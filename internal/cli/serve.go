@@ -46,6 +46,10 @@ Flags:
                      first start); its name is the log's origin
   --origin NAME      the name of a key made on first start (default backstop-log)
   --admin KEY        a public key that may create frameworks (repeatable)
+  --witness URL[,KEY]
+                     a witness asked to cosign each new checkpoint
+                     (repeatable; KEY pins its public key, else the witness
+                     gives it); see backstop witness and docs/witness.md
   --oblasts FILE      oblast.geojson: the dashboard's map draws Ukraine's 27
                      oblasts (../shared/data/ua-oblasts/oblast.geojson)
   --territory DIR    DeepState snapshots: the map draws the occupied territory
@@ -77,6 +81,8 @@ func runServe(args []string, s Streams) int {
 	origin := fset.String("origin", "backstop-log", "key name")
 	var admins listFlag
 	fset.Var(&admins, "admin", "admin public key")
+	var witnessURLs listFlag
+	fset.Var(&witnessURLs, "witness", "witness URL[,KEY]")
 	oblasts := fset.String("oblasts", "", "oblast.geojson")
 	territoryDir := fset.String("territory", "", "snapshot folder")
 	maxBody := fset.Int64("max-body", server.DefaultMaxBody, "max body")
@@ -116,6 +122,10 @@ func runServe(args []string, s Streams) int {
 	if err != nil {
 		return fail(ExitUsage, "--key: %v", err)
 	}
+	witnesses, err := witnessFlags(witnessURLs)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
+	}
 	var adminKeys []note.Verifier
 	for _, a := range admins {
 		v, err := signing.ParseVerifier(a)
@@ -138,8 +148,8 @@ func runServe(args []string, s Streams) int {
 		return fail(ExitUsage, "%v", err)
 	}
 	defer st.Close()
-	srv, err := server.New(ctx, st, server.Config{Key: key, Admins: adminKeys, MaxBody: *maxBody, Timeout: *timeout, Logger: logger,
-		Oblasts: layers.oblasts, Territory: layers.snapshots})
+	srv, err := server.New(ctx, st, server.Config{Key: key, Admins: adminKeys, Witnesses: witnesses, MaxBody: *maxBody, Timeout: *timeout, Logger: logger,
+		Oblasts: layers.oblasts, Territory: layers.snapshots, DataDir: *data})
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -15,9 +17,12 @@ const signUsage = `Usage: backstop sign FILE --key KEY [--out FILE] [--document 
 Signs one document with a private key, as a signed note: the document's
 text, a blank line, and a line "— NAME SIGNATURE". A server accepts it from
 the party whose key it lists. Signing a signed document adds a signature.
-Line ends are normalised to LF; a document with tabs or other control
-characters is refused (with their line and column), as notes cannot carry
-them.
+Line ends are normalised to LF. A document is refused, with the line and
+column, if it holds what an editor does not show: tabs and other control
+characters, line breaks other than LF (a lone CR, NEL U+0085, U+2028,
+U+2029: YAML breaks lines there, editors do not), a byte order mark inside
+the text, bidirectional controls. The server refuses the same with the
+same message.
 
 Flags:
   --key FILE       the private key (from backstop keygen)
@@ -62,6 +67,11 @@ func runSign(args []string, s Streams) int {
 		return fail(ExitInvalid, "%v", err)
 	}
 	signed, err := signing.Sign(doc, key.Signer)
+	var bad *signing.TextError
+	if errors.As(err, &bad) {
+		// The line in the file, not in the document cut from it.
+		bad.Line += linesBefore(src, doc)
+	}
 	if err != nil {
 		return fail(ExitInvalid, "%s: %v", rest[0], err)
 	}
@@ -77,6 +87,17 @@ func runSign(args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "wrote %s, signed by %s\n", *out, key.ID())
 	}
 	return ExitOK
+}
+
+// linesBefore counts the lines of src before doc, a part of it
+// (pickDocument returns a slice of the file's contents: the capacities of
+// the two slices differ by doc's offset in src).
+func linesBefore(src, doc []byte) int {
+	off := cap(src) - cap(doc)
+	if off < 0 || off > len(src) {
+		return 0
+	}
+	return bytes.Count(src[:off], []byte("\n"))
 }
 
 func readInput(path string, stdin io.Reader) ([]byte, error) {

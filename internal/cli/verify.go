@@ -12,6 +12,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/backstop-dev/backstop/internal/api"
+	"github.com/backstop-dev/backstop/internal/entrymeta"
 	"github.com/backstop-dev/backstop/internal/ledger"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/signing"
@@ -19,10 +20,14 @@ import (
 
 const verifyUsage = `Usage: backstop verify --server URL [--log-key KEY] [--since CHECKPOINT]
                        [--save FILE] [--document FILE]... [--audit=false] [--key KEY]
+                       [--witnesses FILE [--quorum K]]
 
 Checks a backstop server's log without trusting the server:
   checkpoint  the current checkpoint is signed by the log's key (--log-key,
               else the key the server gives, trusted on first use)
+  witnesses   the checkpoint is cosigned by at least K of the witnesses
+              listed in --witnesses FILE: they saw this history and no
+              other, so the server cannot show you a log it hides from them
   since       the log only grew since a checkpoint you kept (--since FILE,
               saved by an earlier --save): a consistency proof
   document    each signed document (--document FILE) is in the log: an
@@ -40,11 +45,14 @@ Flags:
   --document FILE    a signed document that must be in the log (repeatable)
   --audit            download and hash every entry (default true)
   --key FILE         a party's private key, to read frameworks closed to anonymous readers
+  --witnesses FILE   witnesses' public keys, one a line (backstop witness --print-key)
+  --quorum K         how many of them must have cosigned (default: all listed)
 
 Examples:
   backstop verify --server http://127.0.0.1:8080 --save checkpoint.txt
   backstop verify --server http://127.0.0.1:8080 --since checkpoint.txt --save checkpoint.txt
   backstop verify --server http://127.0.0.1:8080 --document gb.signed
+  backstop verify --server http://127.0.0.1:8080 --log-key server.pub --witnesses witnesses.txt --quorum 2
 
 Exit codes:
   0  every check passed
@@ -62,6 +70,8 @@ func runVerify(args []string, s Streams) int {
 	fset.Var(&documents, "document", "signed document")
 	audit := fset.Bool("audit", true, "audit every entry")
 	keyFile := fset.String("key", "", "private key for reads")
+	witnessesFile := fset.String("witnesses", "", "witness keys")
+	quorum := fset.Int("quorum", 0, "cosignatures required")
 	rest, exit, ok := parseFlags(fset, args, verifyUsage, s)
 	if !ok {
 		return exit
@@ -75,6 +85,10 @@ func runVerify(args []string, s Streams) int {
 		return fail("unexpected argument %q", rest[0])
 	case *server == "":
 		return fail("--server is required")
+	}
+	witnesses, err := witnessQuorum(*witnessesFile, quorum)
+	if err != nil {
+		return fail("%v", err)
 	}
 	c, _, err := newClient(*server, *keyFile)
 	if err != nil {
@@ -122,6 +136,10 @@ func runVerify(args []string, s Streams) int {
 		how = "the key the server gives, trusted on first use: pin it with --log-key"
 	}
 	report(true, "checkpoint", "%d entries, root %s, signed by %s (%s)", cp.Size, short(cp.Root), signing.KeyID(verifier.Name(), verifier.KeyHash()), how)
+	if len(witnesses) > 0 {
+		ok, msg := checkCosignatures(signed, witnesses, *quorum)
+		report(ok, "witnesses", "%s", msg)
+	}
 
 	if *since != "" {
 		old, err := os.ReadFile(*since)
@@ -211,6 +229,11 @@ func runVerify(args []string, s Streams) int {
 					if bad <= 5 {
 						report(false, "audit", "entry %d: %s", e.Index, problem)
 					}
+				} else if problem := auditMeta(e); problem != "" {
+					bad++
+					if bad <= 5 {
+						report(false, "audit", "entry %d: %s", e.Index, problem)
+					}
 				} else {
 					hashed++
 				}
@@ -225,9 +248,9 @@ func runVerify(args []string, s Streams) int {
 		case err != nil || root != cp.Root:
 			report(false, "audit", "the leaves served give root %s, not the checkpoint's %s: history was rewritten", short(root), short(cp.Root))
 		case bad > 0:
-			report(false, "audit", "%d of %d documents do not match their leaves or their signatures", bad, cp.Size)
+			report(false, "audit", "%d of %d documents do not match their leaves, their signatures or the columns the log gives them", bad, cp.Size)
 		default:
-			msg := fmt.Sprintf("%d entries: every document hashes to its leaf, carries a valid signature of the party the log names, and the leaves give the checkpoint's root", hashed)
+			msg := fmt.Sprintf("%d entries: every document hashes to its leaf, carries a valid signature of the party the log names, and gives the kind, party, date and revision the log says, and the leaves give the checkpoint's root", hashed)
 			if hidden > 0 {
 				msg += fmt.Sprintf(" (%d more not readable with your key: their leaves only)", hidden)
 			}
@@ -249,6 +272,26 @@ func runVerify(args []string, s Streams) int {
 }
 
 func short(h tlog.Hash) string { return h.String()[:12] + "…" }
+
+// auditMeta derives from an entry's document the columns the server
+// derives when it accepts it (entrymeta, the same function) and compares
+// them with those the log serves: a date or revision edited in the
+// database would make a party's next real declaration stale.
+func auditMeta(e api.Entry) string {
+	m, err := entrymeta.FromText(signing.Text([]byte(*e.Note)))
+	if err != nil {
+		return fmt.Sprintf("the document cannot be read: %v", err)
+	}
+	cols := m.Compare(e.Kind, e.Framework, e.Subject, e.Date, e.Revision)
+	if len(cols) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, c := range cols {
+		parts = append(parts, c.String())
+	}
+	return "the log's columns differ from its document: " + strings.Join(parts, "; ")
+}
 
 // signatureAudit re-checks every document's signatures as the log is read
 // in order, with the keys of the framework in force at that entry: a

@@ -1,6 +1,8 @@
 package expr
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -143,17 +145,26 @@ type Uses struct {
 	Territory bool
 }
 
+// InterruptCheckFrequency is how many iterations of a comprehension
+// (exists, filter, map… over window()) an evaluation under EvalContext
+// runs between two looks at its context: a few microseconds of work.
+const InterruptCheckFrequency = 256
+
 // Program prepares x for evaluation. It runs without CEL's run-time cost
 // tracking, which would cost a quarter of the evaluation time: Compile
 // already refused every expression whose worst case exceeds CostLimit,
 // and the bounds that estimate assumes hold at run time, because window()
-// never returns more than MaxWindowIncidents incidents.
+// never returns more than MaxWindowIncidents incidents. That worst case
+// is still seconds per evaluation (nested loops over a full window): a
+// caller that must bound its time evaluates with EvalContext, which
+// stops a comprehension within InterruptCheckFrequency iterations of the
+// context's end, at no cost to Eval.
 func (t *Triggers) Program(x *Expression) (*Program, error) {
 	checked, src, counters, sums, err := t.rewrite(x)
 	if err != nil {
 		return nil, fmt.Errorf("trigger %q: %w", x.Source, err)
 	}
-	prg, err := t.env.Program(checked, cel.EvalOptions(cel.OptOptimize))
+	prg, err := t.env.Program(checked, cel.EvalOptions(cel.OptOptimize), cel.InterruptCheckFrequency(InterruptCheckFrequency))
 	if err != nil {
 		return nil, fmt.Errorf("trigger %q: %w", x.Source, err)
 	}
@@ -239,6 +250,27 @@ func uses(x *Expression) Uses {
 // Eval evaluates the trigger on one event.
 func (p *Program) Eval(a *Activation) (bool, error) {
 	out, _, err := p.prg.Eval(a)
+	return result(out, err)
+}
+
+// EvalContext evaluates the trigger on one event, giving up when ctx
+// ends: the error then wraps ErrInterrupted and ctx's cause (such as
+// context.DeadlineExceeded). The context is looked at every
+// InterruptCheckFrequency iterations of a comprehension, so an expression
+// without one runs to its end (it is cheap: its cost is linear in its
+// size).
+func (p *Program) EvalContext(ctx context.Context, a *Activation) (bool, error) {
+	out, _, err := p.prg.ContextEval(ctx, a)
+	if err != nil && ctx.Err() != nil {
+		return false, fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+	}
+	return result(out, err)
+}
+
+// ErrInterrupted is the error of an evaluation stopped by its context.
+var ErrInterrupted = errors.New("evaluation interrupted")
+
+func result(out ref.Val, err error) (bool, error) {
 	if err != nil {
 		return false, err
 	}

@@ -24,6 +24,12 @@ type Log struct {
 	hashes []tlog.Hash // every stored hash, by tlog storage index
 	size   int64
 	signed []byte // the signed checkpoint of size, made on first request
+
+	// signMu serialises signing: the check against last, the signature
+	// and its record (guard.go).
+	signMu sync.Mutex
+	last   *Checkpoint // the last checkpoint signed (or given to Guard)
+	record func(Checkpoint, []byte) error
 }
 
 // Open loads the tree's hashes from st. The log's origin is the signer's
@@ -134,7 +140,9 @@ func (l *Log) reader() tlog.HashReader {
 	})
 }
 
-// Checkpoint returns the signed checkpoint of the current tree.
+// Checkpoint returns the signed checkpoint of the current tree. With a
+// Guard, it refuses (ErrNotExtension) a tree that does not extend the
+// last checkpoint signed.
 func (l *Log) Checkpoint() ([]byte, Checkpoint, error) {
 	l.mu.RLock()
 	size, signed := l.size, l.signed
@@ -145,7 +153,7 @@ func (l *Log) Checkpoint() ([]byte, Checkpoint, error) {
 	}
 	c := Checkpoint{Origin: l.Origin(), Size: size, Root: root}
 	if signed == nil {
-		if signed, err = c.Sign(l.signer); err != nil {
+		if signed, err = l.sign(c); err != nil {
 			return nil, Checkpoint{}, err
 		}
 		l.mu.Lock()
@@ -155,6 +163,29 @@ func (l *Log) Checkpoint() ([]byte, Checkpoint, error) {
 		l.mu.Unlock()
 	}
 	return signed, c, nil
+}
+
+// sign signs c if it extends the last checkpoint signed, and records it
+// (Guard) before returning it.
+func (l *Log) sign(c Checkpoint) ([]byte, error) {
+	l.signMu.Lock()
+	defer l.signMu.Unlock()
+	if err := l.extends(c); err != nil {
+		return nil, err
+	}
+	signed, err := c.Sign(l.signer)
+	if err != nil {
+		return nil, err
+	}
+	if l.record != nil {
+		if err := l.record(c, signed); err != nil {
+			return nil, fmt.Errorf("recording the checkpoint of %d entries: %w", c.Size, err)
+		}
+	}
+	if l.last == nil || c.Size >= l.last.Size {
+		l.last = &c
+	}
+	return signed, nil
 }
 
 // LeafHash returns the hash of entry index.

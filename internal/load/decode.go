@@ -23,6 +23,19 @@ import (
 type decoder struct {
 	doc   *Document
 	diags diag.Diagnostics
+	// decoded holds the anchored values already decoded through an alias,
+	// by the type they were decoded into: the diagnostics of an anchored
+	// value are reported at its first use only, since every use would
+	// report the same nodes (quiet counts the uses being decoded again;
+	// their failed paths are still marked, so that later rules stay
+	// silent on them too).
+	decoded map[aliasUse]bool
+	quiet   int
+}
+
+type aliasUse struct {
+	value *yaml.Node
+	into  reflect.Type
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -31,12 +44,35 @@ var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 // that path, so one mistake gives one diagnostic.
 func (d *decoder) errorf(n *yaml.Node, path, code, format string, args ...any) {
 	d.doc.failed[path] = true
-	d.diags = d.diags.Append(diag.Errorf(d.doc.nodeRange(n), code, format, args...))
+	if !d.report(diag.Error) {
+		return
+	}
+	d.diags = d.diags.Append(diag.Diagnostic{Severity: diag.Error, Code: code, Summary: fmt.Sprintf(format, args...),
+		Range: d.doc.nodeRange(n), Doc: d.doc.Key})
+}
+
+// report says whether a diagnostic is to be reported: not when an
+// anchored value is decoded again, nor past the document's
+// MaxDiagnosticsPerDocument. Ask before formatting the message.
+func (d *decoder) report(sev diag.Severity) bool {
+	return d.quiet == 0 && d.doc.admit(sev)
 }
 
 // decode fills v (a pointer) from n; path is n's document path.
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	d.doc.record(path, n)
+	if n.Kind == yaml.AliasNode {
+		use := aliasUse{resolveAlias(n), v.Type()}
+		if d.decoded[use] {
+			d.quiet++
+			defer func() { d.quiet-- }()
+		} else {
+			if d.decoded == nil {
+				d.decoded = map[aliasUse]bool{}
+			}
+			d.decoded[use] = true
+		}
+	}
 	n = resolveAlias(n)
 	if isNull(n) {
 		return // an empty value is the same as an absent one
@@ -155,6 +191,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 }
 
 func (d *decoder) unknownField(key *yaml.Node, name, path string, fields *fieldSet) {
+	if !d.report(diag.Error) {
+		return
+	}
 	names := make([]string, len(fields.list))
 	for i, f := range fields.list {
 		names[i] = f.name
@@ -165,7 +204,7 @@ func (d *decoder) unknownField(key *yaml.Node, name, path string, fields *fieldS
 	} else {
 		msg += "; expected one of " + strings.Join(names, ", ")
 	}
-	d.diags = d.diags.Append(diag.Diagnostic{Severity: diag.Error, Code: "unknown-field", Summary: msg, Range: d.doc.nodeRange(key)})
+	d.diags = d.diags.Append(diag.Diagnostic{Severity: diag.Error, Code: "unknown-field", Summary: msg, Range: d.doc.nodeRange(key), Doc: d.doc.Key})
 }
 
 func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {

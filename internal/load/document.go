@@ -100,6 +100,11 @@ type Document struct {
 	keys   map[string]*yaml.Node
 	// failed holds the paths whose value could not be decoded.
 	failed map[string]bool
+	// shown counts the diagnostics reported, up to
+	// MaxDiagnosticsPerDocument; moreErrors and moreWarnings count the
+	// ones left out past it, reported at lastLine (limits.go).
+	shown, moreErrors, moreWarnings int
+	lastLine                        int
 }
 
 // Failed reports whether path, or a field or list containing it, could

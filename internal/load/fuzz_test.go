@@ -32,6 +32,10 @@ func FuzzLoad(f *testing.F) {
 	fw, _ := os.ReadFile("../../examples/ukraine-2025/framework.yaml")
 	gb, _ := os.ReadFile("../../examples/ukraine-2025/declarations/gb.yaml")
 	f.Add([]byte(string(fw) + "\n---\n" + string(gb)))
+	// The alias attacks of issue 16 (limits_test.go).
+	f.Add(aliasAttack(f, 100, 1000, false, 7992))
+	f.Add(aliasAttack(f, 500, 8000, true, 37092))
+	f.Add(aliasAttack(f, 3, 40, false, 0))
 
 	f.Fuzz(func(t *testing.T, src []byte) {
 		l := &Loader{}

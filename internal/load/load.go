@@ -240,6 +240,12 @@ func syntaxError(f *File, err error) diag.Diagnostic {
 // model type. It returns false when the document is not a backstop
 // document at all (so no later rule should look at it).
 func (l *Loader) decodeDocument(doc *Document) bool {
+	bad, lastLine := checkAliases(doc)
+	doc.lastLine = lastLine
+	if bad != nil {
+		l.diags = l.diags.Append(*bad)
+		return false // its aliases would cost too much to decode
+	}
 	root := resolveAlias(doc.Root)
 	doc.record("", root)
 	if root.Kind != yaml.MappingNode {

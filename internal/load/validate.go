@@ -50,6 +50,11 @@ func (l *Loader) Finish() (*Set, diag.Diagnostics) {
 		s.run(v)
 	}
 	ds := append(l.diags, v.diags...)
+	for _, d := range set.Docs {
+		if more, ok := d.leftOut(); ok {
+			ds = append(ds, more)
+		}
+	}
 	ds.Sort()
 	return set, ds
 }
@@ -63,6 +68,9 @@ type validator struct {
 func (v *validator) add(sev diag.Severity, doc *Document, path string, onKey bool, code, format string, args ...any) {
 	if doc.Failed(path) {
 		return // the decoder already reported this value
+	}
+	if !doc.admit(sev) {
+		return // past the document's MaxDiagnosticsPerDocument: counted only
 	}
 	r := doc.Range(path)
 	if onKey {

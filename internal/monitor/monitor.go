@@ -2,6 +2,8 @@ package monitor
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -47,7 +49,21 @@ type Options struct {
 	// one. Zero: the longest deadline of the trigger's responses, or the
 	// quiet period when it has none.
 	MaxLength time.Duration
+	// Context, when set, bounds the run: Add looks at it every
+	// contextCheckEvents events and the triggers are evaluated under it
+	// (expr.Program.EvalContext), so that a run whose context ends stops
+	// within a few hundred events, or within a few hundred iterations of
+	// an expensive trigger's loop, with an error wrapping ErrStopped and
+	// the context's cause. Nil: the run is not bounded (the CLI).
+	Context context.Context
 }
+
+// ErrStopped is the error of a run stopped by Options.Context.
+var ErrStopped = errors.New("monitor: run stopped")
+
+// contextCheckEvents is how many events Add takes between two looks at
+// Options.Context.
+const contextCheckEvents = 256
 
 // Period is a half-open interval [From, Until) of time; a zero bound is
 // open.
@@ -125,6 +141,11 @@ type Monitor struct {
 	counters []*slidingCount
 	sums     []*slidingSum
 
+	// ctx is Options.Context when it can end (nil otherwise); added
+	// counts the events, to look at it every contextCheckEvents.
+	ctx   context.Context
+	added uint64
+
 	report   Report
 	open     map[openKey]*Episode
 	counts   map[string]*TriggerCount
@@ -169,6 +190,9 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 	}
 	m := &Monitor{f: f, set: set, opts: opts, open: map[openKey]*Episode{},
 		counts: map[string]*TriggerCount{}, weekly: map[[2]string]*WeekCount{}}
+	if opts.Context != nil && opts.Context.Done() != nil {
+		m.ctx = opts.Context
+	}
 	m.report = Report{FormatVersion: FormatVersion, Framework: f.ID, QuietPeriod: model.Duration(opts.QuietPeriod).String(),
 		Period: reportPeriod(opts.InForce), Inputs: []feeds.Summary{}, Triggers: []TriggerCount{}, Episodes: []Episode{}, Weekly: []WeekCount{}}
 	env, err := expr.NewEnv(expr.Trigger)
@@ -239,6 +263,14 @@ func (m *Monitor) window(d time.Duration) []ref.Val {
 // before the period in force only fills the sliding windows; one after it
 // is counted and dropped.
 func (m *Monitor) Add(ev Event) error {
+	if m.ctx != nil {
+		if m.added%contextCheckEvents == 0 {
+			if err := m.stopped(); err != nil {
+				return err
+			}
+		}
+		m.added++
+	}
 	t := ev.time()
 	if m.lastSeen && t.Before(m.last) {
 		return fmt.Errorf("monitor: events out of order: %s after %s", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
@@ -428,12 +460,31 @@ func (m *Monitor) addTerritory(st *Territory) error {
 	return nil
 }
 
+// stopped is the run's error once its context has ended, else nil.
+func (m *Monitor) stopped() error {
+	if m.ctx == nil || m.ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("%w after %d events: %w", ErrStopped, m.added, context.Cause(m.ctx))
+}
+
 // eval evaluates one trigger on the current event; inc is the incident
 // (nil for a snapshot).
 func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause, inc *model.Incident) error {
 	m.report.Evaluations++
-	fired, err := tr.prg.Eval(&m.act)
+	var (
+		fired bool
+		err   error
+	)
+	if m.ctx != nil {
+		fired, err = tr.prg.EvalContext(m.ctx, &m.act)
+	} else {
+		fired, err = tr.prg.Eval(&m.act)
+	}
 	if err != nil {
+		if serr := m.stopped(); serr != nil {
+			return fmt.Errorf("trigger %s: %w", tr.t.ID, serr)
+		}
 		return fmt.Errorf("trigger %s: %w", tr.t.ID, err)
 	}
 	key := openKey{tr.t.ID, cause.Kind}

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -180,6 +181,9 @@ func Execute(in Inputs) (*Outcome, error) {
 	}
 	if in.Rules != nil {
 		out.Corroboration, _ = corroborate.Corroborate(corroborate.Compile(in.Rules), in.Incidents, corroborate.Options{SkipChance: true})
+	}
+	if ctx := in.Options.Context; ctx != nil && ctx.Err() != nil {
+		return nil, fmt.Errorf("%w before the triggers: %w", ErrStopped, context.Cause(ctx))
 	}
 	out.Report, err = Run(in.Set, in.Framework, in.Incidents, states, in.Options)
 	if err != nil {

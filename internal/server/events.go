@@ -3,7 +3,9 @@ package server
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -11,13 +13,59 @@ import (
 )
 
 // changes tells waiters that the log grew: wait returns a channel that is
-// closed at the next append.
+// closed at the next append. It also counts the event streams open, in
+// all and per client (see Limits).
 type changes struct {
 	mu sync.Mutex
 	ch chan struct{}
+
+	streamsMu sync.Mutex
+	streams   int            // open in all
+	byClient  map[string]int // open per client address
 }
 
-func newChanges() *changes { return &changes{ch: make(chan struct{})} }
+func newChanges() *changes { return &changes{ch: make(chan struct{}), byClient: map[string]int{}} }
+
+// openStream counts a stream from client, unless that would exceed
+// perClient or total (negative: no bound); it returns false when the
+// stream is refused, and otherwise the function that closes it.
+func (c *changes) openStream(client string, perClient, total int) (func(), bool) {
+	c.streamsMu.Lock()
+	defer c.streamsMu.Unlock()
+	if (total >= 0 && c.streams >= total) || (perClient >= 0 && c.byClient[client] >= perClient) {
+		return nil, false
+	}
+	c.streams++
+	c.byClient[client]++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			c.streamsMu.Lock()
+			defer c.streamsMu.Unlock()
+			c.streams--
+			if c.byClient[client]--; c.byClient[client] <= 0 {
+				delete(c.byClient, client)
+			}
+		})
+	}, true
+}
+
+// openStreams is the number of streams open (for tests).
+func (c *changes) openStreams() int {
+	c.streamsMu.Lock()
+	defer c.streamsMu.Unlock()
+	return c.streams
+}
+
+// clientAddr is the client a request counts against: its remote IP
+// address (the connection's, not a header a client may write).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
 
 func (c *changes) wait() <-chan struct{} {
 	c.mu.Lock()
@@ -42,7 +90,23 @@ const keepAlive = 25 * time.Second
 // shows on each one; a client that misses events (a reconnection) loses
 // nothing, as each event carries the whole state. It is served outside
 // the --timeout of other requests, and ends when the server shuts down.
+//
+// A client holds at most Limits.MaxStreamsPerClient streams at once, and
+// the server at most Limits.MaxStreams in all: a stream beyond is refused
+// with 503, Retry-After, and the connection closed, so that held streams
+// cannot use up the server's file descriptors.
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	perClient := limit(s.cfg.MaxStreamsPerClient, DefaultMaxStreamsPerClient)
+	total := limit(s.cfg.MaxStreams, DefaultMaxStreams)
+	closeStream, ok := s.changes.openStream(clientAddr(r), perClient, total)
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(streamRetry))
+		w.Header().Set("Connection", "close")
+		writeProblem(w, r, problem(http.StatusServiceUnavailable, "busy",
+			fmt.Sprintf("too many event streams are open (at most %s per client, %s in all): close one, or retry later", bound(perClient), bound(total))))
+		return
+	}
+	defer closeStream()
 	rc := http.NewResponseController(w)
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
@@ -87,4 +151,14 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// streamRetry is the Retry-After, in seconds, of a refused stream.
+const streamRetry = 30
+
+func bound(n int) string {
+	if n < 0 {
+		return "unbounded"
+	}
+	return strconv.Itoa(n)
 }

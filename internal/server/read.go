@@ -1,9 +1,15 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,11 +98,6 @@ func (s *Server) apiEntry(e *store.Entry, withNote bool) api.Entry {
 	return out
 }
 
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "entries": s.log.Size(), "store": s.st.Dialect(),
-		"layers": map[string]bool{"oblasts": s.oblasts != nil, "territory": s.territory != nil}})
-}
-
 func (s *Server) handleKey(w http.ResponseWriter, r *http.Request) {
 	writeBytes(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(s.cfg.Key.Public+"\n"))
 }
@@ -107,8 +108,9 @@ func (s *Server) handleCheckpoint(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusInternalServerError, "internal", err.Error()))
 		return
 	}
+	signed, cosigs := s.cosigned(signed, c) // the witnesses' cosignatures, as further signature lines
 	if wantsJSON(r) {
-		writeJSON(w, r, http.StatusOK, api.Checkpoint{Origin: c.Origin, Size: c.Size, Root: c.Root, Note: string(signed)})
+		writeJSON(w, r, http.StatusOK, api.Checkpoint{Origin: c.Origin, Size: c.Size, Root: c.Root, Note: string(signed), Cosignatures: cosigs})
 		return
 	}
 	writeBytes(w, r, http.StatusOK, "text/plain; charset=utf-8", signed)
@@ -142,9 +144,20 @@ func limitParam(r *http.Request) (int, *api.Problem) {
 	return int(n), nil
 }
 
+// maxPageBytes bounds a page of /v1/log/entries, about: the notes it
+// shows and maxEntryMeta per entry. A page ends before the entry that
+// would pass it (the first entry is always shown), its next link going on
+// from there, so that a page of the 1,000 largest documents is not
+// hundreds of megabytes held per request.
+const (
+	maxPageBytes = 1 << 20
+	maxEntryMeta = 512
+)
+
 // handleEntries pages through the log. Every entry's metadata and leaf
 // hash are public (the tree is); a document's text is shown only to those
-// who may read its framework.
+// who may read its framework. The page is written entry by entry
+// (writeEntries): the server holds one encoded entry at a time.
 func (s *Server) handleEntries(w http.ResponseWriter, r *http.Request) {
 	start, p := intParam(r, "start", 0)
 	if p != nil {
@@ -157,15 +170,16 @@ func (s *Server) handleEntries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	size := s.log.Size()
-	page := api.Page[api.Entry]{Items: []api.Entry{}}
-	readable := map[string]bool{}
 	s.rec.mu.RLock()
-	var entries []store.Entry
+	var entries []store.Entry // shares the record's array: entries never change
 	if start < size {
 		end := min(start+int64(limit), size)
 		entries = s.rec.entries[start:end]
 	}
 	s.rec.mu.RUnlock()
+	readable := map[string]bool{}
+	withNote := make([]bool, 0, len(entries))
+	budget := 0
 	for i := range entries {
 		e := &entries[i]
 		ok, seen := readable[e.Framework]
@@ -176,12 +190,108 @@ func (s *Server) handleEntries(w http.ResponseWriter, r *http.Request) {
 			ok = fr != nil && s.canRead(r, fr) == nil
 			readable[e.Framework] = ok
 		}
-		page.Items = append(page.Items, s.apiEntry(e, ok))
+		n := maxEntryMeta
+		if ok {
+			n += len(e.Note)
+		}
+		if i > 0 && budget+n > maxPageBytes {
+			entries = entries[:i]
+			break
+		}
+		budget += n
+		withNote = append(withNote, ok)
 	}
-	if next := start + int64(len(entries)); next < size && len(entries) > 0 {
-		page.Next = fmt.Sprintf("/v1/log/entries?start=%d&limit=%d", next, limit)
+	next := ""
+	if after := start + int64(len(entries)); after < size && len(entries) > 0 {
+		next = fmt.Sprintf("/v1/log/entries?start=%d&limit=%d", after, limit)
 	}
-	writeJSON(w, r, http.StatusOK, page)
+	s.writeEntries(w, r, entries, withNote, next, budget)
+}
+
+// writeEntries writes a page of entries as writeJSON would write an
+// api.Page[api.Entry] (the same bytes), but entry by entry. Its ETag is
+// the hash of what the page's bytes are made of (each entry's index,
+// leaf hash, successor and whether its note is shown, and the next link):
+// entries never change, so the same parts make the same bytes.
+func (s *Server) writeEntries(w http.ResponseWriter, r *http.Request, entries []store.Entry, withNote []bool, next string, estimate int) {
+	items := make([]api.Entry, len(entries)) // without notes: added one at a time
+	tag := sha256.New()
+	fmt.Fprintf(tag, "entries/1 %q %d\n", next, len(entries))
+	for i := range entries {
+		items[i] = s.apiEntry(&entries[i], false)
+		by := int64(-1)
+		if items[i].SupersededBy != nil {
+			by = *items[i].SupersededBy
+		}
+		fmt.Fprintf(tag, "%d %x %d %t\n", items[i].Index, items[i].LeafHash[:], by, withNote[i])
+	}
+	etag := hex.EncodeToString(tag.Sum(nil)[:16])
+	gz := estimate >= gzipMin && acceptsGzip(r)
+	if gz {
+		etag += "-gzip"
+	}
+	etag = `"` + etag + `"`
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Add("Vary", "Accept-Encoding")
+	h.Set("ETag", etag)
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	// Served outside http.TimeoutHandler, a page still ends: the write
+	// deadline is the request timeout (under it, this is not supported).
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.Timeout))
+	var out io.Writer = w
+	var zw *gzip.Writer
+	if gz {
+		h.Set("Content-Encoding", "gzip")
+		zw, _ = gzip.NewWriterLevel(w, gzip.BestSpeed) // a valid level: no error
+		out = zw
+	}
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(out, 32<<10)
+	var item bytes.Buffer // the one entry being encoded
+	enc := json.NewEncoder(&item)
+	enc.SetIndent("    ", "  ")
+	enc.SetEscapeHTML(false)
+	_, _ = bw.WriteString("{\n  \"items\": [")
+	for i := range items {
+		if r.Context().Err() != nil {
+			return // the client left, or the request timed out: the answer is cut
+		}
+		if withNote[i] {
+			n := string(entries[i].Note)
+			items[i].Note = &n
+		}
+		item.Reset()
+		if err := enc.Encode(&items[i]); err != nil {
+			return
+		}
+		items[i].Note = nil
+		if i > 0 {
+			_ = bw.WriteByte(',')
+		}
+		_, _ = bw.WriteString("\n    ")
+		if _, err := bw.Write(item.Bytes()[:item.Len()-1]); err != nil { // without Encode's newline
+			return
+		}
+	}
+	if len(items) > 0 {
+		_, _ = bw.WriteString("\n  ")
+	}
+	_ = bw.WriteByte(']')
+	if next != "" {
+		item.Reset()
+		_ = enc.Encode(next)
+		_, _ = bw.WriteString(",\n  \"next\": ")
+		_, _ = bw.Write(item.Bytes()[:item.Len()-1])
+	}
+	_, _ = bw.WriteString("\n}\n")
+	if bw.Flush() == nil && zw != nil {
+		_ = zw.Close()
+	}
 }
 
 func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) {
@@ -389,18 +499,14 @@ func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part f
 	if !ok {
 		return
 	}
-	quiet := 72 * time.Hour
-	if v := r.URL.Query().Get("quiet"); v != "" {
-		d, err := model.ParseDuration(v)
-		if err != nil || d <= 0 {
-			writeProblem(w, r, problem(http.StatusBadRequest, "bad-parameter", fmt.Sprintf("quiet must be a positive duration such as 72h, not %q", v)))
-			return
-		}
-		quiet = time.Duration(d)
+	quiet, p := quietParam(r)
+	if p != nil {
+		writeProblem(w, r, p)
+		return
 	}
-	mv, err := s.monitorView(fr, quiet)
+	mv, err := s.monitorView(r.Context(), fr, quiet)
 	if err != nil {
-		writeProblem(w, r, problem(http.StatusConflict, "invalid-record", err.Error()))
+		writeProblem(w, r, viewProblem(w, err))
 		return
 	}
 	contentType := "application/json"

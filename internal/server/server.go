@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -48,6 +49,27 @@ type Config struct {
 	// framework's ceasefire, as `backstop monitor --territory` does.
 	Oblasts   *oblast.Table
 	Territory []*territory.Snapshot
+	// DataDir is the data folder (`serve --data`), whose free space
+	// /v1/health and /v1/ready check; "" leaves it unchecked.
+	// MinFreeBytes is the free space below which that check fails
+	// (0: DefaultMinFreeBytes).
+	DataDir      string
+	MinFreeBytes int64
+	// CheckpointFile keeps the last checkpoint the server signed, besides
+	// the store's checkpoints table (selfcheck.go): "" puts it beside a
+	// SQLite database (backstop.db.checkpoint), or in DataDir
+	// (DATA/checkpoint) for PostgreSQL. SelfCheckLimit is the largest log
+	// whose tree and columns the start-up check recomputes in full (0:
+	// DefaultSelfCheckLimit; negative: never). TrustStore skips the
+	// start-up check and the checkpoint guard, trusting the database
+	// blindly: only for tests that play a dishonest server.
+	CheckpointFile string
+	SelfCheckLimit int64
+	TrustStore     bool
+	// Witnesses are asked to cosign each new checkpoint (cosign.go).
+	Witnesses []Witness
+	// Limits bound what clients may hold at once (limits.go).
+	Limits
 }
 
 // Defaults for Config fields left zero.
@@ -76,6 +98,9 @@ type Server struct {
 	closing   chan struct{}
 	stopped   chan struct{}
 	closeOnce sync.Once
+	cosign    *cosigner // gathers witnesses' cosignatures; nil without witnesses
+	// storeState is the store's health as the appender last found it (storehealth.go).
+	storeState storeHealthState
 }
 
 // New opens the log in st, rebuilds the record from it and starts the
@@ -95,7 +120,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	}
 	lg, err := ledger.Open(ctx, st, cfg.Key.Signer)
 	if err != nil {
-		return nil, fmt.Errorf("opening the log: %w", err)
+		return nil, fmt.Errorf("opening the log: %w (if the entries are intact, `backstop repair` rewrites the tree hashes from them)", err)
 	}
 	s := &Server{cfg: cfg, st: st, log: lg, logger: cfg.Logger, changes: newChanges(), draining: make(chan struct{}),
 		queue: make(chan *submission, maxBatch), closing: make(chan struct{}), stopped: make(chan struct{})}
@@ -106,15 +131,26 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		s.territory = layers.NewTerritory(cfg.Territory)
 	}
 	s.rec = newRecord(append([]note.Verifier{cfg.Key.Verifier}, cfg.Admins...))
-	if err := s.rebuild(ctx); err != nil {
+	var chk *selfCheck
+	if !cfg.TrustStore {
+		if chk, err = s.startCheck(ctx); err != nil {
+			return nil, fmt.Errorf("start-up self-check: %w", err)
+		}
+	}
+	if err := s.rebuild(ctx, chk); err != nil {
+		return nil, err
+	}
+	if err := chk.finish(s); err != nil {
 		return nil, err
 	}
 	go s.appendLoop()
+	s.startCosigner()
 	return s, nil
 }
 
-// rebuild reads every entry back into the record.
-func (s *Server) rebuild(ctx context.Context) error {
+// rebuild reads every entry back into the record, handing each to the
+// start-up check (nil: none).
+func (s *Server) rebuild(ctx context.Context, chk *selfCheck) error {
 	size := s.log.Size()
 	for start := int64(0); start < size; {
 		page, err := s.st.Entries(ctx, start, 1000)
@@ -125,7 +161,11 @@ func (s *Server) rebuild(ctx context.Context) error {
 			return fmt.Errorf("reading the log: entry %d of %d is missing", start, size)
 		}
 		for _, e := range page {
+			chk.entry(&e)
 			if err := s.rec.apply(e, decoded{}); err != nil {
+				if cerr := chk.finish(s); cerr != nil {
+					return cerr
+				}
 				return fmt.Errorf("rebuilding the record: %w", err)
 			}
 		}
@@ -149,6 +189,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/openapi.json", s.handleOpenAPI)
 	mux.HandleFunc("GET /v1/health", s.handleHealth)
+	mux.HandleFunc("GET /v1/ready", s.handleReady)
 	mux.HandleFunc("GET /v1/log/key", s.handleKey)
 	mux.HandleFunc("GET /v1/log/checkpoint", s.handleCheckpoint)
 	mux.HandleFunc("GET /v1/log/entries", s.handleEntries)
@@ -194,11 +235,13 @@ const timeoutBody = `{"type":"` + problemDocs + `timeout","title":"Service Unava
 	`"detail":"the request took longer than the server's --timeout; a submission may still have been written: submit it again, a duplicate is refused with its entry"}`
 
 // HTTPServer wraps the handler in an http.Server with timeouts set, so
-// that a slow client cannot hold a connection for ever.
+// that a slow client cannot hold a connection for ever. Once it shuts
+// down (or Serve's context ends), a request that arrives is answered 503
+// shutting-down, and every response closes its connection.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	hs := &http.Server{
 		Addr:              addr,
-		Handler:           s.Handler(),
+		Handler:           s.drained(s.Handler()),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       s.cfg.Timeout,
 		WriteTimeout:      s.cfg.Timeout + 5*time.Second,
@@ -206,17 +249,80 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
-	hs.RegisterOnShutdown(func() { s.drainOnce.Do(func() { close(s.draining) }) })
+	hs.RegisterOnShutdown(s.drain)
 	return hs
 }
 
-// Serve serves on l until ctx ends, then shuts down gracefully: requests in
-// flight finish (for at most grace), queued submissions are written, and
-// the appender stops.
+// drain starts the shutdown of the HTTP side: event streams end, new
+// requests are refused with shutting-down.
+func (s *Server) drain() { s.drainOnce.Do(func() { close(s.draining) }) }
+
+// drained answers a request that arrives while the server drains with 503
+// shutting-down, and makes a response written while it drains close its
+// connection: a client is then told, rather than finding its kept-alive
+// connection closed under a request it sent (a reset, with no answer).
+// Requests already running finish as usual.
+func (s *Server) drained(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-s.draining:
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", "5")
+			writeProblem(w, r, problem(http.StatusServiceUnavailable, "shutting-down",
+				"the server is shutting down; nothing was stored, submit again once it is back"))
+			return
+		default:
+		}
+		h.ServeHTTP(&drainWriter{ResponseWriter: w, draining: s.draining}, r)
+	})
+}
+
+// drainWriter sets Connection: close on a response begun while the server
+// drains.
+type drainWriter struct {
+	http.ResponseWriter
+	draining    chan struct{}
+	wroteHeader bool
+}
+
+func (w *drainWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		select {
+		case <-w.draining:
+			w.Header().Set("Connection", "close")
+		default:
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *drainWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *drainWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// drainWindow is how long Serve keeps accepting after its context ends,
+// answering shutting-down, before it closes the listener and the idle
+// connections: clients sending at that moment get an answer, not a reset.
+const drainWindow = 500 * time.Millisecond
+
+// Serve serves on l until ctx ends, then shuts down gracefully: requests
+// arriving from then on are answered 503 shutting-down for a moment
+// (drainWindow) while the listener still accepts, then the listener closes
+// (answering the connections the kernel had already queued), requests in
+// flight finish (for at most grace in all), queued submissions are
+// written, and the appender stops.
 func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
 	srv := s.HTTPServer(l.Addr().String())
+	dl := &drainListener{Listener: l}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(l) }()
+	go func() { errc <- srv.Serve(dl) }()
 	select {
 	case err := <-errc:
 		s.Close()
@@ -226,12 +332,48 @@ func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration)
 	s.logger.Info("shutting down", "grace", grace.String())
 	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
+	s.drain()
+	select {
+	case <-time.After(min(drainWindow, grace/4)):
+	case <-sctx.Done():
+	}
 	err := srv.Shutdown(sctx)
 	s.Close()
 	if err != nil {
 		return fmt.Errorf("shutting down: %w", err)
 	}
 	return nil
+}
+
+// drainListener, closed, first accepts the connections the kernel has
+// already queued (closing a listening socket resets them: their clients
+// sent a request and get no answer), for up to acceptDrain, and only then
+// closes the socket.
+type drainListener struct {
+	net.Listener
+	closing atomic.Bool
+}
+
+// acceptDrain bounds how long a closed drainListener still accepts.
+const acceptDrain = 20 * time.Millisecond
+
+func (l *drainListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil && l.closing.Load() {
+		l.Listener.Close()
+		return nil, net.ErrClosed
+	}
+	return c, err
+}
+
+func (l *drainListener) Close() error {
+	tl, ok := l.Listener.(*net.TCPListener)
+	if !ok || l.closing.Swap(true) {
+		return l.Listener.Close()
+	}
+	// Accept returns what is queued, then fails at the deadline and
+	// closes the socket.
+	return tl.SetDeadline(time.Now().Add(acceptDrain))
 }
 
 // statusWriter remembers the status and size of a response for the log.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/entrymeta"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/signing"
@@ -146,6 +148,12 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 		}
 		return nil, signatureProblem(id, err)
 	}
+	// Who may submit is decided before the document is decoded and
+	// validated, the costly part, from its header alone; authorize decides
+	// again on the decoded document.
+	if p := precheck(id, fw, signed, seeding); p != nil {
+		return nil, p
+	}
 	doc, warnings, p := decode(signed.Text, fwParsed)
 	if p != nil {
 		return nil, p
@@ -163,22 +171,18 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 		}
 	}
 	sub.entry.Signer, sub.entry.Key = sig.Party, sig.Key
+	// The stored columns come from entrymeta, the derivation that the
+	// start-up check and `backstop verify` repeat from the document.
+	m := entrymeta.Of(doc)
+	sub.entry.Subject, sub.entry.Date, sub.entry.Revision = m.Subject, m.Date, m.Revision
+	sub.incidents = m.Incidents
 	switch {
-	case doc.Framework != nil:
-		sub.entry.Subject = doc.Framework.ID
 	case doc.Incidents != nil:
-		for _, inc := range doc.Incidents.Incidents {
-			sub.incidents = append(sub.incidents, inc.ID)
-		}
 		sub.decoded.reports = doc.Incidents.Incidents
 	case doc.Scenario != nil:
 		sub.decoded.named = namedKey(model.KindScenario, doc.Scenario.ID)
 	case doc.Corroboration != nil:
 		sub.decoded.named = namedKey(model.KindCorroboration, doc.Corroboration.ID)
-	case doc.Declaration != nil:
-		sub.entry.Subject = doc.Declaration.Party
-		sub.entry.Date = doc.Declaration.Date.String()
-		sub.entry.Revision = int64(doc.Declaration.Revision)
 	}
 	return sub, nil
 }
@@ -390,6 +394,194 @@ func authorize(doc *load.Document, id string, fw *model.Framework, signed *signi
 	return signing.Signature{}, problem(http.StatusUnprocessableEntity, "invalid-document", "unknown kind of document")
 }
 
+// submitters are the roles that may submit some kind of document
+// (authorize); consulted and observer parties may submit none.
+var submitters = []model.Role{model.Guarantor, model.Beneficiary, model.Secretariat, model.Monitor}
+
+// precheck refuses a signer who may not submit the document before the
+// document is decoded and validated: validation is most of what a
+// submission costs, and neither that work nor its diagnostics are owed to
+// a signer who may submit nothing (a consulted or observer party), or not
+// this kind of document. It reads the signatures and the document's
+// top-level header only (peekHeader). A header it cannot read for sure
+// decides nothing: the full check follows, and authorize decides on the
+// decoded document in any case.
+func precheck(id string, fw *model.Framework, signed *signing.Signed, seeding bool) *api.Problem {
+	if _, byServer := signed.SignedBy(""); seeding && byServer {
+		return nil
+	}
+	if fw != nil && !slices.ContainsFunc(signed.Signatures, func(sig signing.Signature) bool {
+		p := fw.Parties[sig.Party]
+		return sig.Party == "" || p != nil && slices.Contains(submitters, p.Role)
+	}) {
+		return problem(http.StatusForbidden, "not-allowed", fmt.Sprintf(
+			"%s may submit nothing to framework %s: documents come from guarantors and the beneficiary (their declarations), the secretariat and monitors",
+			signerList(fw, signed), id))
+	}
+	h, ok := peekHeader(signed.Text)
+	if !ok {
+		return nil
+	}
+	doc := &load.Document{Kind: h.kind}
+	switch h.kind {
+	case model.KindFramework:
+		if h.id == "" {
+			return nil
+		}
+		doc.Framework = &model.Framework{ID: h.id}
+	case model.KindDeclaration:
+		if h.framework == "" || h.party == "" {
+			return nil
+		}
+		doc.Declaration = &model.Declaration{Framework: h.framework, Party: h.party}
+		if p := fwParty(fw, h.party); h.framework == id && p != nil && p.Role != model.Guarantor && p.Role != model.Beneficiary {
+			return problem(http.StatusForbidden, "not-allowed", fmt.Sprintf(
+				"%s has role %s in %s; only guarantors and the beneficiary declare pledges", h.party, p.Role, id))
+		}
+	case model.KindIncidents:
+		doc.Incidents = &model.Incidents{}
+	case model.KindCorroboration:
+		doc.Corroboration = &model.Corroboration{}
+	case model.KindScenario:
+		doc.Scenario = &model.Scenario{Framework: h.framework}
+	default:
+		return nil
+	}
+	// Only the signer is decided here: a document of another framework,
+	// say, is refused as the full check refuses it, with its diagnostics.
+	if _, p := authorize(doc, id, fw, signed, seeding); p != nil && p.Status == http.StatusForbidden {
+		return p
+	}
+	return nil
+}
+
+func fwParty(fw *model.Framework, id string) *model.Party {
+	if fw == nil {
+		return nil
+	}
+	return fw.Parties[id]
+}
+
+// signerList names the signers of a document, with their roles.
+func signerList(fw *model.Framework, signed *signing.Signed) string {
+	var out []string
+	for _, sig := range signed.Signatures {
+		switch p := fwParty(fw, sig.Party); {
+		case sig.Party == "":
+			out = append(out, fmt.Sprintf("the server's key (%s)", sig.Key))
+		case p != nil:
+			out = append(out, fmt.Sprintf("%s (%s, %s)", sig.Party, p.Role, sig.Key))
+		default:
+			out = append(out, fmt.Sprintf("%s (%s)", sig.Party, sig.Key))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// header is what peekHeader reads of a document.
+type header struct {
+	kind                 model.Kind
+	id, framework, party string
+}
+
+// peekHeader reads the top-level scalars kind, id, framework and party of
+// a document written as a block mapping, the way `backstop sign` leaves
+// it, without parsing the YAML: a scan of the lines that start at column
+// 0. It answers false when it cannot be sure of them: a line at column 0
+// that is not a plain `key: value`, a value it would have to parse (a
+// quoted or flow value not closed on its line, an anchor, alias, tag or
+// block scalar of one of those keys), or one of them given twice. Its
+// answer is only used to refuse early; the decoded document is
+// authorised again.
+func peekHeader(text []byte) (header, bool) {
+	var h header
+	seen := map[string]bool{}
+	content := false
+	for len(text) > 0 {
+		line := text
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = nil
+		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 || line[0] == ' ' || line[0] == '#' {
+			continue // blank, a comment, or nested content
+		}
+		if !content && bytes.Equal(bytes.TrimRight(line, " "), []byte("---")) {
+			continue
+		}
+		content = true
+		key, value, ok := topLevelPair(line)
+		if !ok {
+			return header{}, false
+		}
+		switch key {
+		case "kind", "id", "framework", "party":
+		default:
+			continue
+		}
+		if seen[key] || value == "" || strings.ContainsAny(value[:1], "&*!|>%@`[{") {
+			return header{}, false
+		}
+		seen[key] = true
+		switch key {
+		case "kind":
+			h.kind = model.Kind(value)
+		case "id":
+			h.id = value
+		case "framework":
+			h.framework = value
+		case "party":
+			h.party = value
+		}
+	}
+	return h, h.kind != ""
+}
+
+// topLevelPair splits a line `key: value # comment` into its key and
+// value (unquoted); false for anything else at column 0, or a value
+// that does not end on the line.
+func topLevelPair(line []byte) (key, value string, ok bool) {
+	i := 0
+	for i < len(line) && (line[i] == '_' || line[i] == '-' && i > 0 || line[i] >= 'a' && line[i] <= 'z' ||
+		line[i] >= 'A' && line[i] <= 'Z' || line[i] >= '0' && line[i] <= '9' && i > 0) {
+		i++
+	}
+	if i == 0 || i >= len(line) || line[i] != ':' || i+1 < len(line) && line[i+1] != ' ' {
+		return "", "", false
+	}
+	key, rest := string(line[:i]), strings.TrimSpace(string(line[i+1:]))
+	switch {
+	case rest == "" || rest[0] == '#':
+		return key, "", true
+	case rest[0] == '"' || rest[0] == '\'':
+		q := rest[0]
+		end := strings.IndexByte(rest[1:], q)
+		if end < 0 || strings.ContainsAny(rest[1:end+1], "\\'\"") {
+			return "", "", false
+		}
+		after := strings.TrimSpace(rest[end+2:])
+		if after != "" && after[0] != '#' {
+			return "", "", false
+		}
+		return key, rest[1 : end+1], true
+	case rest[0] == '[' || rest[0] == '{':
+		v := rest
+		if c := strings.Index(v, " #"); c >= 0 {
+			v = strings.TrimSpace(v[:c])
+		}
+		if close := map[byte]byte{'[': ']', '{': '}'}[rest[0]]; v[len(v)-1] != close {
+			return "", "", false
+		}
+		return key, v, true
+	}
+	if c := strings.Index(rest, " #"); c >= 0 {
+		rest = strings.TrimSpace(rest[:c])
+	}
+	return key, rest, true
+}
+
 func hasKeys(fw *model.Framework, role model.Role) bool {
 	for _, id := range fw.PartiesWithRole(role) {
 		if len(fw.Parties[id].Keys) > 0 {
@@ -440,7 +632,35 @@ func (s *Server) take(batch []*submission) []*submission {
 
 const maxBatch = 256
 
-func (s *Server) commit(batch []*submission) {
+func (s *Server) commit(batch []*submission) { s.commitBatch(batch, true) }
+
+// commitBatch checks and appends a batch. When an append fails, the store
+// is read back (recover): a batch that was stored although the append
+// said otherwise (the reply to its COMMIT lost) is published and answered
+// as accepted, so that the record never diverges from the store; retry
+// lets the rest of the batch be checked and appended once more after the
+// record caught up.
+func (s *Server) commitBatch(batch []*submission, retry bool) {
+	if s.isUnsure() {
+		// The last append's outcome was unknown: catch up with the store
+		// before checking anything against the record.
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+		n, err := s.resync(ctx, nil)
+		cancel()
+		if n > 0 {
+			s.changes.notify()
+		}
+		if err != nil {
+			s.storeFailed(err)
+			s.logger.Error("store unreadable", "entries", len(batch), "err", err)
+			for _, sub := range batch {
+				sub.done <- submitResult{problem: problem(http.StatusServiceUnavailable, "store-failed",
+					"the record could not be read back from the database; nothing of this submission was stored, submit again")}
+			}
+			return
+		}
+		s.setUnsure(false)
+	}
 	now := time.Now().UTC()
 	var accepted []*submission
 	var entries []store.Entry
@@ -547,15 +767,121 @@ func (s *Server) commit(batch []*submission) {
 	})
 	if err != nil {
 		s.logger.Error("append failed", "entries", len(entries), "err", err)
-		for _, sub := range accepted {
-			sub.done <- submitResult{problem: problem(http.StatusServiceUnavailable, "store-failed", "the record could not be written; nothing was stored, submit again")}
-		}
+		s.storeFailed(err)
+		s.recoverAppend(accepted, err, retry)
 		return
 	}
+	s.storeWrote()
 	s.changes.notify()
 	for i := range accepted {
 		accepted[i].done <- submitResult{entry: accepted[i].entry}
 	}
+}
+
+// recoverAppend answers the submissions of a batch whose append failed. The
+// failure may be the reply's rather than the write's (a connection lost
+// during COMMIT: PostgreSQL stored the batch, the driver reports an
+// error), so the store is read back first and whatever it holds beyond the
+// record is published (resync): those of the batch that are stored are
+// accepted with their entries. The others were not stored; with retry,
+// when the record moved, they are checked again and appended.
+func (s *Server) recoverAppend(accepted []*submission, appendErr error, retry bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+	defer cancel()
+	known := make(map[tlog.Hash]decoded, len(accepted))
+	for _, sub := range accepted {
+		known[tlog.RecordHash(sub.entry.Note)] = sub.decoded
+	}
+	n, err := s.resync(ctx, known)
+	if n > 0 {
+		s.changes.notify()
+	}
+	var rest []*submission
+	for _, sub := range accepted {
+		s.rec.mu.RLock()
+		idx, ok := s.rec.leaves[tlog.RecordHash(sub.entry.Note)]
+		var e store.Entry
+		if ok {
+			e = s.rec.entries[idx]
+		}
+		s.rec.mu.RUnlock()
+		if ok {
+			s.logger.Info("accepted", "entry", e.Index, "note", "stored although the append reported an error")
+			sub.done <- submitResult{entry: e}
+			continue
+		}
+		rest = append(rest, sub)
+	}
+	if err != nil {
+		// The store cannot be read back: these may or may not be stored.
+		// The next batch reads it back before anything else.
+		s.setUnsure(true)
+		s.storeFailed(fmt.Errorf("%w; then reading the store back: %w", appendErr, err))
+		s.logger.Error("store unreadable after a failed append", "err", err)
+		for _, sub := range rest {
+			sub.done <- submitResult{problem: problem(http.StatusServiceUnavailable, "store-failed",
+				"the database failed while writing the record and could not be read back, so this may or may not have been stored; submit again: a copy already in the log is refused as duplicate, with its entry")}
+		}
+		return
+	}
+	if len(rest) == 0 {
+		s.storeWrote() // the whole batch is stored: the store writes
+		return
+	}
+	if retry && n > 0 {
+		s.commitBatch(rest, false)
+		return
+	}
+	// A commit can still land after its connection was lost: read the
+	// store back again before the next append.
+	s.setUnsure(true)
+	for _, sub := range rest {
+		sub.done <- submitResult{problem: problem(http.StatusServiceUnavailable, "store-failed", "the record could not be written; nothing was stored, submit again")}
+	}
+}
+
+// resync brings the log and the record up to the store: it reads back the
+// entries the store holds beyond the log's size and publishes them as an
+// append would, the store confirming that they are stored exactly as the
+// log computes them (store.ConfirmStored), so that the log's size, tree
+// and checkpoints are never other than the store's. known gives what a
+// check already decoded of some of them, by leaf hash. It returns how many
+// entries it published.
+func (s *Server) resync(ctx context.Context, known map[tlog.Hash]decoded) (int64, error) {
+	size, err := s.st.Size(ctx)
+	if err != nil {
+		return 0, err
+	}
+	have := s.log.Size()
+	if size < have {
+		return 0, fmt.Errorf("the store holds %d entries, fewer than the %d the log published", size, have)
+	}
+	var n int64
+	for have < size {
+		page, err := s.st.Entries(ctx, have, int(min(size-have, maxBatch)))
+		if err != nil {
+			return n, err
+		}
+		if len(page) == 0 || page[0].Index != have {
+			return n, fmt.Errorf("reading the store back: entry %d is missing", have)
+		}
+		_, err = s.log.Append(store.ConfirmStored(ctx), page, func(appended []store.Entry) {
+			s.rec.mu.Lock()
+			defer s.rec.mu.Unlock()
+			for _, e := range appended {
+				if err := s.rec.apply(e, known[e.LeafHash]); err != nil {
+					s.logger.Error("record out of step", "entry", e.Index, "err", err)
+				}
+			}
+		})
+		if err != nil {
+			return n, err
+		}
+		s.logger.Warn("published entries found in the store after a failed append", "from", have, "entries", len(page))
+		have += int64(len(page))
+		n += int64(len(page))
+	}
+	return n, nil
 }
 
 func entryText(at int64, stored bool) string {

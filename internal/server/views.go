@@ -2,7 +2,10 @@ package server
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"runtime"
 	"slices"
 	"strconv"
@@ -29,38 +32,39 @@ const MaxSimulationRuns = 100_000
 // views caches what the server computes from a framework's record, each
 // for the version of the record it was computed from: the assessment per
 // date, the monitoring (with the map's incident layer, from the same run)
-// per quiet period, and the simulation per scenario.
+// per quiet period, and the simulation per scenario. Each cache is
+// bounded in answers and bytes (cache.go): an anonymous reader choosing
+// the parameters cannot make it grow.
 type views struct {
-	assessments versioned[string, *encoded]
-	monitoring  versioned[time.Duration, *monitorView]
-	sims        versioned[string, *encoded]
+	assessments cache[string, *encoded]
+	monitoring  cache[time.Duration, *monitorView]
+	sims        cache[string, *encoded]
+	initOnce    sync.Once
 }
 
-// versioned keeps answers computed from one version of a record. An answer
-// asked for at a newer version empties it; concurrent requests for the
-// same answer wait for one computation. At most limit answers are kept
-// (0: no limit): a dashboard's date slider asks for many dates.
-type versioned[K comparable, V any] struct {
-	mu      sync.Mutex
-	version int64
-	items   map[K]V
-	limit   int
-}
+// Bounds of each framework's caches of answers (see cache). A monitoring
+// of a year of incidents is tens of megabytes (its map layer most).
+const (
+	maxMonitorings      = 16
+	maxMonitoringBytes  = 256 << 20
+	maxAssessmentBytes  = 64 << 20
+	maxSimulations      = 16
+	maxSimulationBytes  = 64 << 20
+	monitorComputations = 2 // at once, per framework
+)
 
-func (c *versioned[K, V]) get(version int64, key K, compute func() (V, error)) (V, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.items == nil || c.version != version || (c.limit > 0 && len(c.items) >= c.limit) {
-		c.version, c.items = version, map[K]V{}
-	}
-	if v, ok := c.items[key]; ok {
-		return v, nil
-	}
-	v, err := compute()
-	if err == nil {
-		c.items[key] = v
-	}
-	return v, err
+// init sets fr's caches' bounds (once: the record creates fr with
+// only the assessments' limit set).
+func (v *views) init() {
+	v.initOnce.Do(func() {
+		if v.assessments.limit == 0 {
+			v.assessments.limit = maxAssessments
+		}
+		v.assessments.maxBytes, v.assessments.size = maxAssessmentBytes, encodedSize
+		v.monitoring.limit, v.monitoring.maxBytes, v.monitoring.maxFlights = maxMonitorings, maxMonitoringBytes, monitorComputations
+		v.monitoring.size = func(mv *monitorView) int64 { return encodedSize(mv.report) + encodedSize(mv.layer) }
+		v.sims.limit, v.sims.maxBytes, v.sims.size = maxSimulations, maxSimulationBytes, encodedSize
+	})
 }
 
 // maxAssessments bounds the dates whose assessment is kept per version.
@@ -73,7 +77,8 @@ func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error
 	if err != nil {
 		return nil, err
 	}
-	return fr.views.assessments.get(version, at.String(), func() (*encoded, error) {
+	fr.views.init()
+	return fr.views.assessments.get(context.Background(), version, at.String(), s.cfg.Timeout, func(context.Context) (*encoded, error) {
 		rep, err := assess.Assess(set, fr.id, assess.Options{At: at})
 		if err != nil {
 			return nil, err
@@ -106,23 +111,28 @@ func (s *Server) documents(fr *frameworkRecord) (*load.Set, int64, error) {
 // the server's territory snapshots, after the framework's ceasefire), as
 // `backstop monitor` runs them over feeds, after scoring the incidents by
 // the latest corroboration rules in the record, if any.
-func (s *Server) monitorView(fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
-	return fr.views.monitoring.get(s.rec.versionOf(fr), quiet, func() (*monitorView, error) {
-		return s.monitor(fr, quiet)
+//
+// The caller waits for at most ctx; the computation, shared by the
+// requests that ask for it meanwhile, runs for at most the server's
+// --timeout and stops then (monitor.Options.Context).
+func (s *Server) monitorView(ctx context.Context, fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
+	fr.views.init()
+	return fr.views.monitoring.get(ctx, s.rec.versionOf(fr), quiet, s.cfg.Timeout, func(cctx context.Context) (*monitorView, error) {
+		return s.monitor(cctx, fr, quiet)
 	})
 }
 
 // monitor computes a monitorView through the monitoring pipeline that
 // `backstop monitor` calls (monitor.Execute): the incidents are copied (a
 // year is tens of megabytes) only here, when the cached view is stale.
-func (s *Server) monitor(fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
+func (s *Server) monitor(ctx context.Context, fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
 	incs := s.rec.incidentsOf(fr)
 	set, _, err := s.documents(fr)
 	if err != nil {
 		return nil, err
 	}
 	in := monitor.Inputs{Set: set, Framework: fr.id, Incidents: incs, Rules: monitor.CorroborationRules(set),
-		Options: monitor.Options{QuietPeriod: quiet}}
+		Options: monitor.Options{QuietPeriod: quiet, Context: ctx}}
 	levels := []string{}
 	if in.Rules != nil {
 		for _, l := range corroborate.Compile(in.Rules).Levels {
@@ -203,7 +213,8 @@ func (s *Server) simulation(fr *frameworkRecord, id string) (*encoded, error) {
 	if !slices.ContainsFunc(set.Scenarios(), func(sc *model.Scenario) bool { return sc.ID == id }) {
 		return nil, errNoScenario
 	}
-	return fr.views.sims.get(version, id, func() (*encoded, error) {
+	fr.views.init()
+	return fr.views.sims.get(context.Background(), version, id, s.cfg.Timeout, func(context.Context) (*encoded, error) {
 		plan, err := sim.Prepare(set, id)
 		if err != nil {
 			return nil, err
@@ -219,4 +230,42 @@ func (s *Server) simulation(fr *frameworkRecord, id string) (*encoded, error) {
 		}
 		return newEncoded(buf.Bytes()), nil
 	})
+}
+
+// Bounds of the monitoring's ?quiet: whole minutes (a finer quiet period
+// means nothing for breaches of incidents reported to the minute at
+// best), from a minute to 30 days. Every distinct value is another
+// computation and another cached answer: the bounds keep what an
+// anonymous reader can ask for finite, and the cache (maxMonitorings)
+// keeps what it holds small.
+const (
+	minQuiet     = time.Minute
+	maxQuiet     = 30 * 24 * time.Hour
+	defaultQuiet = 72 * time.Hour
+)
+
+// quietParam reads the monitoring's ?quiet (default 72h).
+func quietParam(r *http.Request) (time.Duration, *api.Problem) {
+	v := r.URL.Query().Get("quiet")
+	if v == "" {
+		return defaultQuiet, nil
+	}
+	d, err := model.ParseDuration(v)
+	q := time.Duration(d)
+	if err != nil || q < minQuiet || q > maxQuiet || q%time.Minute != 0 {
+		return 0, problem(http.StatusBadRequest, "bad-parameter",
+			fmt.Sprintf("quiet must be a duration of whole minutes from 1m to 30d, such as 72h, not %q", v))
+	}
+	return q, nil
+}
+
+// viewProblem is the problem answering a computation's error: 503 with
+// Retry-After when it ran out of time (or the request did), 409 when the
+// stored documents cannot be computed on.
+func viewProblem(w http.ResponseWriter, err error) *api.Problem {
+	if errors.Is(err, errComputeTimeout) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.Is(err, monitor.ErrStopped) {
+		w.Header().Set("Retry-After", "30")
+		return problem(http.StatusServiceUnavailable, "timeout", "the answer took longer than the server's --timeout to compute: "+err.Error())
+	}
+	return problem(http.StatusConflict, "invalid-record", err.Error())
 }

@@ -11,7 +11,7 @@ import (
 
 // FuzzOpen opens arbitrary bytes: Open never panics, and what it returns
 // as the document's text is the start of the input, signed by a key of the
-// keyring.
+// keyring, and a text CheckText accepts.
 func FuzzOpen(f *testing.F) {
 	gb, fr := newKey(f, "GB"), newKey(f, "FR")
 	k := keyring(nil, gb, fr)
@@ -31,6 +31,11 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte("a\n\n— GB AAAA\n"))
 	f.Add(append(bytes.Clone(signed), "— XX "+base64.StdEncoding.EncodeToString(make([]byte, 68))+"\n"...))
 	f.Add(bytes.Replace(signed, []byte("v1"), []byte("v2"), 1))
+	// Signed as they are, without CheckText: the hidden line of issue 16,
+	// DEL, a C1 control.
+	f.Add(signRaw(f, gb, hiddenLineAttack))
+	f.Add(signRaw(f, gb, "a: 1\x7f\n"))
+	f.Add(signRaw(f, fr, "a: \u0085b\n"))
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		s, err := k.Open(msg)
 		if err != nil {
@@ -47,6 +52,9 @@ func FuzzOpen(f *testing.F) {
 		}
 		if len(s.Signatures) == 0 {
 			t.Fatal("Open accepted a document no listed key signed")
+		}
+		if err := CheckText(s.Text); err != nil {
+			t.Fatalf("Open accepted a text CheckText refuses: %v", err)
 		}
 		for _, sig := range s.Signatures {
 			var key KeyPair

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
 	"golang.org/x/mod/sumdb/note"
 )
@@ -21,32 +20,18 @@ var (
 var sigSplit = []byte("\n\n— ")
 
 // PrepareText makes a document signable as a note: CRLF line ends become
-// LF and a final newline is added. It refuses what a note cannot carry
-// (invalid UTF-8, control characters such as tabs) and says where, since
-// the text is the user's file.
+// LF, a byte order mark at the start is dropped and a final newline is
+// added. It refuses, with CheckText, what a signed document cannot carry
+// (invalid UTF-8, control characters such as tabs, line breaks other than
+// LF) and says where, since the text is the user's file.
 func PrepareText(text []byte) ([]byte, error) {
 	text = bytes.ReplaceAll(text, []byte("\r\n"), []byte("\n"))
 	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf")) // a BOM is not text
 	if len(text) == 0 {
 		return nil, errors.New("the document is empty")
 	}
-	line, col := 1, 1
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRune(text[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			return nil, fmt.Errorf("line %d, column %d: not UTF-8 (convert the file to UTF-8 before signing it)", line, col)
-		case r == '\t':
-			return nil, fmt.Errorf("line %d, column %d: a tab; signed documents cannot carry control characters (use spaces)", line, col)
-		case r < 0x20 && r != '\n' || r == 0x7f:
-			return nil, fmt.Errorf("line %d, column %d: control character %U; signed documents cannot carry it", line, col, r)
-		}
-		if r == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-		i += size
+	if err := CheckText(text); err != nil {
+		return nil, err
 	}
 	if text[len(text)-1] != '\n' {
 		text = append(text, '\n')
@@ -66,6 +51,9 @@ func Sign(doc []byte, s note.Signer) ([]byte, error) {
 			return nil, fmt.Errorf("%w: its signature block cannot be read", ErrMalformed)
 		}
 		n = unverified.Note
+		if err := CheckText([]byte(n.Text)); err != nil {
+			return nil, err // signed elsewhere; not co-signed here
+		}
 		n.Sigs = n.UnverifiedSigs
 		n.UnverifiedSigs = nil
 	} else {
@@ -117,10 +105,15 @@ func (s *Signed) SignedBy(party string) (Signature, bool) {
 
 // Open checks a signed document's signatures against the keyring. Every
 // signature by a listed key must verify; signatures by keys not listed are
-// ignored, but at least one listed key must have signed.
+// ignored, but at least one listed key must have signed. A text that
+// CheckText refuses is malformed (ErrMalformed wrapping its TextError),
+// whoever signed it: the server opens every submission here.
 func (k *Keyring) Open(msg []byte) (*Signed, error) {
 	if !IsSigned(msg) {
 		return nil, fmt.Errorf("%w: no signature lines after a blank line at the end (sign it with backstop sign)", ErrUnsigned)
+	}
+	if err := CheckText(Text(msg)); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	n, err := note.Open(msg, k.verifiers)
 	var unverified *note.UnverifiedNoteError

@@ -342,6 +342,10 @@ type column struct {
 // built: the same tables, columns, types, NOT NULLs and indexes on both.
 func TestSchemaParity(t *testing.T) {
 	want := []column{
+		{"checkpoints", "tree_size", "bigint", true},
+		{"checkpoints", "root", "bytea", true},
+		{"checkpoints", "note", "bytea", true},
+		{"checkpoints", "signed_ns", "bigint", true},
 		{"entries", "idx", "bigint", true},
 		{"entries", "leaf_hash", "bytea", true},
 		{"entries", "note", "bytea", true},
@@ -359,6 +363,7 @@ func TestSchemaParity(t *testing.T) {
 		{"tree_hashes", "hash", "bytea", true},
 	}
 	wantIndexes := map[string][]string{
+		"checkpoints":       {"primary tree_size"},
 		"entries":           {"index framework,idx", "primary idx", "unique leaf_hash"},
 		"schema_migrations": {"primary version"},
 		"tree_hashes":       {"primary idx"},
@@ -367,7 +372,7 @@ func TestSchemaParity(t *testing.T) {
 		s := openStore(t, dsn)
 		var cols []column
 		indexes := map[string][]string{}
-		for _, table := range []string{"entries", "schema_migrations", "tree_hashes"} {
+		for _, table := range []string{"checkpoints", "entries", "schema_migrations", "tree_hashes"} {
 			cols = append(cols, describe(t, s, table)...)
 			indexes[table] = describeIndexes(t, s, table)
 		}

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -67,6 +68,84 @@ var (
 type Store struct {
 	db      *sql.DB
 	dialect string
+	// afterCommit, when set (SetAfterCommit, for tests), runs after an
+	// Append's transaction committed; its error becomes Append's.
+	afterCommit atomic.Pointer[func() error]
+}
+
+// SetAfterCommit makes every later Append run f once its transaction has
+// committed, and return f's error as its own: the way a COMMIT whose reply
+// was lost looks to the caller (the batch is stored, Append says it
+// failed). For tests; nil removes it.
+func (s *Store) SetAfterCommit(f func() error) {
+	if f == nil {
+		s.afterCommit.Store(nil)
+		return
+	}
+	s.afterCommit.Store(&f)
+}
+
+type confirmKey struct{}
+
+// ConfirmStored marks ctx so that an Append given it succeeds without
+// writing when exactly its entries (index and leaf hash) and tree hashes
+// are already stored: a retry of a batch whose commit succeeded although
+// Append reported an error (the reply to COMMIT was lost). A batch that is
+// not stored is appended as usual; one that differs from what is stored
+// is still ErrDuplicate.
+func ConfirmStored(ctx context.Context) context.Context {
+	return context.WithValue(ctx, confirmKey{}, true)
+}
+
+func confirming(ctx context.Context) bool { v, _ := ctx.Value(confirmKey{}).(bool); return v }
+
+// storedAlready reports whether entries and hashes are in the database
+// exactly as given, read in tx.
+func storedAlready(ctx context.Context, tx *sql.Tx, entries []Entry, hashes []StoredHash) (bool, error) {
+	first, last := entries[0].Index, entries[len(entries)-1].Index
+	rows, err := tx.QueryContext(ctx, `SELECT idx, leaf_hash FROM entries WHERE idx >= $1 AND idx <= $2 ORDER BY idx`, first, last)
+	if err != nil {
+		return false, err
+	}
+	n := 0
+	for rows.Next() {
+		var idx int64
+		var leaf []byte
+		if err := rows.Scan(&idx, &leaf); err != nil {
+			rows.Close()
+			return false, err
+		}
+		if n >= len(entries) || idx != entries[n].Index || string(leaf) != string(entries[n].LeafHash[:]) {
+			rows.Close()
+			return false, nil
+		}
+		n++
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil || n != len(entries) {
+		return false, err
+	}
+	if len(hashes) == 0 {
+		return true, nil
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT idx, hash FROM tree_hashes WHERE idx >= $1 AND idx <= $2 ORDER BY idx`,
+		hashes[0].Index, hashes[len(hashes)-1].Index)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	n = 0
+	for rows.Next() {
+		var idx int64
+		var h []byte
+		if err := rows.Scan(&idx, &h); err != nil {
+			return false, err
+		}
+		if n >= len(hashes) || idx != hashes[n].Index || string(h) != string(hashes[n].Hash[:]) {
+			return false, nil
+		}
+		n++
+	}
+	return n == len(hashes), rows.Err()
 }
 
 // Open connects to dsn and brings its schema up to date. A postgres:// or
@@ -309,6 +388,15 @@ func (s *Store) Append(ctx context.Context, entries []Entry, hashes []StoredHash
 		return fmt.Errorf("store: append: %w", err)
 	}
 	switch first := entries[0].Index; {
+	case first < size && confirming(ctx):
+		same, err := storedAlready(ctx, tx, entries, hashes)
+		if err != nil {
+			return fmt.Errorf("store: append: confirming entries %d–%d: %w", first, entries[len(entries)-1].Index, err)
+		}
+		if !same {
+			return fmt.Errorf("store: append: entry %d: %w (the log has %d entries, not these)", first, ErrDuplicate, size)
+		}
+		return ignoreDone(tx.Rollback()) // nothing to write: they are stored
 	case first < size:
 		return fmt.Errorf("store: append: entry %d: %w (the log has %d entries)", first, ErrDuplicate, size)
 	case first > size:
@@ -331,6 +419,11 @@ func (s *Store) Append(ctx context.Context, entries []Entry, hashes []StoredHash
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: append: commit: %w", s.classify(err))
+	}
+	if f := s.afterCommit.Load(); f != nil {
+		if err := (*f)(); err != nil {
+			return fmt.Errorf("store: append: commit: %w", err)
+		}
 	}
 	return nil
 }
