@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -59,6 +62,10 @@ Flags:
   --max-body BYTES   the largest request body (default 1048576)
   --timeout DUR      the longest a request may take (default 30s)
   --log-format FMT   text (default) or json, on standard error
+  --memory-limit N   the Go runtime's soft memory limit, such as 384MiB or
+                     1GiB (default 384MiB; 0 for none; GOMEMLIMIT in the
+                     environment is used when this flag is not given): the
+                     garbage collector works harder near it
 
 The dashboard is at the server's address (http://127.0.0.1:8080/): the
 guarantee at a glance, its coverage, the map, the breaches, the stress test
@@ -88,6 +95,7 @@ func runServe(args []string, s Streams) int {
 	maxBody := fset.Int64("max-body", server.DefaultMaxBody, "max body")
 	timeout := fset.Duration("timeout", server.DefaultTimeout, "request timeout")
 	logFormat := fset.String("log-format", "text", "text or json")
+	memoryLimit := fset.String("memory-limit", defaultMemoryLimit, "soft memory limit")
 	paths, exit, ok := parseFlags(fset, args, serveUsage, s)
 	if !ok {
 		return exit
@@ -95,6 +103,17 @@ func runServe(args []string, s Streams) int {
 	fail := func(code int, format string, a ...any) int {
 		fmt.Fprintf(s.Err, "backstop serve: "+format+"\n", a...)
 		return code
+	}
+	limit, err := parseBytes(*memoryLimit)
+	if err != nil {
+		return fail(ExitUsage, "--memory-limit: %v", err)
+	}
+	// The Go runtime's soft limit: the collector works harder as the heap
+	// nears it, so a flood of requests that each load the record costs CPU
+	// rather than memory. GOMEMLIMIT in the environment wins unless the
+	// flag is given.
+	if _, env := os.LookupEnv("GOMEMLIMIT"); limit > 0 && (!env || flagGiven(fset, "memory-limit")) {
+		debug.SetMemoryLimit(limit)
 	}
 	var handler slog.Handler
 	switch *logFormat {
@@ -272,4 +291,36 @@ func seed(ctx context.Context, srv *server.Server, paths []string, s Streams) in
 		fmt.Fprintf(s.Err, "backstop serve: seeded the record with %d documents\n", n)
 	}
 	return ExitOK
+}
+
+// defaultMemoryLimit is serve's soft memory limit: under the soak test's
+// flood (docs/serve.md) it keeps the peak resident memory near 400 MiB.
+const defaultMemoryLimit = "384MiB"
+
+// parseBytes reads a size: a whole number of bytes, or one with a unit
+// KiB, MiB or GiB.
+func parseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		shift  uint
+	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}, {"", 0}}
+	for _, u := range units {
+		num, ok := strings.CutSuffix(s, u.suffix)
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+		if err != nil || n < 0 || n > math.MaxInt64>>u.shift {
+			break
+		}
+		return n << u.shift, nil
+	}
+	return 0, fmt.Errorf("%q is not a size such as 384MiB, 1GiB or 0", s)
+}
+
+// flagGiven reports whether the command line set the flag.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

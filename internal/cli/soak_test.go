@@ -22,10 +22,14 @@ import (
 )
 
 // soakCeiling is the most resident memory `backstop serve` may reach
-// (its peak, VmHWM) during the soak test: the seeded example, a few
-// thousand declarations, and every abuse below at once. docs/serve.md
-// states it.
-const soakCeiling = 512 << 20
+// (its peak, VmHWM) during the soak test, with its default soft memory
+// limit (--memory-limit 384MiB): the seeded example, a few thousand
+// declarations, and every abuse below at once. Measured: 487 MiB at the
+// peak over 40 s (108 MiB with the valid traffic alone; the monitoring
+// asked at hundreds of quiet periods while the record changes at every
+// declaration is what costs: each answer loads the whole record).
+// docs/serve.md states it.
+const soakCeiling = 640 << 20
 
 // soakDuration is how long the mixed traffic runs (BACKSTOP_SOAK=90s
 // runs longer by hand).

@@ -211,9 +211,12 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusNotFound, "not-found", fmt.Sprintf("no %s %s in the API; see /v1/openapi.json", r.Method, r.URL.Path)))
 	})
-	// Event streams last: they bypass the --timeout every other request has.
+	// Event streams and log pages bypass the --timeout every other request
+	// has: http.TimeoutHandler buffers a whole answer, and a log page is
+	// streamed entry by entry under its own write deadline.
 	streams := http.NewServeMux()
 	streams.HandleFunc("GET /v1/events", s.handleEvents)
+	streams.HandleFunc("GET /v1/log/entries", s.handleEntries)
 	streams.Handle("/", http.TimeoutHandler(mux, s.cfg.Timeout, timeoutBody))
 	return s.logged(s.recovered(streams))
 }
@@ -412,8 +415,13 @@ func (s *Server) logged(h http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		h.ServeHTTP(sw, r)
+		// A 503 is a refusal by design (busy, a timeout, shutting down,
+		// not ready): a warning; any other 5xx is the server's fault.
 		level := slog.LevelInfo
-		if sw.status >= 500 {
+		switch {
+		case sw.status == http.StatusServiceUnavailable:
+			level = slog.LevelWarn
+		case sw.status >= 500:
 			level = slog.LevelError
 		}
 		s.logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
