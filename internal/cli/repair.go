@@ -29,7 +29,7 @@ give the root of the last checkpoint the server signed (kept in the
 database and in the checkpoint file); when it does not, the documents
 themselves were changed or lost, and repair refuses unless --force, which
 rewrites the tree anyway and forgets the contradicted checkpoints: clients
-that kept them will see a fork. docs/threat-notes-integrity.md.
+that kept them will see a fork. docs/threat-model.md.
 
 Flags:
   --data DIR         the data folder, as for serve (default backstop-data)

@@ -62,6 +62,9 @@ Flags:
   --max-body BYTES   the largest request body (default 1048576)
   --timeout DUR      the longest a request may take (default 30s)
   --log-format FMT   text (default) or json, on standard error
+  --min-free N       the free space in the data folder's file system below
+                     which /v1/health says failing and /v1/ready no
+                     (default 64MiB)
   --memory-limit N   the Go runtime's soft memory limit, such as 384MiB or
                      1GiB (default 384MiB; 0 for none; GOMEMLIMIT in the
                      environment is used when this flag is not given): the
@@ -96,6 +99,7 @@ func runServe(args []string, s Streams) int {
 	timeout := fset.Duration("timeout", server.DefaultTimeout, "request timeout")
 	logFormat := fset.String("log-format", "text", "text or json")
 	memoryLimit := fset.String("memory-limit", defaultMemoryLimit, "soft memory limit")
+	minFree := fset.String("min-free", "64MiB", "free disk below which the server is failing")
 	paths, exit, ok := parseFlags(fset, args, serveUsage, s)
 	if !ok {
 		return exit
@@ -107,6 +111,10 @@ func runServe(args []string, s Streams) int {
 	limit, err := parseBytes(*memoryLimit)
 	if err != nil {
 		return fail(ExitUsage, "--memory-limit: %v", err)
+	}
+	minFreeBytes, err := parseBytes(*minFree)
+	if err != nil || minFreeBytes == 0 {
+		return fail(ExitUsage, "--min-free: a size such as 64MiB or 1GiB, not %q", *minFree)
 	}
 	// The Go runtime's soft limit: the collector works harder as the heap
 	// nears it, so a flood of requests that each load the record costs CPU
@@ -168,7 +176,7 @@ func runServe(args []string, s Streams) int {
 	}
 	defer st.Close()
 	srv, err := server.New(ctx, st, server.Config{Key: key, Admins: adminKeys, Witnesses: witnesses, MaxBody: *maxBody, Timeout: *timeout, Logger: logger,
-		Oblasts: layers.oblasts, Territory: layers.snapshots, DataDir: *data})
+		Oblasts: layers.oblasts, Territory: layers.snapshots, DataDir: *data, MinFreeBytes: minFreeBytes})
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}

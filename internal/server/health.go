@@ -48,7 +48,7 @@ type healthProbe struct {
 	dataDir   string
 	minFree   uint64
 	free      func(path string) (uint64, error)
-	appender  func() (error, time.Time)
+	appender  func() (time.Time, error)
 	witnesses func() (time.Time, int)
 }
 
@@ -114,7 +114,7 @@ func (s *Server) health(ctx context.Context, p healthProbe) api.Health {
 		}
 	}
 
-	lastErr, at := p.appender()
+	at, lastErr := p.appender()
 	c.Appender.OK = true
 	if !at.IsZero() {
 		at := at.UTC()

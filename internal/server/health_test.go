@@ -94,7 +94,7 @@ func TestHealthProbe(t *testing.T) {
 	failed := errors.New("disk I/O error")
 	base := healthProbe{now: now, dataDir: "/data", minFree: 100,
 		free:      func(string) (uint64, error) { return 1000, nil },
-		appender:  func() (error, time.Time) { return nil, time.Time{} },
+		appender:  func() (time.Time, error) { return time.Time{}, nil },
 		witnesses: func() (time.Time, int) { return time.Time{}, 0 }}
 	tests := []struct {
 		name   string
@@ -104,13 +104,13 @@ func TestHealthProbe(t *testing.T) {
 	}{
 		{"ok", func(*healthProbe) {}, api.HealthOK, true},
 		{"append failed just now", func(p *healthProbe) {
-			p.appender = func() (error, time.Time) { return failed, now.Add(-time.Second) }
+			p.appender = func() (time.Time, error) { return now.Add(-time.Second), failed }
 		}, api.HealthDegraded, false},
 		{"append failed long ago", func(p *healthProbe) {
-			p.appender = func() (error, time.Time) { return failed, now.Add(-appenderWindow) }
+			p.appender = func() (time.Time, error) { return now.Add(-appenderWindow), failed }
 		}, api.HealthOK, true},
 		{"append failed, no time", func(p *healthProbe) {
-			p.appender = func() (error, time.Time) { return failed, time.Time{} }
+			p.appender = func() (time.Time, error) { return time.Time{}, failed }
 		}, api.HealthDegraded, false},
 		{"disk low", func(p *healthProbe) { p.minFree = 1001 }, api.HealthFailing, false},
 		{"disk unreadable", func(p *healthProbe) {
@@ -138,7 +138,7 @@ func TestHealthProbe(t *testing.T) {
 
 	p := base
 	p.witnesses = func() (time.Time, int) { return now.Add(-90 * time.Second), 3 }
-	p.appender = func() (error, time.Time) { return failed, now.Add(-time.Second) }
+	p.appender = func() (time.Time, error) { return now.Add(-time.Second), failed }
 	c := e.srv.health(context.Background(), p).Checks
 	if w := c.Witnesses; w.Configured != 3 || w.LastCosignatureAgeS == nil || *w.LastCosignatureAgeS != 90 ||
 		!w.LastCosignature.Equal(now.Add(-90*time.Second)) {

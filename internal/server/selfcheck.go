@@ -48,7 +48,7 @@ func DefaultCheckpointFile(ctx context.Context, st *store.Store) (string, error)
 	return p + CheckpointFileSuffix, nil
 }
 
-// selfCheck is the start-up check (docs/threat-notes-integrity.md): the
+// selfCheck is the start-up check (docs/threat-model.md): the
 // stored tree must give the root of the last checkpoint the server signed,
 // as kept in the store and in a file beside the store's data, and, up to
 // Config.SelfCheckLimit entries, every stored hash and every entry's
@@ -242,7 +242,7 @@ func (c *selfCheck) finish(s *Server) error {
 			scope = "the leaves and the last signed checkpoint's root checked; the log is over the limit for a full recomputation"
 		}
 		return fmt.Errorf("%w (%s), the store was changed outside the server; refusing to serve it:\n  - %s\n"+
-			"If the documents are intact, `backstop repair` recomputes the tree from them (docs/threat-notes-integrity.md); "+
+			"If the documents are intact, `backstop repair` recomputes the tree from them (docs/threat-model.md); "+
 			"if the database was restored from an older copy, restore the newer one",
 			ErrSelfCheck, scope, strings.Join(c.problems, "\n  - "))
 	}

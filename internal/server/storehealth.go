@@ -22,10 +22,10 @@ type storeHealthState struct {
 // the error of the last append (or of reading the store back after it)
 // when it failed and no append has succeeded since, and when that was;
 // nil and the zero time while the store writes. /v1/health reads it.
-func (s *Server) storeHealth() (lastErr error, at time.Time) {
+func (s *Server) storeHealth() (at time.Time, lastErr error) {
 	s.storeState.mu.Lock()
 	defer s.storeState.mu.Unlock()
-	return s.storeState.err, s.storeState.at
+	return s.storeState.at, s.storeState.err
 }
 
 // storeFailed records a failed write (or read-back) of the store.

@@ -218,7 +218,7 @@ func TestAttackLostCommitReply(t *testing.T) {
 			t.Errorf("submission %d of the batch whose COMMIT reply was lost: %+v, want entry %d", i, res, 1+i)
 		}
 	}
-	if err, at := e.srv.storeHealth(); err != nil || !at.IsZero() {
+	if at, err := e.srv.storeHealth(); err != nil || !at.IsZero() {
 		t.Errorf("storeHealth after the batch was found stored: %v at %v", err, at)
 	}
 	checkInStep(t, e)
@@ -282,7 +282,7 @@ func TestAttackStoreAheadOfTheRecord(t *testing.T) {
 		t.Errorf("retry of the stored declaration: entry %d, checkpoint %d; want 1 and 2", acc.Entry.Index, acc.Checkpoint.Size)
 	}
 	checkProblem(t, e.submit(testFW, gb), http.StatusConflict, "duplicate")
-	if err, _ := e.srv.storeHealth(); err != nil {
+	if _, err := e.srv.storeHealth(); err != nil {
 		t.Errorf("storeHealth: %v", err)
 	}
 	// Another entry lands behind the server's back; the next batch is
@@ -309,14 +309,14 @@ func TestStoreHealthAfterAFailedAppend(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkProblem(t, e.submit(testFW, e.sign("MON", incidents("i-1"))), http.StatusServiceUnavailable, "store-failed")
-	if err, at := e.srv.storeHealth(); err == nil || at.IsZero() {
+	if at, err := e.srv.storeHealth(); err == nil || at.IsZero() {
 		t.Errorf("storeHealth after a failed append: %v at %v", err, at)
 	}
 	if _, err := db.Exec(`DROP TRIGGER refuse`); err != nil {
 		t.Fatal(err)
 	}
 	e.mustSubmit(testFW, e.sign("MON", incidents("i-1")))
-	if err, _ := e.srv.storeHealth(); err != nil {
+	if _, err := e.srv.storeHealth(); err != nil {
 		t.Errorf("storeHealth after a successful append: %v", err)
 	}
 	checkInStep(t, e)
