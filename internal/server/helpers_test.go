@@ -45,6 +45,9 @@ type envConfig struct {
 	// viaHTTPServer serves with Server.HTTPServer's http.Server, timeouts
 	// and shutdown hook included, as `backstop serve` does.
 	viaHTTPServer bool
+	// dsn is the store's database (storetest.SQLite or
+	// storetest.Postgres); "" for SQLite in a temporary folder.
+	dsn string
 }
 
 // newTestServer starts a server whose framework fw is readable by its
@@ -57,7 +60,11 @@ func newTestServerWith(tb testing.TB, c envConfig) *testEnv {
 		c.guarantors = []string{"GB", "FR"}
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(tb.TempDir(), "backstop.db"))
+	dsn := c.dsn
+	if dsn == "" {
+		dsn = filepath.Join(tb.TempDir(), "backstop.db")
+	}
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/ledger"
 	"github.com/backstop-dev/backstop/internal/store"
+	"github.com/backstop-dev/backstop/internal/store/storetest"
 )
 
 // withConsulted changes the env's framework (signed by its secretariat)
@@ -197,7 +198,18 @@ func checkInStep(t *testing.T, e *testEnv) {
 // a duplicate until restarted. Now it reads the store back, publishes the
 // batch and answers its clients with their entries.
 func TestAttackLostCommitReply(t *testing.T) {
-	e := newTestServer(t)
+	// As the attack was run: on PostgreSQL (when .ci/run gives one), and on
+	// SQLite.
+	for _, db := range []struct {
+		name string
+		dsn  func(testing.TB) string
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		t.Run(db.name, func(t *testing.T) { lostCommitReply(t, db.dsn(t)) })
+	}
+}
+
+func lostCommitReply(t *testing.T, dsn string) {
+	e := newTestServerWith(t, envConfig{dsn: dsn})
 	failCommits(e.st, 1)
 	var batch []*submission
 	for _, p := range []string{"GB", "FR", "UA"} {

@@ -2,72 +2,23 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
-)
 
-// postgresEnv names the variable holding the URL of a PostgreSQL database
-// the tests may create schemas in; .ci/run starts a throw-away cluster and
-// sets it.
-const postgresEnv = "BACKSTOP_POSTGRES_DSN"
+	"github.com/backstop-dev/backstop/internal/store/storetest"
+)
 
 // eachBackend runs f once per database, each time on a new, empty one:
 // SQLite in a temporary folder, and PostgreSQL in a schema of its own when
 // BACKSTOP_POSTGRES_DSN is set (skipped otherwise).
 func eachBackend(t *testing.T, f func(t *testing.T, dsn string)) {
 	t.Helper()
-	t.Run(SQLite, func(t *testing.T) { f(t, sqliteDSN(t)) })
-	t.Run(Postgres, func(t *testing.T) { f(t, postgresDSN(t)) })
-}
-
-func sqliteDSN(tb testing.TB) string {
-	return filepath.Join(tb.TempDir(), "log.db")
-}
-
-var schemaSeq atomic.Int64
-
-// postgresDSN creates a schema for tb alone, dropped when tb ends, and
-// returns the configured URL with search_path set to it (pgx passes unknown
-// URL parameters on as run-time parameters), so that the store's
-// unqualified table names land there.
-func postgresDSN(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		tb.Skip("BACKSTOP_POSTGRES_DSN not set; .ci/run sets it")
-	}
-	u, err := url.Parse(base)
-	if err != nil || !isPostgres(base) {
-		tb.Fatalf("%s must be a postgres:// URL: %q", postgresEnv, redact(base))
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { admin.Close() })
-	schema := fmt.Sprintf("backstop_test_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e9, schemaSeq.Add(1))
-	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		tb.Fatalf("creating schema: %v", err)
-	}
-	tb.Cleanup(func() {
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			tb.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	t.Run(SQLite, func(t *testing.T) { f(t, storetest.SQLite(t)) })
+	t.Run(Postgres, func(t *testing.T) { f(t, storetest.Postgres(t)) })
 }
 
 // openStore opens dsn and closes it when tb ends.

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/backstop-dev/backstop/internal/store/storetest"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -690,7 +692,7 @@ func BenchmarkAppend(b *testing.B) {
 	for _, backend := range []struct {
 		name string
 		dsn  func(testing.TB) string
-	}{{SQLite, sqliteDSN}, {Postgres, postgresDSN}} {
+	}{{SQLite, storetest.SQLite}, {Postgres, storetest.Postgres}} {
 		for _, k := range []int{1, 64} {
 			b.Run(backend.name+"/batch="+strconv.Itoa(k), func(b *testing.B) {
 				s := openStore(b, backend.dsn(b))
@@ -718,7 +720,7 @@ func BenchmarkAppend(b *testing.B) {
 // TestSQLitePragmas: every connection of the pool has the settings Open's
 // DSN asks for (they are per connection, and the DSN's pragmas run on each).
 func TestSQLitePragmas(t *testing.T) {
-	s := openStore(t, sqliteDSN(t))
+	s := openStore(t, storetest.SQLite(t))
 	ctx := context.Background()
 	conns := make([]*sql.Conn, 3)
 	for i := range conns {
