@@ -13,6 +13,13 @@ type Limits struct {
 	// (each holds a connection, so a file descriptor). Default
 	// DefaultMaxStreams.
 	MaxStreams int
+	// MaxConnsPerClient and MaxConns bound the connections Serve keeps
+	// open at once, from one remote IP address and in all; a connection
+	// over either is answered 503 busy and closed at once. Defaults
+	// DefaultMaxConnsPerClient and DefaultMaxConns (the latter lowered
+	// below the open-file limit).
+	MaxConnsPerClient int
+	MaxConns          int
 }
 
 // Defaults of Limits.
@@ -31,4 +38,31 @@ func limit(n, def int) int {
 		return -1
 	}
 	return n
+}
+
+// Connection limits, applied by Serve to the listening socket: every
+// connection holds a file descriptor, whatever it asks for.
+const (
+	// DefaultMaxConnsPerClient bounds the connections open at once from
+	// one remote IP address (a browser opens six; an office behind one
+	// address, or a proxy, more).
+	DefaultMaxConnsPerClient = 128
+	// DefaultMaxConns bounds the connections open at once in all, and is
+	// lowered below the process's open-file limit (leaving room for the
+	// database and the files the server opens).
+	DefaultMaxConns = 4096
+	// fileReserve is the descriptors kept out of the connections' share.
+	fileReserve = 128
+)
+
+// connLimits are the connection bounds in force: Limits' fields (when
+// set) or the defaults, the total no higher than the open-file limit
+// allows.
+func (l Limits) connLimits() (perClient, total int) {
+	perClient = limit(l.MaxConnsPerClient, DefaultMaxConnsPerClient)
+	total = limit(l.MaxConns, DefaultMaxConns)
+	if files := openFileLimit(); files > 0 && (total < 0 || total > files-fileReserve) {
+		total = max(files-fileReserve, 1)
+	}
+	return perClient, total
 }

@@ -323,7 +323,8 @@ const drainWindow = 500 * time.Millisecond
 // written, and the appender stops.
 func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
 	srv := s.HTTPServer(l.Addr().String())
-	dl := &drainListener{Listener: l}
+	perClient, total := s.cfg.Limits.connLimits()
+	dl := &drainListener{Listener: newConnLimiter(l, perClient, total)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(dl) }()
 	select {
