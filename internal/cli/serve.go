@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"math"
@@ -123,14 +124,9 @@ func runServe(args []string, s Streams) int {
 	if _, env := os.LookupEnv("GOMEMLIMIT"); limit > 0 && (!env || flagGiven(fset, "memory-limit")) {
 		debug.SetMemoryLimit(limit)
 	}
-	var handler slog.Handler
-	switch *logFormat {
-	case "text":
-		handler = slog.NewTextHandler(s.Err, nil)
-	case "json":
-		handler = slog.NewJSONHandler(s.Err, nil)
-	default:
-		return fail(ExitUsage, "--log-format %q: use text or json", *logFormat)
+	handler, err := logHandler(*logFormat, s.Err)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
 	}
 	if *maxBody < 1024 || *timeout < time.Second {
 		return fail(ExitUsage, "--max-body must be at least 1024 and --timeout at least 1s")
@@ -331,4 +327,16 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 	given := false
 	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
 	return given
+}
+
+// logHandler is the slog handler of --log-format (serve's and witness's):
+// text or JSON lines on w.
+func logHandler(format string, w io.Writer) (slog.Handler, error) {
+	switch format {
+	case "text":
+		return slog.NewTextHandler(w, nil), nil
+	case "json":
+		return slog.NewJSONHandler(w, nil), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
 }

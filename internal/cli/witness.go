@@ -85,14 +85,9 @@ func runWitness(args []string, s Streams) int {
 	case len(logKeys) == 0 && !*printKey:
 		return fail("--log-key is required: the public key of the log to witness")
 	}
-	var handler slog.Handler
-	switch *logFormat {
-	case "text":
-		handler = slog.NewTextHandler(s.Err, nil)
-	case "json":
-		handler = slog.NewJSONHandler(s.Err, nil)
-	default:
-		return fail("--log-format %q: use text or json", *logFormat)
+	handler, err := logHandler(*logFormat, s.Err)
+	if err != nil {
+		return fail("%v", err)
 	}
 	signer, err := witnessKey(*keyFile, *name)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/backstop-dev/backstop/internal/atomicfile"
 	"github.com/backstop-dev/backstop/internal/entrymeta"
 	"github.com/backstop-dev/backstop/internal/ledger"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -256,38 +257,9 @@ func (c *selfCheck) finish(s *Server) error {
 			return err
 		}
 		if c.file != "" {
-			return writeCheckpointFile(c.file, signed)
+			return atomicfile.Write(c.file, signed, 0o600) // a crash leaves the old checkpoint or the new one
 		}
 		return nil
 	})
-	return nil
-}
-
-// writeCheckpointFile replaces the file atomically and durably: a crash
-// leaves the old checkpoint or the new one, never a torn one.
-func writeCheckpointFile(path string, signed []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(signed); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(filepath.Dir(path)); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
 	return nil
 }

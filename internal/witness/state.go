@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/backstop-dev/backstop/internal/atomicfile"
 )
 
 // Record is what a witness keeps of one log: the last checkpoint it
@@ -118,42 +120,9 @@ func (s *State) Put(origin string, r Record) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAtomic(s.path, append(b, '\n')); err != nil {
+	if err := atomicfile.Write(s.path, append(b, '\n'), 0o600); err != nil {
 		return fmt.Errorf("writing the witness state: %w", err)
 	}
 	s.logs[origin] = r
-	return nil
-}
-
-// writeAtomic replaces path with b: a temporary file in the same folder,
-// synced, renamed over path, and the folder synced.
-func writeAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // not every system syncs folders; the rename is done
-		d.Close()
-	}
 	return nil
 }
