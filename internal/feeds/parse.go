@@ -16,7 +16,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
-	"github.com/backstop-dev/backstop/internal/iso"
+	"github.com/backstop-dev/backstop/internal/iso3166"
 )
 
 // Time layouts (Go reference-time notation) that data sets use.
@@ -587,7 +587,7 @@ var countryAliases = map[string]string{
 
 var countryNames = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
-	for _, c := range iso.Countries() {
+	for _, c := range iso3166.Countries() {
 		m[strings.ToLower(c.Name)] = c.Alpha2
 	}
 	for k, v := range countryAliases {
@@ -607,10 +607,10 @@ func CountryCode(s string) (string, bool) {
 	switch up := strings.ToUpper(s); {
 	case s == "":
 		return "", false
-	case len(s) == 2 && iso.Name(up) != "":
+	case len(s) == 2 && iso3166.Name(up) != "":
 		return up, true
 	case len(s) == 3:
-		if a2, ok := iso.Alpha2(up); ok {
+		if a2, ok := iso3166.Alpha2(up); ok {
 			return a2, true
 		}
 	}

@@ -11,7 +11,7 @@
 // Reading reports every bad row as a positioned diagnostic (FILE:LINE:COL, the
 // column of the offending field) and keeps the others; nothing is dropped
 // without a diagnostic. Table.Latest turns a party id (ISO 3166-1 alpha-2, or
-// EU) into the file's code through internal/iso (UA → UKR, EU → EUU) and
+// EU) into the file's code through internal/iso3166 (UA → UKR, EU → EUU) and
 // returns the latest year's value in USD billions. internal/assess takes the
 // next step.
 package gdp

@@ -14,7 +14,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
-	"github.com/backstop-dev/backstop/internal/iso"
+	"github.com/backstop-dev/backstop/internal/iso3166"
 )
 
 // Diagnostic codes of Read.
@@ -150,13 +150,13 @@ func findColumns(header []string) (map[string]int, error) {
 
 // Latest returns the GDP of a party in the latest year the file gives it,
 // in billions of current US dollars. The party id (UA, US, EU) is turned
-// into the file's code through internal/iso (UKR, USA, EUU); ok is false
+// into the file's code through internal/iso3166 (UKR, USA, EUU); ok is false
 // when the file has no value for it.
 func (t *Table) Latest(partyID string) (usdBn float64, year int, ok bool) {
 	if t == nil {
 		return 0, 0, false
 	}
-	for _, code := range iso.Codes(partyID) {
+	for _, code := range iso3166.Codes(partyID) {
 		years := t.byCode[code]
 		if len(years) == 0 {
 			continue

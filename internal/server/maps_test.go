@@ -16,7 +16,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/datatest"
-	"github.com/backstop-dev/backstop/internal/layers"
+	"github.com/backstop-dev/backstop/internal/maplayers"
 	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/territory"
@@ -145,7 +145,7 @@ func TestMapsWithoutLayers(t *testing.T) {
 }
 
 // TestMapOblasts serves the oblast layer: public, GeoJSON, the layer
-// internal/layers draws from the table, with its 27 units.
+// internal/maplayers draws from the table, with its 27 units.
 func TestMapOblasts(t *testing.T) {
 	cfg := layersConfig(t)
 	e := newTestServerWith(t, envConfig{server: cfg})
@@ -158,7 +158,7 @@ func TestMapOblasts(t *testing.T) {
 	if c.Type != "FeatureCollection" || len(c.Features) != 27 || !strings.Contains(c.Attribution, "Minregion") {
 		t.Errorf("type %q, %d features, attribution %q; want the 27 oblasts with Minregion's attribution", c.Type, len(c.Features), c.Attribution)
 	}
-	if !bytes.Equal(r.body, layers.Oblasts(cfg.Oblasts)) {
+	if !bytes.Equal(r.body, maplayers.Oblasts(cfg.Oblasts)) {
 		t.Error("the body is not the oblast layer of the table the server was given")
 	}
 	if r := e.do(http.MethodGet, "/v1/map/oblasts", nil, http.Header{"If-None-Match": {r.header.Get("ETag")}}); r.status != http.StatusNotModified {

@@ -23,7 +23,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/dashboard"
-	"github.com/backstop-dev/backstop/internal/layers"
+	"github.com/backstop-dev/backstop/internal/maplayers"
 	"github.com/backstop-dev/backstop/internal/ledger"
 	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/signing"
@@ -87,7 +87,7 @@ type Server struct {
 	logger *slog.Logger
 
 	oblasts   []byte            // the oblast layer; nil without --oblasts
-	territory *layers.Territory // nil without --territory
+	territory *maplayers.Territory // nil without --territory
 	changes   *changes
 	// draining is closed when the HTTP server starts shutting down, so
 	// that event streams end rather than hold the shutdown.
@@ -125,10 +125,10 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, st: st, log: lg, logger: cfg.Logger, changes: newChanges(), draining: make(chan struct{}),
 		queue: make(chan *submission, maxBatch), closing: make(chan struct{}), stopped: make(chan struct{})}
 	if cfg.Oblasts != nil {
-		s.oblasts = layers.Oblasts(cfg.Oblasts)
+		s.oblasts = maplayers.Oblasts(cfg.Oblasts)
 	}
 	if len(cfg.Territory) > 0 {
-		s.territory = layers.NewTerritory(cfg.Territory)
+		s.territory = maplayers.NewTerritory(cfg.Territory)
 	}
 	s.rec = newRecord(append([]note.Verifier{cfg.Key.Verifier}, cfg.Admins...))
 	var chk *selfCheck

@@ -16,7 +16,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/assess"
 	"github.com/backstop-dev/backstop/internal/corroborate"
-	"github.com/backstop-dev/backstop/internal/layers"
+	"github.com/backstop-dev/backstop/internal/maplayers"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
@@ -94,7 +94,7 @@ func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error
 // monitorView is one monitoring of the stored incidents.
 type monitorView struct {
 	report *encoded // report.MonitorJSON
-	layer  *encoded // layers.Incidents
+	layer  *encoded // maplayers.Incidents
 }
 
 // documents loads the framework's document set and refuses a record whose
@@ -146,7 +146,7 @@ func (s *Server) monitor(ctx context.Context, fr *frameworkRecord, quiet time.Du
 			in.Map = s.territory
 		}
 	}
-	fired := map[string]layers.Fired{}
+	fired := map[string]maplayers.Fired{}
 	in.Options.OnFiring = func(f monitor.Firing) {
 		if f.Incident == "" {
 			return
@@ -167,11 +167,11 @@ func (s *Server) monitor(ctx context.Context, fr *frameworkRecord, quiet time.Du
 	if err := report.MonitorJSON(&buf, rep); err != nil {
 		return nil, err
 	}
-	var legend []layers.Trigger
+	var legend []maplayers.Trigger
 	for _, t := range rep.Triggers {
-		legend = append(legend, layers.Trigger{ID: t.Trigger, Title: t.Title, Severity: t.Severity, Firings: t.Firings})
+		legend = append(legend, maplayers.Trigger{ID: t.Trigger, Title: t.Title, Severity: t.Severity, Firings: t.Firings})
 	}
-	return &monitorView{report: newEncoded(buf.Bytes()), layer: newEncoded(layers.Incidents(incs, fired, legend, levels))}, nil
+	return &monitorView{report: newEncoded(buf.Bytes()), layer: newEncoded(maplayers.Incidents(incs, fired, legend, levels))}, nil
 }
 
 // scenarios lists the framework's scenarios in log order.

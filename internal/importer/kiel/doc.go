@@ -28,7 +28,7 @@
 // the rows, and the Result records the over-allocation. A donor whose sums
 // break an identity or overflow is an error and its declaration is left out.
 //
-// Party ids come from the iso column through internal/iso: ISO alpha-3 to
+// Party ids come from the iso column through internal/iso3166: ISO alpha-3 to
 // alpha-2 (GBR → GB), and the tracker's EU (Commission and Council) stays EU.
 // The declarations are dated the last day of the file's latest month; a
 // pledge is available from the first day of the donor's first month with a

@@ -19,7 +19,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
-	"github.com/backstop-dev/backstop/internal/iso"
+	"github.com/backstop-dev/backstop/internal/iso3166"
 	"github.com/backstop-dev/backstop/internal/model"
 )
 
@@ -324,7 +324,7 @@ func (im *importer) row(cr *csv.Reader, rec []string) {
 		return
 	}
 	code, codeAt := field(colISO)
-	party, ok := iso.PartyID(code)
+	party, ok := iso3166.PartyID(code)
 	if !ok {
 		errs = errs.Append(diag.Errorf(codeAt, CodeUnknownCode,
 			"unknown country code %q: neither an ISO 3166-1 alpha-3 code nor EU; row skipped", code))

@@ -15,7 +15,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/importer/kiel"
-	"github.com/backstop-dev/backstop/internal/iso"
+	"github.com/backstop-dev/backstop/internal/iso3166"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 )
@@ -184,7 +184,7 @@ func TestTotals(t *testing.T) {
 	for code, s := range sums {
 		fileCommitted += s.commitments
 		fileAllocated += s.total
-		party, ok := iso.PartyID(code)
+		party, ok := iso3166.PartyID(code)
 		if !ok {
 			t.Errorf("unknown code %q in the file", code)
 			continue

@@ -1,4 +1,4 @@
-package iso_test
+package iso3166_test
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/backstop-dev/backstop/internal/iso"
+	"github.com/backstop-dev/backstop/internal/iso3166"
 )
 
 func TestAlpha2(t *testing.T) {
@@ -32,7 +32,7 @@ func TestAlpha2(t *testing.T) {
 		{"", "", false},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, ok := iso.Alpha2(tc.in)
+			got, ok := iso3166.Alpha2(tc.in)
 			if got != tc.want || ok != tc.wantOK {
 				t.Errorf("Alpha2(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.wantOK)
 			}
@@ -58,7 +58,7 @@ func TestAlpha3(t *testing.T) {
 		{"", "", false},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, ok := iso.Alpha3(tc.in)
+			got, ok := iso3166.Alpha3(tc.in)
 			if got != tc.want || ok != tc.wantOK {
 				t.Errorf("Alpha3(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.wantOK)
 			}
@@ -79,7 +79,7 @@ func TestName(t *testing.T) {
 		{"UKR", ""},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			if got := iso.Name(tc.in); got != tc.want {
+			if got := iso3166.Name(tc.in); got != tc.want {
 				t.Errorf("Name(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
@@ -105,7 +105,7 @@ func TestPartyID(t *testing.T) {
 		{"", "", false},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			got, ok := iso.PartyID(tc.in)
+			got, ok := iso3166.PartyID(tc.in)
 			if got != tc.want || ok != tc.wantOK {
 				t.Errorf("PartyID(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.wantOK)
 			}
@@ -126,7 +126,7 @@ func TestCodes(t *testing.T) {
 		{"", nil},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
-			if got := iso.Codes(tc.in); !slices.Equal(got, tc.want) {
+			if got := iso3166.Codes(tc.in); !slices.Equal(got, tc.want) {
 				t.Errorf("Codes(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 		})
@@ -136,7 +136,7 @@ func TestCodes(t *testing.T) {
 // TestRoundTrip checks every entry both ways, and that the table is sorted
 // and has no code twice.
 func TestRoundTrip(t *testing.T) {
-	cs := iso.Countries()
+	cs := iso3166.Countries()
 	if len(cs) < 240 {
 		t.Fatalf("only %d countries", len(cs))
 	}
@@ -144,16 +144,16 @@ func TestRoundTrip(t *testing.T) {
 		if i > 0 && cs[i-1].Alpha2 >= c.Alpha2 {
 			t.Errorf("entry %d: %s after %s: not sorted by alpha-2 or given twice", i, c.Alpha2, cs[i-1].Alpha2)
 		}
-		if a2, ok := iso.Alpha2(c.Alpha3); !ok || a2 != c.Alpha2 {
+		if a2, ok := iso3166.Alpha2(c.Alpha3); !ok || a2 != c.Alpha2 {
 			t.Errorf("Alpha2(%q) = %q, %v; want %q", c.Alpha3, a2, ok, c.Alpha2)
 		}
-		if a3, ok := iso.Alpha3(c.Alpha2); !ok || a3 != c.Alpha3 {
+		if a3, ok := iso3166.Alpha3(c.Alpha2); !ok || a3 != c.Alpha3 {
 			t.Errorf("Alpha3(%q) = %q, %v; want %q", c.Alpha2, a3, ok, c.Alpha3)
 		}
-		if p, ok := iso.PartyID(c.Alpha3); !ok || p != c.Alpha2 {
+		if p, ok := iso3166.PartyID(c.Alpha3); !ok || p != c.Alpha2 {
 			t.Errorf("PartyID(%q) = %q, %v; want %q", c.Alpha3, p, ok, c.Alpha2)
 		}
-		if got := iso.Name(c.Alpha2); got != c.Name || got == "" {
+		if got := iso3166.Name(c.Alpha2); got != c.Name || got == "" {
 			t.Errorf("Name(%q) = %q, want %q", c.Alpha2, got, c.Name)
 		}
 	}
@@ -162,15 +162,15 @@ func TestRoundTrip(t *testing.T) {
 // TestNonISO checks that the non-ISO codes stay out of the ISO table and
 // round-trip through PartyID and Codes.
 func TestNonISO(t *testing.T) {
-	for _, n := range iso.NonISO() {
-		if _, ok := iso.Alpha2(n.Code); ok {
+	for _, n := range iso3166.NonISO() {
+		if _, ok := iso3166.Alpha2(n.Code); ok {
 			t.Errorf("non-ISO code %q is also an ISO alpha-3 code", n.Code)
 		}
-		if p, ok := iso.PartyID(n.Code); !ok || p != n.Party {
+		if p, ok := iso3166.PartyID(n.Code); !ok || p != n.Party {
 			t.Errorf("PartyID(%q) = %q, %v; want %q", n.Code, p, ok, n.Party)
 		}
-		if !slices.Contains(iso.Codes(n.Party), n.Code) {
-			t.Errorf("Codes(%q) = %q, missing %q", n.Party, iso.Codes(n.Party), n.Code)
+		if !slices.Contains(iso3166.Codes(n.Party), n.Code) {
+			t.Errorf("Codes(%q) = %q, missing %q", n.Party, iso3166.Codes(n.Party), n.Code)
 		}
 		if n.Source == "" || n.Means == "" {
 			t.Errorf("non-ISO code %q is not documented: %+v", n.Code, n)
@@ -180,7 +180,7 @@ func TestNonISO(t *testing.T) {
 
 // TestTableMatchesSource compares the generated table with the iso-codes
 // JSON it was generated from, when that file is installed: a difference
-// means countries.go is stale (run go generate ./internal/iso).
+// means countries.go is stale (run go generate ./internal/iso3166).
 func TestTableMatchesSource(t *testing.T) {
 	const path = "/usr/share/iso-codes/json/iso_3166-1.json"
 	src, err := os.ReadFile(path)
@@ -197,16 +197,16 @@ func TestTableMatchesSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries := doc["3166-1"]
-	if len(entries) != len(iso.Countries()) {
-		t.Errorf("%s has %d entries, the table %d: run go generate ./internal/iso", path, len(entries), len(iso.Countries()))
+	if len(entries) != len(iso3166.Countries()) {
+		t.Errorf("%s has %d entries, the table %d: run go generate ./internal/iso3166", path, len(entries), len(iso3166.Countries()))
 	}
 	for _, e := range entries {
 		want := e.Name
 		if e.CommonName != "" {
 			want = e.CommonName
 		}
-		if a3, _ := iso.Alpha3(e.Alpha2); a3 != e.Alpha3 || iso.Name(e.Alpha2) != want {
-			t.Errorf("%s: table has %q %q, source %q %q: run go generate ./internal/iso", e.Alpha2, a3, iso.Name(e.Alpha2), e.Alpha3, want)
+		if a3, _ := iso3166.Alpha3(e.Alpha2); a3 != e.Alpha3 || iso3166.Name(e.Alpha2) != want {
+			t.Errorf("%s: table has %q %q, source %q %q: run go generate ./internal/iso3166", e.Alpha2, a3, iso3166.Name(e.Alpha2), e.Alpha3, want)
 		}
 	}
 }

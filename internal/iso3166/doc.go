@@ -8,7 +8,7 @@
 // EU for the EU institutions and the World Bank EUU for the European Union
 // aggregate.
 //
-// countries.go is generated (go generate ./internal/iso) from the Debian
+// countries.go is generated (go generate ./internal/iso3166) from the Debian
 // iso-codes package by internal/gen and must not be edited by hand; to change
 // its code, edit the generator's template. Alpha2, Alpha3 and Name read the
 // ISO table and nothing else. The few codes that are not ISO but stand for a
@@ -16,6 +16,6 @@
 // both the party EU), read only by PartyID and Codes. Importers
 // (internal/importer/...) and the GDP reader (internal/gdp) turn a data set's
 // codes into party ids here.
-package iso
+package iso3166
 
 //go:generate go run ./internal/gen -in /usr/share/iso-codes/json/iso_3166-1.json -out countries.go

@@ -9,4 +9,4 @@
 // It computes nothing about the guarantee itself, and serves nothing:
 // internal/server answers /v1/map/… with these bytes, and the dashboard
 // (internal/dashboard) draws them.
-package layers
+package maplayers
