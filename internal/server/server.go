@@ -23,8 +23,8 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/dashboard"
-	"github.com/backstop-dev/backstop/internal/maplayers"
 	"github.com/backstop-dev/backstop/internal/ledger"
+	"github.com/backstop-dev/backstop/internal/maplayers"
 	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
@@ -86,7 +86,7 @@ type Server struct {
 	rec    *record
 	logger *slog.Logger
 
-	oblasts   []byte            // the oblast layer; nil without --oblasts
+	oblasts   []byte               // the oblast layer; nil without --oblasts
 	territory *maplayers.Territory // nil without --territory
 	changes   *changes
 	// draining is closed when the HTTP server starts shutting down, so
