@@ -5,6 +5,6 @@
 // supersession, approvals), the sequence gates, and a verdict line.
 //
 // It takes a validated load.Set and returns a Report: plain data with JSON
-// tags (docs/assess.md). internal/report renders it; internal/cli and the
+// tags (docs/assess.md). internal/render renders it; internal/cli and the
 // server only choose the format.
 package assess

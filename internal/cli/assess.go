@@ -15,7 +15,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/gdp"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
-	"github.com/backstop-dev/backstop/internal/report"
+	"github.com/backstop-dev/backstop/internal/render"
 )
 
 const assessUsage = `Usage: backstop assess [flags] PATH...
@@ -57,7 +57,7 @@ The JSON schema is described in docs/assess.md.
 type assessParams struct {
 	paths     []string
 	at        model.Date
-	format    string
+	format    render.Format
 	out       string
 	framework string
 	gdpFile   string
@@ -67,9 +67,9 @@ type assessParams struct {
 func runAssess(args []string, s Streams) int {
 	fs := flag.NewFlagSet("assess", flag.ContinueOnError)
 	var p assessParams
-	var at string
+	var at, format string
 	fs.StringVar(&at, "at", "", "assessment date")
-	fs.StringVar(&p.format, "format", "table", "table, json, markdown or html")
+	fs.StringVar(&format, "format", string(render.AssessFormats.Default()), "table, json, markdown or html")
 	fs.StringVar(&p.out, "out", "", "output file")
 	fs.StringVar(&p.framework, "framework", "", "framework id")
 	fs.StringVar(&p.gdpFile, "gdp", "", "GDP CSV")
@@ -83,11 +83,13 @@ func runAssess(args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "backstop assess: "+format+"\n", a...)
 		return ExitUsage
 	}
+	var ferr error
+	p.format, ferr = render.AssessFormats.Parse(format)
 	switch {
 	case len(p.paths) == 0:
 		return usage("no files or folders given\n\n%s", assessUsage)
-	case !slices.Contains([]string{"table", "json", "markdown", "html"}, p.format):
-		return usage("unknown format %q; use table, json, markdown or html", p.format)
+	case ferr != nil:
+		return usage("%v", ferr)
 	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
 		return usage("unknown --color %q; use auto, always or never", p.color)
 	}
@@ -103,7 +105,7 @@ func runAssess(args []string, s Streams) int {
 	set, ds := load.Paths(p.paths, s.In)
 	if ds.HasErrors() {
 		writeDiagnosticsText(s.Err, errorsOnly(ds))
-		fmt.Fprintf(s.Err, "backstop assess: the documents are invalid (%s); nothing assessed\n", plural(len(errorsOnly(ds)), "error"))
+		fmt.Fprintf(s.Err, "backstop assess: the documents are invalid (%s); nothing assessed\n", render.Plural(len(errorsOnly(ds)), "error"))
 		return exitCode(ds)
 	}
 	opts := assess.Options{At: p.at}
@@ -160,16 +162,7 @@ func writeReport(r *assess.Report, p assessParams, s Streams) int {
 		fmt.Fprintf(s.Err, "backstop assess: --out: %v\n", err)
 		return ExitUsage
 	}
-	switch p.format {
-	case "json":
-		err = report.JSON(w, r)
-	case "markdown":
-		err = report.Markdown(w, r)
-	case "html":
-		err = report.HTML(w, r)
-	default:
-		err = report.Table(w, r, report.TableOptions{Color: color, Width: 100})
-	}
+	err = render.Assess(w, p.format, r, render.TableOptions{Color: color, Width: 100})
 	if err == nil {
 		err = done()
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -12,7 +11,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/oblast"
-	"github.com/backstop-dev/backstop/internal/report"
+	"github.com/backstop-dev/backstop/internal/render"
 )
 
 const corroborateUsage = `Usage: backstop corroborate --rules FILE --incidents FILE... [flags]
@@ -58,7 +57,7 @@ func runCorroborate(args []string, s Streams) int {
 	fs.StringVar(&inputFormat, "input-format", "", "format")
 	fs.Var(&shifts, "shift", "SOURCE=DURATION")
 	fs.StringVar(&oblasts, "oblasts", "", "oblast.geojson")
-	fs.StringVar(&format, "format", "table", "format")
+	fs.StringVar(&format, "format", string(render.CorroborateFormats.Default()), "format")
 	fs.IntVar(&limit, "limit", 50, "incidents in the table")
 	fs.StringVar(&out, "out", "", "output file")
 	fs.StringVar(&color, "color", "auto", "auto, always or never")
@@ -69,26 +68,18 @@ func runCorroborate(args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "backstop corroborate: "+f+"\n", a...)
 		return ExitUsage
 	}
+	f, ferr := render.CorroborateFormats.Parse(format)
 	switch {
 	case rules == "":
 		return usage("no --rules FILE given")
 	case len(incidentPaths) == 0:
 		return usage("no --incidents FILE given")
-	case !slices.Contains([]string{"table", "json", "jsonl", "csv"}, format):
-		return usage("unknown format %q; use table, json, jsonl or csv", format)
+	case ferr != nil:
+		return usage("%v", ferr)
 	}
 	opts := corroborate.Options{Shifts: map[string]time.Duration{}}
-	for _, sh := range shifts {
-		src, dur, ok := strings.Cut(sh, "=")
-		neg := strings.HasPrefix(dur, "-")
-		d, err := model.ParseDuration(strings.TrimPrefix(dur, "-"))
-		if !ok || src == "" || err != nil {
-			return usage("--shift %q: expected SOURCE=DURATION, such as firms=730d or viina=-7d", sh)
-		}
-		opts.Shifts[src] = time.Duration(d)
-		if neg {
-			opts.Shifts[src] = -time.Duration(d)
-		}
+	if bad, ok := parseShifts(shifts, opts.Shifts); !ok {
+		return usage("--shift %q: expected SOURCE=DURATION, such as firms=730d or viina=-7d", bad)
 	}
 	set, ds := load.Paths([]string{rules}, nil)
 	if ds.HasErrors() {
@@ -125,16 +116,7 @@ func runCorroborate(args []string, s Streams) int {
 	if err != nil {
 		return usage("--out: %v", err)
 	}
-	switch format {
-	case "json":
-		err = report.CorroborateJSON(w, res)
-	case "jsonl":
-		err = report.CorroborateJSONL(w, res)
-	case "csv":
-		err = report.CorroborateCSV(w, res)
-	default:
-		err = report.CorroborateTable(w, res, report.TableOptions{Color: useColor, Width: 100}, limit)
-	}
+	err = render.Corroborate(w, f, res, render.TableOptions{Color: useColor, Width: 100}, limit)
 	if err == nil {
 		err = done()
 	}
@@ -142,6 +124,24 @@ func runCorroborate(args []string, s Streams) int {
 		return usage("writing the result: %v", err)
 	}
 	return ExitOK
+}
+
+// parseShifts reads each --shift SOURCE=DURATION (the duration may be
+// negative) into into; on the first it cannot read it returns that one.
+func parseShifts(shifts []string, into map[string]time.Duration) (bad string, ok bool) {
+	for _, sh := range shifts {
+		src, dur, ok := strings.Cut(sh, "=")
+		neg := strings.HasPrefix(dur, "-")
+		d, err := model.ParseDuration(strings.TrimPrefix(dur, "-"))
+		if !ok || src == "" || err != nil {
+			return sh, false
+		}
+		into[src] = time.Duration(d)
+		if neg {
+			into[src] = -time.Duration(d)
+		}
+	}
+	return "", true
 }
 
 // readIncidents reads every incident file (folders expanded), printing

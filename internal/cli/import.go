@@ -7,13 +7,14 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/importer/kiel"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/numfmt"
+	"github.com/backstop-dev/backstop/internal/render"
 )
 
 const importUsage = `Usage: backstop import kiel FILE --framework ID [--with-framework] [--out FILE]
@@ -139,7 +140,7 @@ func runImport(args []string, s Streams) int {
 			written = "written to " + p.out
 		}
 	}
-	writeImportSummary(s.Err, res, ds, written)
+	render.ImportSummary(s.Err, res, ds, written)
 	return exitCode(ds)
 }
 
@@ -173,53 +174,6 @@ func openImportInput(path string, stdin io.Reader) (r io.Reader, name string, cl
 	return f, path, func() { f.Close() }, nil
 }
 
-// writeImportSummary prints one line such as
-//
-//	imported 42 donors from 1,079 rows: 1,079 used, 0 skipped; 0 errors, 3 warnings
-func writeImportSummary(w io.Writer, res *kiel.Result, ds diag.Diagnostics, written string) {
-	var leftOut []string
-	for _, d := range res.Donors {
-		if !d.Declared {
-			leftOut = append(leftOut, d.Party)
-		}
-	}
-	var b strings.Builder
-	if len(leftOut) == 0 {
-		fmt.Fprintf(&b, "imported %s", plural(len(res.Donors), "donor"))
-	} else {
-		fmt.Fprintf(&b, "imported %d of %s", len(res.Declarations), plural(len(res.Donors), "donor"))
-	}
-	fmt.Fprintf(&b, " from %s rows: %s used, %s skipped", thousands(res.Rows.Read), thousands(res.Rows.Used), thousands(res.Rows.Skipped))
-	if len(res.Rows.SkippedBy) > 0 {
-		codes := make([]string, 0, len(res.Rows.SkippedBy))
-		for c := range res.Rows.SkippedBy {
-			codes = append(codes, c)
-		}
-		slices.Sort(codes)
-		for i, c := range codes {
-			codes[i] = fmt.Sprintf("%s %s", thousands(res.Rows.SkippedBy[c]), c)
-		}
-		fmt.Fprintf(&b, " (%s)", strings.Join(codes, ", "))
-	}
-	if len(leftOut) > 0 {
-		fmt.Fprintf(&b, "; left out %s (see the errors)", strings.Join(leftOut, ", "))
-	}
-	errs, warns := ds.Count()
-	fmt.Fprintf(&b, "; %s, %s", plural(errs, "error"), plural(warns, "warning"))
-	if written != "" {
-		b.WriteString("; " + written)
-	}
-	fmt.Fprintln(w, b.String())
-}
-
-// thousands writes n with thousands separators: 1,079.
-func thousands(n int) string {
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// thousands writes n with thousands separators (1,079), as every view
+// does: numfmt's, through internal/render. It stays for TestThousands.
+func thousands(n int) string { return numfmt.Number(float64(n), 0) }

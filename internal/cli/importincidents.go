@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds/incidents"
 	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/render"
 )
 
 const importIncidentsUsage = `Usage: backstop import incidents FILE... [flags]
@@ -103,9 +105,7 @@ func runImportIncidents(args []string, s Streams) int {
 	if err != nil {
 		return usage("%s", ioMessage(err))
 	}
-	var incs []model.Incident
-	seen := map[string]string{} // id → the file that gave it first
-	duplicates := 0
+	k := importKept{from: from, to: to, noFields: noFields, seen: map[string]string{}, warn: s.Err}
 	for _, path := range list {
 		res, ds, err := readFeed(path, inputFormat, reader, opts)
 		report(ds)
@@ -113,33 +113,67 @@ func runImportIncidents(args []string, s Streams) int {
 			fmt.Fprintf(s.Err, "backstop import incidents: %v\n", err)
 			return ExitUsage
 		}
-		kept := 0
-		for _, inc := range res.Incidents {
-			if (!from.IsZero() && inc.Time.Before(from)) || (!to.IsZero() && !inc.Time.Before(to)) {
-				continue
-			}
-			if first, dup := seen[inc.ID]; dup {
-				duplicates++
-				if duplicates <= 10 {
-					fmt.Fprintf(s.Err, "%s: warning: incident %s was read from %s already; kept once\n", path, inc.ID, first)
-				}
-				continue
-			}
-			seen[inc.ID] = path
-			if noFields {
-				inc.Fields = nil
-			}
-			incs = append(incs, inc)
-			kept++
-		}
-		sum := res.Summary
-		fmt.Fprintf(s.Err, "%s: %s, %s rows: %s mapped, %s of another type, %s skipped; %s kept\n", path, sum.Format,
-			thousands(sum.Read), thousands(sum.Mapped), thousands(sum.Unmapped), thousands(sum.Skipped), thousands(kept))
+		render.ImportFeedSummary(s.Err, path, res.Summary, k.add(path, res.Incidents))
 	}
-	if duplicates > 10 {
-		fmt.Fprintf(s.Err, "backstop import incidents: %s more incident ids given twice, kept once\n", thousands(duplicates-10))
+	if k.duplicates > 10 {
+		render.ImportDuplicates(s.Err, k.duplicates-10)
 	}
+	incs := k.incs
 	slices.SortStableFunc(incs, func(a, b model.Incident) int { return a.Time.Compare(b.Time.Time) })
+	buf, docs, err := incidentDocuments(incs, perDocument)
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop import incidents: writing YAML: %v\n", err)
+		return ExitUsage
+	}
+	if err := writeImport(s.Out, out, buf); err != nil {
+		fmt.Fprintf(s.Err, "backstop import incidents: %v\n", err)
+		return ExitUsage
+	}
+	render.ImportWritten(s.Err, incs, docs, out)
+	if failed {
+		return ExitInvalid
+	}
+	return ExitOK
+}
+
+// importKept gathers the incidents to import: those within [from, to)
+// (either bound zero for none), each id once, the first file's.
+type importKept struct {
+	from, to   time.Time
+	noFields   bool
+	incs       []model.Incident
+	seen       map[string]string // id → the file that gave it first
+	duplicates int
+	warn       io.Writer // the first 10 duplicates are named here
+}
+
+// add keeps what it should of the incidents read from path, and returns
+// how many.
+func (k *importKept) add(path string, incs []model.Incident) (kept int) {
+	for _, inc := range incs {
+		if (!k.from.IsZero() && inc.Time.Before(k.from)) || (!k.to.IsZero() && !inc.Time.Before(k.to)) {
+			continue
+		}
+		if first, dup := k.seen[inc.ID]; dup {
+			k.duplicates++
+			if k.duplicates <= 10 {
+				fmt.Fprintf(k.warn, "%s: warning: incident %s was read from %s already; kept once\n", path, inc.ID, first)
+			}
+			continue
+		}
+		k.seen[inc.ID] = path
+		if k.noFields {
+			inc.Fields = nil
+		}
+		k.incs = append(k.incs, inc)
+		kept++
+	}
+	return kept
+}
+
+// incidentDocuments writes incs as YAML Incidents documents of at most
+// perDocument each, separated by "---", and says how many.
+func incidentDocuments(incs []model.Incident, perDocument int) ([]byte, int, error) {
 	var buf bytes.Buffer
 	docs := 0
 	for start := 0; start < len(incs); start += perDocument {
@@ -147,31 +181,20 @@ func runImportIncidents(args []string, s Streams) int {
 			buf.WriteString("---\n")
 		}
 		if err := incidents.WriteYAML(&buf, incs[start:min(start+perDocument, len(incs))]); err != nil {
-			fmt.Fprintf(s.Err, "backstop import incidents: writing YAML: %v\n", err)
-			return ExitUsage
+			return nil, 0, err
 		}
 		docs++
 	}
-	where := ""
-	if out == "" {
-		if _, err := s.Out.Write(buf.Bytes()); err != nil {
-			fmt.Fprintf(s.Err, "backstop import incidents: writing the output: %v\n", err)
-			return ExitUsage
-		}
-	} else {
-		if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
-			fmt.Fprintf(s.Err, "backstop import incidents: %v\n", err)
-			return ExitUsage
-		}
-		where = " to " + out
+	return buf.Bytes(), docs, nil
+}
+
+// writeImport writes data to the file out, or to w when out is "".
+func writeImport(w io.Writer, out string, data []byte) error {
+	if out != "" {
+		return os.WriteFile(out, data, 0o644)
 	}
-	span := ""
-	if len(incs) > 0 {
-		span = fmt.Sprintf(", %s to %s", incs[0].Time.UTC().Format(time.DateOnly), incs[len(incs)-1].Time.UTC().Format(time.DateOnly))
+	if _, err := w.Write(data); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
 	}
-	fmt.Fprintf(s.Err, "wrote %s incidents in %s%s%s\n", thousands(len(incs)), plural(docs, "document"), span, where)
-	if failed {
-		return ExitInvalid
-	}
-	return ExitOK
+	return nil
 }

@@ -23,7 +23,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
-	"github.com/backstop-dev/backstop/internal/report"
+	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/territory"
 )
 
@@ -99,35 +99,15 @@ type monitorParams struct {
 	since, until                   time.Time
 	quiet                          time.Duration
 	strict, follow                 bool
-	format, out, framework, color  string
+	format                         render.Format
+	out, framework, color          string
 	by                             string
 }
-
-// monitorFormats are monitor's --format values: the breaches (table,
-// json, jsonl, html) or the mission's report (report…).
-var monitorFormats = []string{"table", "json", "jsonl", "html", "report", "report-csv", "report-html", "report-json"}
 
 func runMonitor(args []string, s Streams) int {
 	fs := flag.NewFlagSet("monitor", flag.ContinueOnError)
 	var p monitorParams
-	var since, until, quiet string
-	fs.Var(&p.incidents, "incidents", "incident file or folder")
-	fs.StringVar(&p.inputFormat, "input-format", "", "format")
-	fs.StringVar(&p.mapping, "mapping", "", "mapping file")
-	fs.StringVar(&p.categories, "categories", "", "category overrides")
-	fs.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
-	fs.StringVar(&p.territory, "territory", "", "snapshot folder")
-	fs.StringVar(&p.corroborate, "corroborate", "", "corroboration rules")
-	fs.StringVar(&since, "since", "", "start")
-	fs.StringVar(&until, "until", "", "end")
-	fs.StringVar(&quiet, "quiet", "72h", "quiet period")
-	fs.BoolVar(&p.strict, "strict", false, "skipped rows are errors")
-	fs.BoolVar(&p.follow, "follow", false, "follow JSON Lines")
-	fs.StringVar(&p.format, "format", "table", "format")
-	fs.StringVar(&p.out, "out", "", "output file")
-	fs.StringVar(&p.framework, "framework", "", "framework id")
-	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
-	fs.StringVar(&p.by, "by", monitor.ByDay, "day or week")
+	since, until, quiet, format := monitorFlags(fs, &p)
 	paths, exit, ok := parseFlags(fs, args, monitorUsage, s)
 	if !ok {
 		return exit
@@ -138,34 +118,35 @@ func runMonitor(args []string, s Streams) int {
 		return ExitUsage
 	}
 	var err error
+	p.format, err = render.MonitorFormats.Parse(*format)
 	switch {
 	case len(p.paths) == 0:
 		return usage("no framework given\n\n%s", monitorUsage)
 	case len(p.incidents) == 0 && p.territory == "" && !p.follow:
 		return usage("nothing to monitor: give --incidents FILE, --territory DIR or --follow")
-	case !slices.Contains(monitorFormats, p.format):
-		return usage("unknown format %q; use %s", p.format, strings.Join(monitorFormats, ", "))
+	case err != nil:
+		return usage("%v", err)
 	case p.by != monitor.ByDay && p.by != monitor.ByWeek:
 		return usage("unknown --by %q; use day or week", p.by)
-	case p.follow && strings.HasPrefix(p.format, "report"):
+	case p.follow && p.format.Mission():
 		return usage("--follow prints breaches as they start; the mission report (--format %s) needs a batch run", p.format)
 	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
 		return usage("unknown --color %q; use auto, always or never", p.color)
 	}
-	if p.since, err = parseInstant(since); err != nil {
+	if p.since, err = parseInstant(*since); err != nil {
 		return usage("--since: %v", err)
 	}
-	if p.until, err = parseInstant(until); err != nil {
+	if p.until, err = parseInstant(*until); err != nil {
 		return usage("--until: %v", err)
 	}
-	d, err := model.ParseDuration(quiet)
+	d, err := model.ParseDuration(*quiet)
 	if err != nil || d <= 0 {
-		return usage("--quiet: a positive duration such as 72h or 7d, not %q", quiet)
+		return usage("--quiet: a positive duration such as 72h or 7d, not %q", *quiet)
 	}
 	p.quiet = time.Duration(d)
 
 	if !p.since.IsZero() && !p.until.IsZero() && !p.since.Before(p.until) {
-		return usage("--since %s is not before --until %s", since, until)
+		return usage("--since %s is not before --until %s", *since, *until)
 	}
 	set, ds := load.Paths(p.paths, nil)
 	if ds.HasErrors() {
@@ -188,6 +169,28 @@ func runMonitor(args []string, s Streams) int {
 	return m.batch()
 }
 
+// monitorFlags declares monitor's flags, into p, and returns those read
+// after parsing: --since, --until, --quiet and --format.
+func monitorFlags(fs *flag.FlagSet, p *monitorParams) (since, until, quiet, format *string) {
+	fs.Var(&p.incidents, "incidents", "incident file or folder")
+	fs.StringVar(&p.inputFormat, "input-format", "", "format")
+	fs.StringVar(&p.mapping, "mapping", "", "mapping file")
+	fs.StringVar(&p.categories, "categories", "", "category overrides")
+	fs.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
+	fs.StringVar(&p.territory, "territory", "", "snapshot folder")
+	fs.StringVar(&p.corroborate, "corroborate", "", "corroboration rules")
+	since = fs.String("since", "", "start")
+	until = fs.String("until", "", "end")
+	quiet = fs.String("quiet", "72h", "quiet period")
+	fs.BoolVar(&p.strict, "strict", false, "skipped rows are errors")
+	fs.BoolVar(&p.follow, "follow", false, "follow JSON Lines")
+	format = fs.String("format", string(render.MonitorFormats.Default()), "format")
+	fs.StringVar(&p.out, "out", "", "output file")
+	fs.StringVar(&p.framework, "framework", "", "framework id")
+	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
+	fs.StringVar(&p.by, "by", monitor.ByDay, "day or week")
+	return since, until, quiet, format
+}
 func parseInstant(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
@@ -346,7 +349,7 @@ func (m *monitorRun) batch() int {
 		r.Inputs = inputs
 	}
 	var mission *monitor.MissionReport
-	if strings.HasPrefix(m.p.format, "report") {
+	if m.p.format.Mission() {
 		mission = monitor.Mission(r, monitor.Evaluated(m.in.Incidents, out.Period), monitor.MissionOptions{By: m.p.by})
 	}
 	if code := m.write(r, mission); code != ExitOK {
@@ -384,7 +387,7 @@ func (m *monitorRun) describe(out *monitor.Outcome) {
 		fmt.Fprintf(m.s.Err, "corroboration %s: %d of %d incidents scored (%s)\n", res.Rules, res.Summary.Scored, res.Summary.Incidents, levelSummary(res))
 	}
 	if r := out.Report; r != nil {
-		fmt.Fprintf(m.s.Err, "%s\n", report.MonitorPeriod(r))
+		fmt.Fprintf(m.s.Err, "%s\n", render.MonitorPeriod(r))
 	}
 }
 
@@ -415,24 +418,7 @@ func (m *monitorRun) write(r *monitor.Report, mission *monitor.MissionReport) in
 		fmt.Fprintf(m.s.Err, "backstop monitor: --out: %v\n", err)
 		return ExitUsage
 	}
-	switch m.p.format {
-	case "json":
-		err = report.MonitorJSON(w, r)
-	case "jsonl":
-		err = report.MonitorJSONL(w, r)
-	case "html":
-		err = report.MonitorHTML(w, r)
-	case "report":
-		err = report.MissionTable(w, mission, report.TableOptions{Color: color, Width: 100})
-	case "report-csv":
-		err = report.MissionCSV(w, mission)
-	case "report-html":
-		err = report.MissionHTML(w, mission)
-	case "report-json":
-		err = report.MissionJSON(w, mission)
-	default:
-		err = report.MonitorTable(w, r, report.TableOptions{Color: color, Width: 100})
-	}
+	err = render.Monitor(w, m.p.format, r, mission, render.TableOptions{Color: color, Width: 100})
 	if err == nil {
 		err = done()
 	}
@@ -441,7 +427,7 @@ func (m *monitorRun) write(r *monitor.Report, mission *monitor.MissionReport) in
 		return ExitUsage
 	}
 	if m.p.out != "" {
-		fmt.Fprintf(m.s.Err, "wrote %s (%s)\n", m.p.out, report.MonitorSummary(r))
+		fmt.Fprintf(m.s.Err, "wrote %s (%s)\n", m.p.out, render.MonitorSummary(r))
 	}
 	return ExitOK
 }
@@ -450,7 +436,7 @@ func (m *monitorRun) write(r *monitor.Report, mission *monitor.MissionReport) in
 // breach when it starts. Snapshots from --territory are evaluated first.
 func (m *monitorRun) followRun() int {
 	m.in.Options.OnEpisode = func(e monitor.Episode) {
-		if err := report.EpisodeJSONL(m.s.Out, e); err != nil {
+		if err := render.EpisodeJSONL(m.s.Out, e); err != nil {
 			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 		}
 	}
@@ -494,7 +480,7 @@ func (m *monitorRun) followRun() int {
 		return ExitInvalid
 	}
 	r := mon.Finish()
-	fmt.Fprintf(m.s.Err, "%s\n", report.MonitorSummary(r))
+	fmt.Fprintf(m.s.Err, "%s\n", render.MonitorSummary(r))
 	if m.failed {
 		return ExitInvalid
 	}

@@ -60,170 +60,254 @@ func runRepair(args []string, s Streams) int {
 	if !ok {
 		return exit
 	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(s.Err, "backstop repair: "+format+"\n", a...)
-		return code
+	fail := func(err error) int {
+		fmt.Fprintf(s.Err, "backstop repair: %v\n", err)
+		var ce *codedError
+		if errors.As(err, &ce) {
+			return ce.code
+		}
+		return ExitUsage
 	}
 	if len(rest) > 0 {
-		return fail(ExitUsage, "unexpected argument %q", rest[0])
+		return fail(fmt.Errorf("unexpected argument %q", rest[0]))
 	}
 	if *keyFile == "" {
 		*keyFile = filepath.Join(*data, "server.key")
 	}
 	key, err := signing.ReadKeyPair(*keyFile)
 	if err != nil {
-		return fail(ExitUsage, "--key: %v", err)
-	}
-	if *dsn == "" {
-		*dsn = filepath.Join(*data, "backstop.db")
-		if _, err := os.Stat(*dsn); err != nil {
-			return fail(ExitUsage, "--data: %v", err)
-		}
+		return fail(fmt.Errorf("--key: %v", err))
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, *dsn)
+	st, err := openRepairStore(ctx, *data, *dsn, cpFile)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		return fail(err)
 	}
 	defer st.Close()
+	r := &repairRun{ctx: ctx, st: st, out: func(format string, a ...any) { fmt.Fprintf(s.Out, format+"\n", a...) }}
+	if err := r.recompute(); err != nil {
+		return fail(err)
+	}
+	if err := r.compare(); err != nil {
+		return fail(err)
+	}
+	contradicted, err := r.checkCheckpoints(key.Verifier, *keyFile, *cpFile)
+	if err != nil {
+		return fail(err)
+	}
+	if contradicted && !*force {
+		fmt.Fprintln(s.Err, "backstop repair: the documents do not give the last signed checkpoint; nothing written (--force rewrites the tree anyway and forks the log)")
+		return ExitInvalid
+	}
+	if r.differ == 0 && r.missing == 0 && r.extra == 0 && len(r.leafFixes) == 0 && !contradicted {
+		r.out("nothing to repair")
+		return ExitOK
+	}
+	if *dryRun {
+		r.out("--dry-run: nothing written")
+		return ExitOK
+	}
+	if err := r.rewrite(); err != nil {
+		return fail(err)
+	}
+	if contradicted {
+		return forget(ctx, st, &r.re, r.size, *cpFile, key.Verifier, r.out, s)
+	}
+	return ExitOK
+}
+
+// openRepairStore opens --db, by default the SQLite database in --data,
+// and fills in --checkpoint by default beside it.
+func openRepairStore(ctx context.Context, data, dsn string, cpFile *string) (*store.Store, error) {
+	if dsn == "" {
+		dsn = filepath.Join(data, "backstop.db")
+		if _, err := os.Stat(dsn); err != nil {
+			return nil, fmt.Errorf("--data: %v", err)
+		}
+	}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
 	if *cpFile == "" {
 		if *cpFile, err = server.DefaultCheckpointFile(ctx, st); err != nil {
-			return fail(ExitUsage, "%v", err)
+			st.Close()
+			return nil, err
 		}
 		if *cpFile == "" {
-			*cpFile = filepath.Join(*data, "checkpoint")
+			*cpFile = filepath.Join(data, "checkpoint")
 		}
 	}
-	out := func(format string, a ...any) { fmt.Fprintf(s.Out, format+"\n", a...) }
+	return st, nil
+}
 
-	// Recompute the tree from the documents.
-	size, err := st.Size(ctx)
+// codedError is an error with the exit code it ends the command with.
+type codedError struct {
+	code int
+	msg  string
+}
+
+func (e *codedError) Error() string { return e.msg }
+
+// exitInvalidf is an error that ends the command with ExitInvalid.
+func exitInvalidf(format string, a ...any) error {
+	return &codedError{code: ExitInvalid, msg: fmt.Sprintf(format, a...)}
+}
+
+// repairRun is one run of repair: the tree recomputed from the store's
+// documents and how the stored rows differ from it.
+type repairRun struct {
+	ctx       context.Context
+	st        *store.Store
+	out       func(format string, a ...any)
+	size      int64
+	re        ledger.Recompute
+	leafFixes []store.LeafFix
+	hashes    []tlog.Hash
+	// stored rows that differ from the recomputed hashes, are missing,
+	// or lie beyond the tree
+	differ, extra int
+	missing       int64
+}
+
+// recompute rebuilds the tree from the documents.
+func (r *repairRun) recompute() error {
+	size, err := r.st.Size(r.ctx)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		return err
 	}
-	var re ledger.Recompute
-	var leafFixes []store.LeafFix
+	r.size = size
 	for start := int64(0); start < size; {
-		page, err := st.Entries(ctx, start, 1000)
+		page, err := r.st.Entries(r.ctx, start, 1000)
 		if err != nil {
-			return fail(ExitUsage, "%v", err)
+			return err
 		}
 		if len(page) == 0 {
-			return fail(ExitInvalid, "entry %d of %d is missing: the log has a gap no repair can fill", start, size)
+			return exitInvalidf("entry %d of %d is missing: the log has a gap no repair can fill", start, size)
 		}
 		for _, e := range page {
-			if e.Index != re.Size() {
-				return fail(ExitInvalid, "entry %d is missing: the log has a gap no repair can fill", re.Size())
+			if e.Index != r.re.Size() {
+				return exitInvalidf("entry %d is missing: the log has a gap no repair can fill", r.re.Size())
 			}
 			if leaf := tlog.RecordHash(e.Note); leaf != e.LeafHash {
-				leafFixes = append(leafFixes, store.LeafFix{Index: e.Index, Leaf: leaf})
-				if len(leafFixes) <= 5 {
-					out("entry %d: leaf_hash column %s, its document hashes to %s", e.Index, e.LeafHash, leaf)
+				r.leafFixes = append(r.leafFixes, store.LeafFix{Index: e.Index, Leaf: leaf})
+				if len(r.leafFixes) <= 5 {
+					r.out("entry %d: leaf_hash column %s, its document hashes to %s", e.Index, e.LeafHash, leaf)
 				}
 			}
-			if _, err := re.Add(e.Note); err != nil {
-				return fail(ExitUsage, "entry %d: %v", e.Index, err)
+			if _, err := r.re.Add(e.Note); err != nil {
+				return fmt.Errorf("entry %d: %v", e.Index, err)
 			}
 		}
 		start += int64(len(page))
 	}
-	hashes := re.Hashes()
+	r.hashes = r.re.Hashes()
+	return nil
+}
 
-	// Compare with the stored rows.
-	differ, extra := 0, 0
+// compare counts the stored tree rows that differ from the recomputed
+// ones, and reports them.
+func (r *repairRun) compare() error {
 	seen := int64(0)
 	for start := int64(0); ; {
-		rows, err := st.RawHashes(ctx, start, 10000)
+		rows, err := r.st.RawHashes(r.ctx, start, 10000)
 		if err != nil {
-			return fail(ExitUsage, "%v", err)
+			return err
 		}
 		if len(rows) == 0 {
 			break
 		}
-		for _, r := range rows {
-			if r.Index >= int64(len(hashes)) {
-				extra++
+		for _, row := range rows {
+			if row.Index >= int64(len(r.hashes)) {
+				r.extra++
 				continue
 			}
 			seen++
-			if !bytes.Equal(r.Hash, hashes[r.Index][:]) {
-				differ++
-				if differ <= 5 {
-					out("tree hash %d (%s): stored %x, recomputed %s", r.Index, ledger.DescribeHash(r.Index), r.Hash, hashes[r.Index])
+			if !bytes.Equal(row.Hash, r.hashes[row.Index][:]) {
+				r.differ++
+				if r.differ <= 5 {
+					r.out("tree hash %d (%s): stored %x, recomputed %s", row.Index, ledger.DescribeHash(row.Index), row.Hash, r.hashes[row.Index])
 				}
 			}
 		}
 		start = rows[len(rows)-1].Index + 1
 	}
-	missing := int64(len(hashes)) - seen
-	root, _ := re.Root(size)
-	out("recomputed %d entries: %d tree hashes, root %s; %d stored rows differ, %d missing, %d extra; %d leaf hashes differ",
-		size, len(hashes), root, differ, missing, extra, len(leafFixes))
+	r.missing = int64(len(r.hashes)) - seen
+	root, _ := r.re.Root(r.size)
+	r.out("recomputed %d entries: %d tree hashes, root %s; %d stored rows differ, %d missing, %d extra; %d leaf hashes differ",
+		r.size, len(r.hashes), root, r.differ, r.missing, r.extra, len(r.leafFixes))
+	return nil
+}
 
-	// The last signed checkpoints: the recomputed tree must extend them.
-	type recorded struct {
-		from string
-		c    ledger.Checkpoint
+// recordedCheckpoint is a signed checkpoint kept by the server, and where.
+type recordedCheckpoint struct {
+	from string
+	c    ledger.Checkpoint
+}
+
+// checkCheckpoints checks that the recomputed tree extends the last
+// signed checkpoints, the store's and the file's, and says whether it
+// contradicts one.
+func (r *repairRun) checkCheckpoints(v note.Verifier, keyFile, cpFile string) (bool, error) {
+	checkpoints, err := r.recordedCheckpoints(v, keyFile, cpFile)
+	if err != nil {
+		return false, err
 	}
-	var checkpoints []recorded
-	var contradicted []recorded
-	if last, ok, err := st.LastCheckpoint(ctx); err != nil {
-		return fail(ExitUsage, "%v", err)
-	} else if ok {
-		c, err := ledger.ParseCheckpoint(last.Note, key.Verifier)
-		if err != nil {
-			return fail(ExitInvalid, "the store's last checkpoint (%d entries) does not verify with %s: %v", last.Size, *keyFile, err)
-		}
-		checkpoints = append(checkpoints, recorded{"the store's checkpoints table", c})
-	}
-	if b, err := os.ReadFile(*cpFile); err == nil {
-		c, err := ledger.ParseCheckpoint(b, key.Verifier)
-		if err != nil {
-			return fail(ExitInvalid, "the checkpoint file %s does not verify with %s: %v", *cpFile, *keyFile, err)
-		}
-		checkpoints = append(checkpoints, recorded{"the checkpoint file " + *cpFile, c})
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fail(ExitUsage, "%v", err)
-	}
-	for _, r := range checkpoints {
-		switch got, err := re.Root(r.c.Size); {
-		case r.c.Size > size:
-			out("the last checkpoint signed (%s) has %d entries; the store holds %d: restore the newer database rather than repair", r.from, r.c.Size, size)
-			contradicted = append(contradicted, r)
-		case err != nil || got != r.c.Root:
-			out("the last checkpoint signed (%s) has %d entries, root %s; the documents give %s: they were changed", r.from, r.c.Size, r.c.Root, got)
-			contradicted = append(contradicted, r)
+	contradicted := false
+	for _, rc := range checkpoints {
+		switch got, err := r.re.Root(rc.c.Size); {
+		case rc.c.Size > r.size:
+			r.out("the last checkpoint signed (%s) has %d entries; the store holds %d: restore the newer database rather than repair", rc.from, rc.c.Size, r.size)
+			contradicted = true
+		case err != nil || got != rc.c.Root:
+			r.out("the last checkpoint signed (%s) has %d entries, root %s; the documents give %s: they were changed", rc.from, rc.c.Size, rc.c.Root, got)
+			contradicted = true
 		default:
-			out("the last checkpoint signed (%s), %d entries, root %s: the documents give it", r.from, r.c.Size, r.c.Root)
+			r.out("the last checkpoint signed (%s), %d entries, root %s: the documents give it", rc.from, rc.c.Size, rc.c.Root)
 		}
 	}
 	if len(checkpoints) == 0 {
-		out("no signed checkpoint is recorded: the recomputed tree is checked against nothing")
+		r.out("no signed checkpoint is recorded: the recomputed tree is checked against nothing")
 	}
-	if len(contradicted) > 0 && !*force {
-		fmt.Fprintln(s.Err, "backstop repair: the documents do not give the last signed checkpoint; nothing written (--force rewrites the tree anyway and forks the log)")
-		return ExitInvalid
+	return contradicted, nil
+}
+
+// recordedCheckpoints reads the last checkpoint in the store and the one
+// in the checkpoint file, each checked against the server's key.
+func (r *repairRun) recordedCheckpoints(v note.Verifier, keyFile, cpFile string) ([]recordedCheckpoint, error) {
+	var checkpoints []recordedCheckpoint
+	if last, ok, err := r.st.LastCheckpoint(r.ctx); err != nil {
+		return nil, err
+	} else if ok {
+		c, err := ledger.ParseCheckpoint(last.Note, v)
+		if err != nil {
+			return nil, exitInvalidf("the store's last checkpoint (%d entries) does not verify with %s: %v", last.Size, keyFile, err)
+		}
+		checkpoints = append(checkpoints, recordedCheckpoint{"the store's checkpoints table", c})
 	}
-	if differ == 0 && missing == 0 && extra == 0 && len(leafFixes) == 0 && len(contradicted) == 0 {
-		out("nothing to repair")
-		return ExitOK
+	if b, err := os.ReadFile(cpFile); err == nil {
+		c, err := ledger.ParseCheckpoint(b, v)
+		if err != nil {
+			return nil, exitInvalidf("the checkpoint file %s does not verify with %s: %v", cpFile, keyFile, err)
+		}
+		checkpoints = append(checkpoints, recordedCheckpoint{"the checkpoint file " + cpFile, c})
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
-	if *dryRun {
-		out("--dry-run: nothing written")
-		return ExitOK
-	}
-	stored := make([]store.StoredHash, len(hashes))
-	for i, h := range hashes {
+	return checkpoints, nil
+}
+
+// rewrite replaces the stored tree with the recomputed one.
+func (r *repairRun) rewrite() error {
+	stored := make([]store.StoredHash, len(r.hashes))
+	for i, h := range r.hashes {
 		stored[i] = store.StoredHash{Index: int64(i), Hash: h}
 	}
-	if err := st.RewriteTree(ctx, leafFixes, stored); err != nil {
-		return fail(ExitUsage, "%v", err)
+	if err := r.st.RewriteTree(r.ctx, r.leafFixes, stored); err != nil {
+		return err
 	}
-	out("rewrote %d tree hashes and %d leaf hashes", len(hashes), len(leafFixes))
-	if len(contradicted) > 0 {
-		return forget(ctx, st, &re, size, *cpFile, key.Verifier, out, s)
-	}
-	return ExitOK
+	r.out("rewrote %d tree hashes and %d leaf hashes", len(r.hashes), len(r.leafFixes))
+	return nil
 }
 
 // forget drops, under --force, the recorded checkpoints the rewritten tree

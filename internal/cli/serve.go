@@ -109,20 +109,9 @@ func runServe(args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "backstop serve: "+format+"\n", a...)
 		return code
 	}
-	limit, err := parseBytes(*memoryLimit)
+	minFreeBytes, err := serveMemory(fset, *memoryLimit, *minFree)
 	if err != nil {
-		return fail(ExitUsage, "--memory-limit: %v", err)
-	}
-	minFreeBytes, err := parseBytes(*minFree)
-	if err != nil || minFreeBytes == 0 {
-		return fail(ExitUsage, "--min-free: a size such as 64MiB or 1GiB, not %q", *minFree)
-	}
-	// The Go runtime's soft limit: the collector works harder as the heap
-	// nears it, so a flood of requests that each load the record costs CPU
-	// rather than memory. GOMEMLIMIT in the environment wins unless the
-	// flag is given.
-	if _, env := os.LookupEnv("GOMEMLIMIT"); limit > 0 && (!env || flagGiven(fset, "memory-limit")) {
-		debug.SetMemoryLimit(limit)
+		return fail(ExitUsage, "%v", err)
 	}
 	handler, err := logHandler(*logFormat, s.Err)
 	if err != nil {
@@ -132,30 +121,17 @@ func runServe(args []string, s Streams) int {
 		return fail(ExitUsage, "--max-body must be at least 1024 and --timeout at least 1s")
 	}
 	logger := slog.New(handler)
-	if err := os.MkdirAll(*data, 0o700); err != nil {
-		return fail(ExitUsage, "--data: %v", err)
-	}
-	if *keyFile == "" {
-		*keyFile = filepath.Join(*data, "server.key")
-		if err := ensureKey(*keyFile, *origin); err != nil {
-			return fail(ExitUsage, "%v", err)
-		}
-	}
-	key, err := signing.ReadKeyPair(*keyFile)
+	key, err := serveKey(*data, *keyFile, *origin)
 	if err != nil {
-		return fail(ExitUsage, "--key: %v", err)
+		return fail(ExitUsage, "%v", err)
 	}
 	witnesses, err := witnessFlags(witnessURLs)
 	if err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
-	var adminKeys []note.Verifier
-	for _, a := range admins {
-		v, err := signing.ParseVerifier(a)
-		if err != nil {
-			return fail(ExitUsage, "--admin: %v", err)
-		}
-		adminKeys = append(adminKeys, v)
+	adminKeys, err := parseVerifiers("--admin", admins)
+	if err != nil {
+		return fail(ExitUsage, "%v", err)
 	}
 	layers, code := mapLayers(*oblasts, *territoryDir, s)
 	if code != ExitOK {
@@ -180,17 +156,77 @@ func runServe(args []string, s Streams) int {
 		srv.Close()
 		return code
 	}
-	l, err := net.Listen("tcp", *listen)
-	if err != nil {
-		srv.Close()
-		return fail(ExitUsage, "--listen: %v", err)
-	}
-	fmt.Fprintf(s.Err, "backstop serve: listening on http://%s (%s, log key %s)\n", l.Addr(), st.Dialect(), key.ID())
-	if err := srv.Serve(ctx, l, 15*time.Second); err != nil {
+	if err := listenAndServe(ctx, srv, *listen, fmt.Sprintf("%s, log key %s", st.Dialect(), key.ID()), s); err != nil {
 		return fail(ExitUsage, "%v", err)
 	}
 	fmt.Fprintln(s.Err, "backstop serve: stopped")
 	return ExitOK
+}
+
+// listenAndServe listens on --listen, says so (with what, such as the
+// database and the log key) and serves until ctx ends.
+func listenAndServe(ctx context.Context, srv *server.Server, listen, what string, s Streams) error {
+	l, err := net.Listen("tcp", listen)
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("--listen: %v", err)
+	}
+	fmt.Fprintf(s.Err, "backstop serve: listening on http://%s (%s)\n", l.Addr(), what)
+	return srv.Serve(ctx, l, 15*time.Second)
+}
+
+// serveMemory reads --memory-limit, setting the Go runtime's soft limit,
+// and returns --min-free in bytes.
+func serveMemory(fset *flag.FlagSet, memoryLimit, minFree string) (int64, error) {
+	limit, err := parseBytes(memoryLimit)
+	if err != nil {
+		return 0, fmt.Errorf("--memory-limit: %v", err)
+	}
+	minFreeBytes, err := parseBytes(minFree)
+	if err != nil || minFreeBytes == 0 {
+		return 0, fmt.Errorf("--min-free: a size such as 64MiB or 1GiB, not %q", minFree)
+	}
+	// The Go runtime's soft limit: the collector works harder as the heap
+	// nears it, so a flood of requests that each load the record costs CPU
+	// rather than memory. GOMEMLIMIT in the environment wins unless the
+	// flag is given.
+	if _, env := os.LookupEnv("GOMEMLIMIT"); limit > 0 && (!env || flagGiven(fset, "memory-limit")) {
+		debug.SetMemoryLimit(limit)
+	}
+	return minFreeBytes, nil
+}
+
+// serveKey makes the data folder and reads the server's key: --key, or
+// DIR/server.key, made on first start.
+func serveKey(data, keyFile, origin string) (signing.KeyPair, error) {
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return signing.KeyPair{}, fmt.Errorf("--data: %v", err)
+	}
+	if keyFile == "" {
+		keyFile = filepath.Join(data, "server.key")
+		if err := ensureKey(keyFile, origin); err != nil {
+			return signing.KeyPair{}, err
+		}
+	}
+	key, err := signing.ReadKeyPair(keyFile)
+	if err != nil {
+		return signing.KeyPair{}, fmt.Errorf("--key: %v", err)
+	}
+	return key, nil
+}
+
+// parseVerifiers parses the public keys given with a flag (--admin,
+// --log-key), naming it in errors.
+func parseVerifiers(flagName string, given []string) ([]note.Verifier, error) {
+	var keys []note.Verifier
+	for _, a := range given {
+		v, err := signing.ParseVerifier(a)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", flagName, err)
+		}
+		keys = append(keys, v)
+	}
+	return keys, nil
 }
 
 // serveLayers are the map's geography, read at start.

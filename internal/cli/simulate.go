@@ -6,14 +6,13 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/numfmt"
-	"github.com/backstop-dev/backstop/internal/report"
+	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/sim"
 )
 
@@ -58,7 +57,7 @@ func runSimulate(args []string, s Streams) int {
 	fs.Int64Var(&seed, "seed", 0, "seed")
 	fs.IntVar(&workers, "workers", runtime.NumCPU(), "workers")
 	fs.BoolVar(&noAnalysis, "no-analysis", false, "skip sensitivity")
-	fs.StringVar(&format, "format", "table", "format")
+	fs.StringVar(&format, "format", string(render.SimulateFormats.Default()), "format")
 	fs.StringVar(&out, "out", "", "output file")
 	fs.StringVar(&color, "color", "auto", "auto, always or never")
 	paths, exit, ok := parseFlags(fs, args, simulateUsage, s)
@@ -69,11 +68,12 @@ func runSimulate(args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "backstop simulate: "+f+"\n", a...)
 		return ExitUsage
 	}
+	f, ferr := render.SimulateFormats.Parse(format)
 	switch {
 	case len(paths) == 0:
 		return usage("no scenario given\n\n%s", simulateUsage)
-	case !slices.Contains([]string{"table", "json", "html"}, format):
-		return usage("unknown format %q; use table, json or html", format)
+	case ferr != nil:
+		return usage("%v", ferr)
 	case runs < 0 || runs > load.MaxRuns:
 		return usage("--runs must be between 1 and %d", load.MaxRuns)
 	case workers < 1:
@@ -101,14 +101,7 @@ func runSimulate(args []string, s Streams) int {
 	if err != nil {
 		return usage("--out: %v", err)
 	}
-	switch format {
-	case "json":
-		err = report.SimulateJSON(w, res)
-	case "html":
-		err = report.SimulateHTML(w, res)
-	default:
-		err = report.SimulateTable(w, res, report.TableOptions{Color: useColor, Width: 100})
-	}
+	err = render.Simulate(w, f, res, render.TableOptions{Color: useColor, Width: 100})
 	if err == nil {
 		err = done()
 	}

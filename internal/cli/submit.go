@@ -82,46 +82,63 @@ func runSubmit(args []string, s Streams) int {
 			if len(docs) > 1 {
 				name = fmt.Sprintf("%s#%d", file, i+1)
 			}
-			signed := doc
-			if !signing.IsSigned(doc) {
-				if signed, err = signing.Sign(doc, key.Signer); err != nil {
-					fmt.Fprintf(s.Err, "%s: %v\n", name, err)
-					code = max(code, ExitInvalid)
-					continue
-				}
-			}
-			id, err := submitFramework(ctx, c, signed, *framework)
+			docCode, err := submitOne(ctx, c, name, doc, key, *framework, s)
 			if err != nil {
-				return fail("%s: %v", name, err)
+				return fail("%v", err)
 			}
-			acc, err := c.Submit(ctx, id, signed)
-			var p *api.Problem
-			switch {
-			case errors.As(err, &p):
-				fmt.Fprintf(s.Err, "%s: refused: %s\n", name, p.Error())
-				for _, d := range p.Diagnostics {
-					fmt.Fprintf(s.Err, "  %s:%d:%d: %s: %s\n", name, d.Line, d.Column, d.Severity, d.Message)
-				}
-				code = max(code, ExitInvalid)
-			case err != nil:
-				return fail("%s: %v", name, err)
-			default:
-				e := acc.Entry
-				what := e.Kind
-				if e.Subject != "" {
-					what += " " + e.Subject
-				}
-				if e.Date != "" {
-					what += " " + e.Date
-				}
-				fmt.Fprintf(s.Out, "%s: accepted as entry %d (%s, signed by %s); the log has %d entries\n", name, e.Index, what, e.Key, acc.Checkpoint.Size)
-				for _, d := range acc.Warnings {
-					fmt.Fprintf(s.Err, "  %s:%d:%d: warning: %s\n", name, d.Line, d.Column, d.Message)
-				}
-			}
+			code = max(code, docCode)
 		}
 	}
 	return code
+}
+
+// submitOne signs a document if it is not signed yet, submits it and
+// prints the server's answer: the exit code it earns, or an error that
+// ends the command (the server could not be reached).
+func submitOne(ctx context.Context, c *client.Client, name string, doc []byte, key *signing.KeyPair, framework string, s Streams) (int, error) {
+	signed := doc
+	if !signing.IsSigned(doc) {
+		var err error
+		if signed, err = signing.Sign(doc, key.Signer); err != nil {
+			fmt.Fprintf(s.Err, "%s: %v\n", name, err)
+			return ExitInvalid, nil
+		}
+	}
+	id, err := submitFramework(ctx, c, signed, framework)
+	if err != nil {
+		return ExitUsage, fmt.Errorf("%s: %v", name, err)
+	}
+	acc, err := c.Submit(ctx, id, signed)
+	var p *api.Problem
+	switch {
+	case errors.As(err, &p):
+		fmt.Fprintf(s.Err, "%s: refused: %s\n", name, p.Error())
+		for _, d := range p.Diagnostics {
+			fmt.Fprintf(s.Err, "  %s:%d:%d: %s: %s\n", name, d.Line, d.Column, d.Severity, d.Message)
+		}
+		return ExitInvalid, nil
+	case err != nil:
+		return ExitUsage, fmt.Errorf("%s: %v", name, err)
+	}
+	printAccepted(name, acc, s)
+	return ExitOK, nil
+}
+
+// printAccepted says which entry the server made of a document, and its
+// warnings.
+func printAccepted(name string, acc *api.Accepted, s Streams) {
+	e := acc.Entry
+	what := e.Kind
+	if e.Subject != "" {
+		what += " " + e.Subject
+	}
+	if e.Date != "" {
+		what += " " + e.Date
+	}
+	fmt.Fprintf(s.Out, "%s: accepted as entry %d (%s, signed by %s); the log has %d entries\n", name, e.Index, what, e.Key, acc.Checkpoint.Size)
+	for _, d := range acc.Warnings {
+		fmt.Fprintf(s.Err, "  %s:%d:%d: warning: %s\n", name, d.Line, d.Column, d.Message)
+	}
 }
 
 // submitFramework finds the framework a signed document goes to.

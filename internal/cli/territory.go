@@ -1,20 +1,16 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
-	"math"
 	"os"
-	"strings"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/model"
-	"github.com/backstop-dev/backstop/internal/numfmt"
 	"github.com/backstop-dev/backstop/internal/oblast"
+	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/territory"
 )
 
@@ -71,7 +67,7 @@ Exit codes:
 type territoryParams struct {
 	sub            string
 	paths          []string
-	format         string
+	format         render.Format
 	date, from, to model.Date // zero when not given
 	byOblast       bool
 	oblastsFile    string
@@ -80,8 +76,8 @@ type territoryParams struct {
 func runTerritory(args []string, s Streams) int {
 	fs := flag.NewFlagSet("territory", flag.ContinueOnError)
 	var p territoryParams
-	var date, from, to string
-	fs.StringVar(&p.format, "format", "table", "table or json")
+	var date, from, to, format string
+	fs.StringVar(&format, "format", string(render.TerritoryFormats.Default()), "table or json")
 	fs.StringVar(&date, "date", "", "date of a single FILE")
 	fs.StringVar(&from, "from-date", "", "date of FROM")
 	fs.StringVar(&to, "to-date", "", "date of TO")
@@ -112,8 +108,9 @@ func runTerritory(args []string, s Streams) int {
 		}
 		*d.out = v
 	}
-	if p.format != "table" && p.format != "json" {
-		return usage("unknown format %q; use table or json", p.format)
+	var err error
+	if p.format, err = render.TerritoryFormats.Parse(format); err != nil {
+		return usage("%v", err)
 	}
 	switch p.sub {
 	case "area":
@@ -218,63 +215,11 @@ func runTerritoryArea(p territoryParams, s Streams) int {
 		}
 	}
 	writeDiagnosticsText(s.Err, ds)
-	var err error
-	if p.format == "json" {
-		err = writeTerritoryAreaJSON(s.Out, snaps)
-	} else {
-		writeTerritoryAreaTable(s.Out, snaps)
-	}
-	if err != nil {
+	if err := render.TerritoryArea(s.Out, p.format, snaps); err != nil {
 		fmt.Fprintf(s.Err, "backstop territory: %v\n", err)
 		return ExitUsage
 	}
 	return territoryExit(ds)
-}
-
-// roundKm2 rounds to the 0.001 km² (1,000 m²) the JSON reports, and never
-// writes -0.
-func roundKm2(v float64) float64 {
-	r := math.Round(v*1000) / 1000
-	if r == 0 {
-		return 0
-	}
-	return r
-}
-
-type territoryJSONSnapshot struct {
-	Date     string  `json:"date"`
-	File     string  `json:"file"`
-	AreaKm2  float64 `json:"area_km2"`
-	Polygons int     `json:"polygons"`
-	Vertices int     `json:"vertices"`
-}
-
-func territorySnapshotJSON(snap *territory.Snapshot) territoryJSONSnapshot {
-	return territoryJSONSnapshot{Date: snap.Date.String(), File: snap.File, AreaKm2: roundKm2(snap.Area), Polygons: snap.Polygons, Vertices: snap.Vertices}
-}
-
-func writeTerritoryAreaJSON(w io.Writer, snaps []*territory.Snapshot) error {
-	out := struct {
-		FormatVersion int                     `json:"format_version"`
-		Snapshots     []territoryJSONSnapshot `json:"snapshots"`
-	}{1, []territoryJSONSnapshot{}}
-	for _, snap := range snaps {
-		out.Snapshots = append(out.Snapshots, territorySnapshotJSON(snap))
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
-}
-
-func writeTerritoryAreaTable(w io.Writer, snaps []*territory.Snapshot) {
-	if len(snaps) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "%-10s  %15s  %8s  %8s  %s\n", "date", "occupied km²", "polygons", "vertices", "file")
-	for _, snap := range snaps {
-		fmt.Fprintf(w, "%-10s  %15s  %8s  %8s  %s\n", snap.Date, numfmt.Number(snap.Area, 1),
-			numfmt.Number(float64(snap.Polygons), 0), numfmt.Number(float64(snap.Vertices), 0), snap.File)
-	}
 }
 
 func runTerritoryDiff(p territoryParams, s Streams) int {
@@ -307,88 +252,9 @@ func runTerritoryDiff(p territoryParams, s Streams) int {
 		return territoryExit(ds)
 	}
 	c := territory.Diff(from, to, table)
-	var err error
-	if p.format == "json" {
-		err = writeTerritoryDiffJSON(s.Out, from, to, c, p.byOblast)
-	} else {
-		writeTerritoryDiffTable(s.Out, from, to, c, p.byOblast)
-	}
-	if err != nil {
+	if err := render.TerritoryDiff(s.Out, p.format, from, to, c, p.byOblast); err != nil {
 		fmt.Fprintf(s.Err, "backstop territory: %v\n", err)
 		return ExitUsage
 	}
 	return ExitOK
-}
-
-type territoryJSONOblast struct {
-	Code      string  `json:"code"`
-	Name      string  `json:"name"`
-	GainedKm2 float64 `json:"gained_km2"`
-	LostKm2   float64 `json:"lost_km2"`
-	NetKm2    float64 `json:"net_km2"`
-}
-
-type territoryJSONOutside struct {
-	GainedKm2 float64 `json:"gained_km2"`
-	LostKm2   float64 `json:"lost_km2"`
-}
-
-func writeTerritoryDiffJSON(w io.Writer, from, to *territory.Snapshot, c territory.Change, byOblast bool) error {
-	out := struct {
-		FormatVersion int                   `json:"format_version"`
-		From          territoryJSONSnapshot `json:"from"`
-		To            territoryJSONSnapshot `json:"to"`
-		GainedKm2     float64               `json:"gained_km2"`
-		LostKm2       float64               `json:"lost_km2"`
-		NetKm2        float64               `json:"net_km2"`
-		ByOblast      []territoryJSONOblast `json:"by_oblast"`
-		Outside       *territoryJSONOutside `json:"outside_oblasts"`
-	}{
-		FormatVersion: 1, From: territorySnapshotJSON(from), To: territorySnapshotJSON(to),
-		GainedKm2: roundKm2(c.GainedKm2), LostKm2: roundKm2(c.LostKm2), NetKm2: roundKm2(c.NetKm2),
-		ByOblast: []territoryJSONOblast{},
-	}
-	for _, o := range c.ByOblast {
-		out.ByOblast = append(out.ByOblast, territoryJSONOblast{o.Code, o.Name, roundKm2(o.GainedKm2), roundKm2(o.LostKm2), roundKm2(o.NetKm2)})
-	}
-	if byOblast {
-		out.Outside = &territoryJSONOutside{roundKm2(c.OutsideGainedKm2), roundKm2(c.OutsideLostKm2)}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
-}
-
-// signed formats a net change with its sign: +12.3, -4.5, 0.0.
-func signedKm2(v float64) string {
-	s := numfmt.Number(v, 1)
-	if !strings.HasPrefix(s, "-") && strings.Trim(s, "0.,") != "" {
-		s = "+" + s
-	}
-	return s
-}
-
-func writeTerritoryDiffTable(w io.Writer, from, to *territory.Snapshot, c territory.Change, byOblast bool) {
-	fmt.Fprintf(w, "from  %s  %13s km²  %s\n", from.Date, numfmt.Number(from.Area, 1), from.File)
-	fmt.Fprintf(w, "to    %s  %13s km²  %s\n\n", to.Date, numfmt.Number(to.Area, 1), to.File)
-	fmt.Fprintf(w, "gained  %11s km²  occupied in TO, not in FROM\n", numfmt.Number(c.GainedKm2, 1))
-	fmt.Fprintf(w, "lost    %11s km²  occupied in FROM, not in TO\n", numfmt.Number(c.LostKm2, 1))
-	fmt.Fprintf(w, "net     %11s km²  area of TO − area of FROM\n", signedKm2(c.NetKm2))
-	if !byOblast {
-		return
-	}
-	fmt.Fprintln(w)
-	if len(c.ByOblast) == 0 {
-		fmt.Fprintln(w, "no oblast changed hands")
-	} else {
-		fmt.Fprintf(w, "%-30s  %-5s  %11s  %11s  %11s\n", "oblast", "code", "gained km²", "lost km²", "net km²")
-		for _, o := range c.ByOblast {
-			fmt.Fprintf(w, "%-30s  %-5s  %11s  %11s  %11s\n", o.Name, o.Code,
-				numfmt.Number(o.GainedKm2, 1), numfmt.Number(o.LostKm2, 1), signedKm2(o.NetKm2))
-		}
-	}
-	if c.OutsideGainedKm2 >= 0.05 || c.OutsideLostKm2 >= 0.05 {
-		fmt.Fprintf(w, "%-30s  %-5s  %11s  %11s  %11s\n", "outside the oblasts' polygons", "",
-			numfmt.Number(c.OutsideGainedKm2, 1), numfmt.Number(c.OutsideLostKm2, 1), signedKm2(c.OutsideGainedKm2-c.OutsideLostKm2))
-	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/render"
 )
 
 const validateUsage = `Usage: backstop validate [--format text|json] PATH...
@@ -38,13 +38,14 @@ Examples:
 
 type validateParams struct {
 	paths  []string
-	format string
+	format render.Format
 }
 
 func runValidate(args []string, s Streams) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	p := validateParams{}
-	fs.StringVar(&p.format, "format", "text", "output format: text or json")
+	var format string
+	fs.StringVar(&format, "format", string(render.ValidateFormats.Default()), "output format: text or json")
 	paths, exit, ok := parseFlags(fs, args, validateUsage, s)
 	if !ok {
 		return exit
@@ -54,19 +55,15 @@ func runValidate(args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "backstop validate: no files or folders given\n\n%s", validateUsage)
 		return ExitUsage
 	}
-	if p.format != "text" && p.format != "json" {
-		fmt.Fprintf(s.Err, "backstop validate: unknown format %q; use text or json\n", p.format)
+	var err error
+	if p.format, err = render.ValidateFormats.Parse(format); err != nil {
+		fmt.Fprintf(s.Err, "backstop validate: %v\n", err)
 		return ExitUsage
 	}
 	set, ds := load.Paths(p.paths, s.In)
-	if p.format == "json" {
-		if err := writeDiagnosticsJSON(s.Out, ds); err != nil {
-			fmt.Fprintf(s.Err, "backstop validate: %v\n", err)
-			return ExitUsage
-		}
-	} else {
-		writeDiagnosticsText(s.Out, ds)
-		writeValidateSummary(s.Err, set, ds)
+	if err = render.Validate(s.Out, s.Err, p.format, set, ds); err != nil {
+		fmt.Fprintf(s.Err, "backstop validate: %v\n", err)
+		return ExitUsage
 	}
 	return exitCode(ds)
 }
@@ -82,58 +79,5 @@ func exitCode(ds diag.Diagnostics) int {
 	return ExitOK
 }
 
-// writeDiagnosticsText prints one line per diagnostic.
-func writeDiagnosticsText(w io.Writer, ds diag.Diagnostics) {
-	for _, d := range ds {
-		fmt.Fprintln(w, d.String())
-	}
-}
-
-func writeValidateSummary(w io.Writer, set *load.Set, ds diag.Diagnostics) {
-	errs, warns := ds.Count()
-	files := map[string]bool{}
-	for _, d := range set.Docs {
-		files[d.File.Name] = true
-	}
-	verdict := "valid"
-	if errs > 0 {
-		verdict = "invalid"
-	}
-	fmt.Fprintf(w, "%s: %d documents in %d files, %s, %s\n", verdict,
-		len(set.Docs), len(files), plural(errs, "error"), plural(warns, "warning"))
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// jsonDiagnostic is the stable JSON shape of a diagnostic (docs/json.md).
-type jsonDiagnostic struct {
-	Severity  string `json:"severity"`
-	Code      string `json:"code"`
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"end_line"`
-	EndColumn int    `json:"end_column"`
-	Message   string `json:"message"`
-	Path      string `json:"path"`
-}
-
-func writeDiagnosticsJSON(w io.Writer, ds diag.Diagnostics) error {
-	out := make([]jsonDiagnostic, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, jsonDiagnostic{
-			Severity: d.Severity.String(), Code: d.Code, File: d.Range.File,
-			Line: d.Range.Start.Line, Column: d.Range.Start.Column,
-			EndLine: d.Range.End.Line, EndColumn: d.Range.End.Column,
-			Message: d.Summary, Path: d.Path,
-		})
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
-}
+// writeDiagnosticsText prints one line per diagnostic (render.DiagnosticsText).
+func writeDiagnosticsText(w io.Writer, ds diag.Diagnostics) { render.DiagnosticsText(w, ds) }

@@ -15,8 +15,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/mod/sumdb/note"
-
 	"github.com/backstop-dev/backstop/internal/server"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/witness"
@@ -97,13 +95,9 @@ func runWitness(args []string, s Streams) int {
 		fmt.Fprintln(s.Out, signer.Verifier())
 		return ExitOK
 	}
-	var logs []note.Verifier
-	for _, k := range logKeys {
-		v, err := signing.ParseVerifier(k)
-		if err != nil {
-			return fail("--log-key: %v", err)
-		}
-		logs = append(logs, v)
+	logs, err := parseVerifiers("--log-key", logKeys)
+	if err != nil {
+		return fail("%v", err)
 	}
 	state, err := witness.OpenState(*statePath)
 	if err != nil {
@@ -125,26 +119,34 @@ func runWitness(args []string, s Streams) int {
 		}
 	}
 	fmt.Fprintf(s.Err, "backstop witness: listening on http://%s; key %s\n", l.Addr(), signer.Verifier())
+	if err := serveWitness(l, w.Handler(), handler); err != nil {
+		return fail("%v", err)
+	}
+	fmt.Fprintln(s.Err, "backstop witness: stopped")
+	return ExitOK
+}
 
+// serveWitness serves the witness's handler on l until SIGTERM or SIGINT,
+// then shuts down gracefully.
+func serveWitness(l net.Listener, h http.Handler, logs slog.Handler) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	hs := &http.Server{Handler: w.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10,
-		ErrorLog: slog.NewLogLogger(handler, slog.LevelWarn)}
+		ErrorLog: slog.NewLogLogger(logs, slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
 	select {
 	case err := <-errc:
-		return fail("%v", err)
+		return err
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
-		return fail("shutting down: %v", err)
+		return fmt.Errorf("shutting down: %v", err)
 	}
-	fmt.Fprintln(s.Err, "backstop witness: stopped")
-	return ExitOK
+	return nil
 }
 
 // witnessKey reads the witness's private key, making it (and FILE.pub, the
@@ -218,36 +220,4 @@ func witnessQuorum(path string, quorum *int) ([]*witness.Verifier, error) {
 		return nil, fmt.Errorf("--quorum %d: give 1 to %d, the number of witnesses listed in %s", *quorum, len(ws), path)
 	}
 	return ws, nil
-}
-
-// checkCosignatures says whether the checkpoint note carries valid
-// cosignatures of at least quorum of the witnesses, and which signed.
-func checkCosignatures(signed []byte, ws []*witness.Verifier, quorum int) (bool, string) {
-	got, err := witness.Cosignatures(signed, ws)
-	if err != nil {
-		return false, err.Error()
-	}
-	have := map[string]bool{}
-	var by []string
-	for _, c := range got {
-		have[c.Witness.ID()] = true
-		by = append(by, fmt.Sprintf("%s at %s", c.Witness.ID(), c.Time.Format(time.RFC3339)))
-	}
-	var missing []string
-	for _, w := range ws {
-		if !have[w.ID()] {
-			missing = append(missing, w.ID())
-		}
-	}
-	msg := fmt.Sprintf("cosigned by %d of the %d witnesses listed, %d required", len(got), len(ws), quorum)
-	if len(by) > 0 {
-		msg += "; signed: " + strings.Join(by, ", ")
-	}
-	if len(missing) > 0 {
-		msg += "; not signed: " + strings.Join(missing, ", ")
-	}
-	if len(got) < quorum {
-		return false, msg + ": the witnesses have not seen this checkpoint, so the server may be showing you a history it hides from them (or they are behind: try again in a minute)"
-	}
-	return true, msg
 }

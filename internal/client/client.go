@@ -1,7 +1,9 @@
 // Package client is the Go client of backstop's HTTP API, used by
 // `backstop submit` and `backstop verify`: it sends signed documents, signs
 // read requests with the caller's key, and fetches the log's checkpoints
-// and proofs. It trusts nothing it receives: checking is internal/ledger's.
+// and proofs. It trusts nothing it receives: Verify (verify.go) is the
+// audit protocol of `backstop verify`, checking what the server serves
+// with internal/ledger's proofs, the parties' signatures and entrymeta.
 package client
 
 import (

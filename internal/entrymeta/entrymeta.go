@@ -53,9 +53,7 @@ func Of(doc *load.Document) Meta {
 // and derives its Meta. A document the server accepted decodes; an error
 // means the text is not one document.
 func FromText(text []byte) (Meta, error) {
-	l := &load.Loader{}
-	l.AddBytes("document", text)
-	set, _ := l.Finish() // alone, a declaration lacks its framework: errors expected
+	set, _ := load.Bytes("document", text) // alone, a declaration lacks its framework: errors expected
 	if len(set.Docs) != 1 {
 		return Meta{}, fmt.Errorf("the text holds %d documents, not one", len(set.Docs))
 	}

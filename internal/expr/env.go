@@ -5,6 +5,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"sync"
 	"time"
 	"unicode"
 
@@ -139,6 +140,27 @@ func NewEnv(kind Kind) (*Env, error) {
 		return nil, fmt.Errorf("expr: building the %s environment: %w", kind, err)
 	}
 	return &Env{kind: kind, cel: env}, nil
+}
+
+// The shared environments, built on first use: building one costs more
+// than validating a declaration, and an Env is safe for concurrent use.
+var (
+	sharedTrigger = sync.OnceValues(func() (*Env, error) { return NewEnv(Trigger) })
+	sharedGate    = sync.OnceValues(func() (*Env, error) { return NewEnv(Gate) })
+)
+
+// Shared returns the environment of the given kind, built once per
+// process and shared by every caller. Callers must not rely on it being
+// distinct from another's; they extend it (NewTriggers, NewGates) rather
+// than change it.
+func Shared(kind Kind) (*Env, error) {
+	switch kind {
+	case Trigger:
+		return sharedTrigger()
+	case Gate:
+		return sharedGate()
+	}
+	return NewEnv(kind)
 }
 
 // Kind returns the environment's kind.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/yamlnode"
 )
 
 // Types returns the incident type vocabulary: the Type constants, in the
@@ -290,24 +291,8 @@ func (c *YAMLConfig) Type(n *yaml.Node, what string) (string, bool) {
 	return t, true
 }
 
-func resolve(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return "nothing (null)"
-		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "something else"
-}
+// The node helpers are internal/yamlnode's, shared with internal/load.
+var (
+	resolve  = yamlnode.Resolve
+	describe = yamlnode.Describe
+)

@@ -114,6 +114,24 @@ func Category(opts Options, format, category string, defaults map[string]string)
 	return t, ok
 }
 
+// Classify is the type of a row of the given category: Category's when a
+// table maps it, else TypeOther. It counts the row in the Summary, as
+// mapped or with Unmap (under NoCategory when the category is empty); ok
+// is whether a table mapped it.
+func (s *Summary) Classify(opts Options, format, category string, defaults map[string]string) (typ string, ok bool) {
+	typ, ok = Category(opts, format, category, defaults)
+	switch {
+	case category == "":
+		s.Unmap(NoCategory)
+		return TypeOther, false
+	case !ok:
+		s.Unmap(category)
+		return TypeOther, false
+	}
+	s.Mapped++
+	return typ, true
+}
+
 // Unmap counts a row whose category no table maps.
 func (s *Summary) Unmap(category string) {
 	s.Unmapped++

@@ -390,7 +390,8 @@ type CSV struct {
 	sum    *Summary
 	opts   Options
 	row    Row
-	diags  diag.Diagnostics
+	// rows is the row loop; it holds the diagnostics of the rows read.
+	rows *records
 }
 
 // NewCSV reads the header line of src; required are the columns the
@@ -417,46 +418,15 @@ func NewCSV(src *Source, comma rune, sum *Summary, opts Options, required ...str
 	if err := h.Require(required...); err != nil {
 		return nil, diag.Diagnostics{diag.Errorf(pos.Range(1, 1), CodeMissingColumn, "%v", err)}
 	}
-	return &CSV{Header: h, pos: pos, r: r, sum: sum, opts: opts}, nil
+	return &CSV{Header: h, pos: pos, r: r, sum: sum, opts: opts,
+		rows: &records{pos: pos, r: r, sum: sum, opts: opts, fields: h.Len()}}, nil
 }
 
 // Rows yields every data row that is CSV and has as many fields as the
 // header, after counting it in Summary.Read. The others are counted,
 // skipped and reported. The record is reused: copy it to keep it (its
 // strings may be kept).
-func (c *CSV) Rows() iter.Seq[[]string] {
-	return func(yield func([]string) bool) {
-		for {
-			rec, err := c.r.Read()
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			c.sum.Read++
-			if err != nil {
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					c.diags = append(c.diags, c.sum.Skip(c.opts, c.pos.Range(pe.Line, pe.Column), ReasonCSVSyntax, "CSV syntax: "+pe.Err.Error()))
-					continue
-				}
-				// not the data but the reading failed: it would fail again
-				c.diags = append(c.diags, c.sum.Skip(c.opts, diag.Range{File: c.pos.Name()}, ReasonCSVSyntax, err.Error()))
-				return
-			}
-			if want := c.Header.Len(); len(rec) != want {
-				at := c.pos.Field(c.r, 0)
-				if len(rec) > want {
-					at = c.pos.Field(c.r, want)
-				}
-				c.diags = append(c.diags, c.sum.Skip(c.opts, at, ReasonFieldCount,
-					fmt.Sprintf("row has %d fields, the header %d", len(rec), want)))
-				continue
-			}
-			if !yield(rec) {
-				return
-			}
-		}
-	}
-}
+func (c *CSV) Rows() iter.Seq[[]string] { return c.rows.all }
 
 // Field locates column i of the current row; a negative i, the row's start.
 func (c *CSV) Field(i int) diag.Range {
@@ -482,12 +452,12 @@ func (c *CSV) Problem(i int, reason, format string, args ...any) {
 // skipped; true means the caller must drop the row.
 func (c *CSV) Skipped() bool {
 	ds, skipped := c.row.Flush(c.sum, c.opts)
-	c.diags = append(c.diags, ds...)
+	c.rows.diags = append(c.rows.diags, ds...)
 	return skipped
 }
 
 // Diags returns the diagnostics of the rows read so far.
-func (c *CSV) Diags() diag.Diagnostics { return c.diags }
+func (c *CSV) Diags() diag.Diagnostics { return c.rows.diags }
 
 // Float parses column i of rec with ParseFloat, recording a problem
 // (ReasonBadNumber) when it is not a number.
@@ -598,6 +568,15 @@ var countryNames = sync.OnceValue(func() map[string]string {
 
 // parenthetical matches a trailing " (…)", as in UCDP's "Russia (Soviet Union)".
 var parenthetical = regexp.MustCompile(`\s*\([^()]*\)$`)
+
+// CountryOf is the ISO 3166-1 alpha-2 code of the country s names, or s
+// as written (spaces trimmed) when it names none.
+func CountryOf(s string) string {
+	if code, ok := CountryCode(s); ok {
+		return code
+	}
+	return strings.TrimSpace(s)
+}
 
 // CountryCode returns the ISO 3166-1 alpha-2 code of a country given as
 // an alpha-2 or alpha-3 code or by name ("Ukraine", UCDP's "Russia (Soviet

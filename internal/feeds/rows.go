@@ -3,6 +3,7 @@ package feeds
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -26,30 +27,80 @@ type Problem struct {
 // into incidents, or returns the problem that skips them. An I/O error
 // stops the loop.
 func ReadRows(pos *csvpos.Source, cr *csv.Reader, res *Result, opts Options, row func(rec []string) (model.Incident, *Problem)) diag.Diagnostics {
-	var ds diag.Diagnostics
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return ds
-		}
-		res.Summary.Read++
-		if err != nil {
-			d := pos.Error(cr, err, rec)
-			if d.Code == csvpos.CodeIO {
-				return ds.Append(d)
-			}
-			reason := ReasonCSVSyntax
-			if d.Code == csvpos.CodeFieldCount {
-				reason = ReasonFieldCount
-			}
-			ds = ds.Append(res.Summary.Skip(opts, d.Range, reason, strings.TrimSuffix(d.Summary, "; row skipped")))
-			continue
-		}
+	l := &records{pos: pos, r: cr, sum: &res.Summary, opts: opts}
+	for rec := range l.all {
 		inc, bad := row(rec)
 		if bad != nil {
-			ds = ds.Append(res.Summary.Skip(opts, pos.Field(cr, bad.Col), bad.Reason, bad.Message))
+			l.diags = append(l.diags, res.Summary.Skip(opts, pos.Field(cr, bad.Col), bad.Reason, bad.Message))
 			continue
 		}
 		res.Incidents = append(res.Incidents, inc)
 	}
+	return l.diags
+}
+
+// records is the one row loop of the CSV readers, behind both ReadRows
+// and CSV.Rows.
+type records struct {
+	pos  *csvpos.Source
+	r    *csv.Reader
+	sum  *Summary
+	opts Options
+	// fields, when above 0, is the number of fields a row must have,
+	// counted here (the csv.Reader then counts none); at 0 the csv.Reader
+	// counts them, as its FieldsPerRecord says.
+	fields int
+	diags  diag.Diagnostics
+}
+
+// all yields every row that is CSV and has the right number of fields,
+// after counting it in Summary.Read. The others are counted, skipped and
+// reported. An I/O error is reported and ends the rows.
+func (l *records) all(yield func([]string) bool) {
+	for {
+		rec, err := l.r.Read()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		l.sum.Read++
+		if err != nil {
+			if !l.readError(err, rec) {
+				return
+			}
+			continue
+		}
+		if l.fields > 0 && len(rec) != l.fields {
+			l.wrongFieldCount(rec)
+			continue
+		}
+		if !yield(rec) {
+			return
+		}
+	}
+}
+
+// readError reports the error of reading rec, skipping the row; it
+// returns false for an I/O error, which would happen again.
+func (l *records) readError(err error, rec []string) bool {
+	d := l.pos.Error(l.r, err, rec)
+	if d.Code == csvpos.CodeIO {
+		l.diags = append(l.diags, d)
+		return false
+	}
+	reason := ReasonCSVSyntax
+	if d.Code == csvpos.CodeFieldCount {
+		reason = ReasonFieldCount
+	}
+	l.diags = append(l.diags, l.sum.Skip(l.opts, d.Range, reason, strings.TrimSuffix(d.Summary, "; row skipped")))
+	return true
+}
+
+// wrongFieldCount skips rec, whose number of fields is not l.fields.
+func (l *records) wrongFieldCount(rec []string) {
+	at := l.pos.Field(l.r, 0)
+	if len(rec) > l.fields {
+		at = l.pos.Field(l.r, l.fields)
+	}
+	l.diags = append(l.diags, l.sum.Skip(l.opts, at, ReasonFieldCount,
+		fmt.Sprintf("row has %d fields, the header %d", len(rec), l.fields)))
 }

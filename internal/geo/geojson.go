@@ -69,16 +69,8 @@ func parseGeoJSON(data []byte) ([]Feature, error) {
 	if bytes.HasPrefix(data, []byte("\uFEFF")) {
 		start = 3
 	}
-	if !json.Valid(data[start:]) {
-		var se *json.SyntaxError
-		if err := json.Unmarshal(data[start:], new(json.RawMessage)); errors.As(err, &se) {
-			off := start + int(se.Offset)
-			if off > start {
-				off-- // Offset counts the offending byte
-			}
-			return nil, p.errorf(off, "invalid JSON: %v", se)
-		}
-		return nil, p.errorf(start, "invalid JSON")
+	if err := p.valid(start); err != nil {
+		return nil, err
 	}
 	i := p.ws(start)
 	if p.data[i] != '{' {
@@ -91,7 +83,6 @@ func parseGeoJSON(data []byte) ([]Feature, error) {
 		geometryAt    = -1
 		propertiesAt  = -1
 		coordinatesAt = -1
-		features      []Feature
 	)
 	err := p.object(i, func(key string, vs, _ int) error {
 		switch key {
@@ -114,22 +105,7 @@ func parseGeoJSON(data []byte) ([]Feature, error) {
 	}
 	switch typ {
 	case "FeatureCollection":
-		if featuresAt < 0 {
-			return nil, p.errorf(i, "FeatureCollection has no \"features\" member")
-		}
-		if p.data[featuresAt] != '[' {
-			return nil, p.errorf(featuresAt, "\"features\" must be an array; found %s", p.what(featuresAt))
-		}
-		features = []Feature{}
-		err := p.array(featuresAt, func(vs, _ int) error {
-			f, err := p.feature(vs)
-			if err != nil {
-				return err
-			}
-			features = append(features, f)
-			return nil
-		})
-		return features, err
+		return p.featureCollection(i, featuresAt)
 	case "Feature":
 		f, err := p.featureMembers(i, geometryAt, propertiesAt)
 		if err != nil {
@@ -146,6 +122,44 @@ func parseGeoJSON(data []byte) ([]Feature, error) {
 		return nil, p.errorf(typAt, "the object has no GeoJSON \"type\"")
 	}
 	return nil, p.errorf(typAt, "GeoJSON type %q is not supported; want FeatureCollection, Feature, Polygon or MultiPolygon", typ)
+}
+
+// valid returns the error locating the first syntax error of the JSON
+// from offset start, nil for valid JSON.
+func (p *parser) valid(start int) error {
+	if json.Valid(p.data[start:]) {
+		return nil
+	}
+	var se *json.SyntaxError
+	if err := json.Unmarshal(p.data[start:], new(json.RawMessage)); errors.As(err, &se) {
+		off := start + int(se.Offset)
+		if off > start {
+			off-- // Offset counts the offending byte
+		}
+		return p.errorf(off, "invalid JSON: %v", se)
+	}
+	return p.errorf(start, "invalid JSON")
+}
+
+// featureCollection reads the features of the FeatureCollection at
+// offset i, whose "features" member is at featuresAt (-1 when absent).
+func (p *parser) featureCollection(i, featuresAt int) ([]Feature, error) {
+	if featuresAt < 0 {
+		return nil, p.errorf(i, "FeatureCollection has no \"features\" member")
+	}
+	if p.data[featuresAt] != '[' {
+		return nil, p.errorf(featuresAt, "\"features\" must be an array; found %s", p.what(featuresAt))
+	}
+	features := []Feature{}
+	err := p.array(featuresAt, func(vs, _ int) error {
+		f, err := p.feature(vs)
+		if err != nil {
+			return err
+		}
+		features = append(features, f)
+		return nil
+	})
+	return features, err
 }
 
 // parser walks JSON that json.Valid accepted, so it needs no syntax

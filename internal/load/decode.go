@@ -13,6 +13,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/yamlnode"
 )
 
 // decoder turns a yaml.Node tree into model values strictly: unknown
@@ -272,29 +273,13 @@ func (d *decoder) emptyStruct(n *yaml.Node, v reflect.Value, path string) bool {
 	return true
 }
 
-func isNull(n *yaml.Node) bool {
-	n = resolveAlias(n)
-	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
-func resolveAlias(n *yaml.Node) *yaml.Node {
-	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "an empty value"
-}
+// The node helpers are internal/yamlnode's, shared with the feeds'
+// configuration readers.
+var (
+	isNull       = yamlnode.IsNull
+	resolveAlias = yamlnode.Resolve
+	describe     = yamlnode.Describe
+)
 
 type fieldInfo struct {
 	name     string

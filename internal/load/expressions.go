@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
@@ -17,17 +16,11 @@ import (
 // MaxWindow is the longest duration window() may cover.
 const MaxWindow = 366 * 24 * model.Duration(3600e9)
 
-// The environments are built once: building one costs more than
-// validating a declaration (a server validates every submission), and an
-// Env is safe for concurrent use.
-var (
-	triggerEnvOnce = sync.OnceValues(func() (*expr.Env, error) { return expr.NewEnv(expr.Trigger) })
-	gateEnvOnce    = sync.OnceValues(func() (*expr.Env, error) { return expr.NewEnv(expr.Gate) })
-)
-
 func checkExpressions(v *validator) {
-	triggerEnv, err1 := triggerEnvOnce()
-	gateEnv, err2 := gateEnvOnce()
+	// The shared environments are built once (a server validates every
+	// submission).
+	triggerEnv, err1 := expr.Shared(expr.Trigger)
+	gateEnv, err2 := expr.Shared(expr.Gate)
 	if err1 != nil || err2 != nil {
 		panic(fmt.Sprint(err1, err2)) // the environments are fixed by the code, not by input
 	}

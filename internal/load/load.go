@@ -143,8 +143,9 @@ func (l *Loader) AddBytes(name string, src []byte) { l.AddParsed(Parse(name, src
 
 // Parsed is a file's YAML parsed once. A caller that loads the same file
 // into many sets (the server validates every submission next to its
-// framework) parses it once and adds it to each loader: parsing is most of
-// the cost of loading, and the parsed nodes are only read afterwards.
+// framework) parses it once and loads it into each set (Files): parsing is
+// most of the cost of loading, and the parsed nodes are only read
+// afterwards.
 type Parsed struct {
 	file  *File
 	roots []*yaml.Node // per document of the file; nil for an empty one

@@ -12,8 +12,9 @@
 // every incident after it. window(d) is a view of a sliding buffer that
 // holds the last max(d) of incidents: building it never rescans history.
 //
-// Repeated firings of a trigger within a quiet period form one episode
-// (one breach with a count); each episode's responses are due from its
-// first firing. internal/cli renders the Report; internal/report draws its
-// weekly chart.
+// Firings of a trigger form breaches (episodes) by the counting rules of
+// Monitor (docs/monitor.md); each breach's responses are due from its
+// first firing. Execute (pipeline.go) composes a whole run for the CLI
+// and the server alike; Mission sums a run up per day or week.
+// internal/render renders the Report and draws its weekly chart.
 package monitor

@@ -195,7 +195,7 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 	}
 	m.report = Report{FormatVersion: FormatVersion, Framework: f.ID, QuietPeriod: model.Duration(opts.QuietPeriod).String(),
 		Period: reportPeriod(opts.InForce), Inputs: []feeds.Summary{}, Triggers: []TriggerCount{}, Episodes: []Episode{}, Weekly: []WeekCount{}}
-	env, err := expr.NewEnv(expr.Trigger)
+	env, err := expr.Shared(expr.Trigger)
 	if err != nil {
 		return nil, err
 	}

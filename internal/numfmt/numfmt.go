@@ -1,7 +1,7 @@
 // Package numfmt is how backstop writes numbers for people: thousands
 // separators, whole counts without decimals, money with one, units on every
 // quantity, and percentages that never round to a figure not reached. The
-// verdict line (internal/assess) and every renderer (internal/report) use
+// verdict line (internal/assess) and every renderer (internal/render) use
 // it, so a share reads the same everywhere.
 package numfmt
 

@@ -14,7 +14,6 @@ import (
 	"unicode"
 
 	"github.com/backstop-dev/backstop/internal/diag"
-	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/geo"
 )
 
@@ -51,8 +50,6 @@ type Table struct {
 	shapes []geo.MultiPolygon
 	index  *geo.Index
 }
-
-var _ feeds.Oblasts = (*Table)(nil)
 
 // New returns a table of names only: ByPoint finds nothing.
 func New() *Table {

@@ -29,11 +29,13 @@ type record struct {
 
 // frameworkRecord is one framework's part of the log.
 type frameworkRecord struct {
-	id      string
-	entry   int64 // the entry of the framework document in force
-	text    []byte
-	parsed  *load.Parsed // text parsed once: every submission is validated next to it
-	fw      *model.Framework
+	id    string
+	entry int64 // the entry of the framework document in force
+	// parsed is its text parsed once per version, named as its entry
+	// (entryName): every submission is validated next to it, and the
+	// framework's set loads it.
+	parsed  *load.Parsed
+	fw      *model.Framework // decoded once per version
 	keyring *signing.Keyring
 	// documents are the entries that make up the framework's set, in log
 	// order: declarations (superseded ones too), incidents, scenarios,
@@ -78,39 +80,32 @@ func textHash(e *store.Entry) tlog.Hash { return tlog.RecordHash(text(e)) }
 func text(e *store.Entry) []byte { return signing.Text(e.Note) }
 
 // decoded is what a submission's check already read of its document, so
-// that apply does not decode it again under the record's lock: the
-// incidents of an Incidents document, the namedKey of a Scenario or
-// Corroboration. Rebuilding from the store has none of it (the zero value),
-// and apply decodes what it needs.
+// that apply does not parse or decode it again under the record's lock:
+// the incidents of an Incidents document, the namedKey of a Scenario or
+// Corroboration, a Framework parsed and decoded. Rebuilding from the store
+// has none of it (the zero value), and apply decodes what it needs.
 type decoded struct {
 	reports []model.Incident
 	named   string
+	// fw and parsed are a Framework document decoded and its text parsed
+	// (under the submission's name: apply renames it to the entry's).
+	fw     *model.Framework
+	parsed *load.Parsed
 }
+
+// entryName is the file name an entry's document is loaded under, in the
+// diagnostics of the framework's set (each entry-N is /v1/log/entries/N).
+func entryName(index int64) string { return fmt.Sprintf("entry-%d", index) }
 
 // apply adds an appended entry to the record. The caller holds mu.
 func (r *record) apply(e store.Entry, known decoded) error {
 	r.entries = append(r.entries, e)
 	r.leaves[e.LeafHash] = e.Index
 	r.texts[textHash(&e)] = e.Index
-	fr := r.frameworks[e.Framework]
 	if e.Kind == string(model.KindFramework) {
-		fw, err := parseFramework(text(&e))
-		if err != nil {
-			return fmt.Errorf("entry %d: %w", e.Index, err)
-		}
-		if fr == nil {
-			fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{},
-				incidents: map[string]int64{}, reports: map[int64][]model.Incident{}, named: map[string]int64{}}
-			fr.views.assessments.limit = maxAssessments
-			r.frameworks[e.Framework] = fr
-			r.order = append(r.order, e.Framework)
-		}
-		fr.entry, fr.text, fr.fw = e.Index, text(&e), fw
-		fr.parsed = load.Parse("framework", fr.text)
-		fr.keyring = signing.NewKeyring(fw, r.extra...)
-		fr.version, fr.docVersion = e.Index, e.Index
-		return nil
+		return r.applyFramework(e, known)
 	}
+	fr := r.frameworks[e.Framework]
 	if fr == nil {
 		return fmt.Errorf("entry %d: framework %q is not in the log", e.Index, e.Framework)
 	}
@@ -147,6 +142,33 @@ func (r *record) apply(e store.Entry, known decoded) error {
 	return nil
 }
 
+// applyFramework adds a Framework entry, a framework's first version or a
+// new one: the framework is parsed and decoded here once for this version
+// (or taken from its check), and kept. The caller holds mu.
+func (r *record) applyFramework(e store.Entry, known decoded) error {
+	fw, parsed := known.fw, known.parsed
+	if fw == nil || parsed == nil {
+		var err error
+		if fw, parsed, err = parseFramework(entryName(e.Index), text(&e)); err != nil {
+			return fmt.Errorf("entry %d: %w", e.Index, err)
+		}
+	} else {
+		parsed = parsed.Renamed(entryName(e.Index))
+	}
+	fr := r.frameworks[e.Framework]
+	if fr == nil {
+		fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{},
+			incidents: map[string]int64{}, reports: map[int64][]model.Incident{}, named: map[string]int64{}}
+		fr.views.assessments.limit = maxAssessments
+		r.frameworks[e.Framework] = fr
+		r.order = append(r.order, e.Framework)
+	}
+	fr.entry, fr.parsed, fr.fw = e.Index, parsed, fw
+	fr.keyring = signing.NewKeyring(fw, r.extra...)
+	fr.version, fr.docVersion = e.Index, e.Index
+	return nil
+}
+
 // namedKey identifies a Scenario or Corroboration document among its
 // framework's documents.
 func namedKey(kind model.Kind, id string) string { return string(kind) + "\x00" + id }
@@ -154,9 +176,7 @@ func namedKey(kind model.Kind, id string) string { return string(kind) + "\x00" 
 // namedKeyOf is the namedKey of a stored Scenario or Corroboration
 // document ("" for another kind); it was validated when it was accepted.
 func namedKeyOf(src []byte) string {
-	l := &load.Loader{}
-	l.AddBytes("document", src)
-	set, _ := l.Finish()
+	set, _ := load.Bytes("document", src)
 	for _, d := range set.Docs {
 		switch {
 		case d.Scenario != nil:
@@ -179,22 +199,19 @@ func (r *record) current(fr *frameworkRecord) (*model.Framework, *signing.Keyrin
 // decodeIncidents decodes an Incidents document; it was validated when it
 // was accepted.
 func decodeIncidents(src []byte) []model.Incident {
-	l := &load.Loader{}
-	l.AddBytes("incidents", src)
-	set, _ := l.Finish()
+	set, _ := load.Bytes("incidents", src)
 	return set.Incidents()
 }
 
-// parseFramework decodes a framework document; it was validated when it
-// was accepted.
-func parseFramework(src []byte) (*model.Framework, error) {
-	l := &load.Loader{}
-	l.AddBytes("framework", src)
-	set, ds := l.Finish()
+// parseFramework parses and decodes a framework document, named name; it
+// was validated when it was accepted.
+func parseFramework(name string, src []byte) (*model.Framework, *load.Parsed, error) {
+	parsed := load.Parse(name, src)
+	set, ds := load.Files(parsed)
 	if ds.HasErrors() || len(set.Frameworks()) != 1 {
-		return nil, fmt.Errorf("the framework document does not load: %v", ds)
+		return nil, nil, fmt.Errorf("the framework document does not load: %v", ds)
 	}
-	return set.Frameworks()[0], nil
+	return set.Frameworks()[0], parsed, nil
 }
 
 // framework returns a framework's record; the caller holds mu.
@@ -228,14 +245,15 @@ func (r *record) loadSet(id string) (*load.Set, int64, diag.Diagnostics, error) 
 		return nil, 0, nil, errNoFramework
 	}
 	version := fr.docVersion
-	texts := [][]byte{fr.text}
-	names := []string{fmt.Sprintf("entry-%d", fr.entry)}
+	framework := fr.parsed
+	var texts [][]byte
+	var names []string
 	for _, idx := range fr.documents {
 		if r.entries[idx].Kind == string(model.KindIncidents) {
 			continue
 		}
 		texts = append(texts, text(&r.entries[idx]))
-		names = append(names, fmt.Sprintf("entry-%d", idx))
+		names = append(names, entryName(idx))
 	}
 	r.mu.RUnlock()
 
@@ -244,11 +262,11 @@ func (r *record) loadSet(id string) (*load.Set, int64, diag.Diagnostics, error) 
 	if fr.set != nil && fr.setVer == version {
 		return fr.set, version, fr.setErr, nil
 	}
-	l := &load.Loader{}
+	files := []*load.Parsed{framework} // parsed once for its version
 	for i := range texts {
-		l.AddBytes(names[i], texts[i])
+		files = append(files, load.Parse(names[i], texts[i]))
 	}
-	set, ds := l.Finish()
+	set, ds := load.Files(files...)
 	fr.set, fr.setErr, fr.setVer = set, ds, version
 	return set, version, ds, nil
 }

@@ -29,9 +29,7 @@ func SeedFiles(files map[string][]byte) ([]SeedDocument, error) {
 	slices.Sort(names)
 	for _, name := range names {
 		for i, part := range load.SplitDocuments(files[name]) {
-			l := &load.Loader{}
-			l.AddBytes(name, part)
-			set, ds := l.Finish() // errors across documents show when it is submitted
+			set, ds := load.Bytes(name, part) // errors across documents show when it is submitted
 			if len(set.Docs) != 1 {
 				return nil, fmt.Errorf("%s, document %d: does not load on its own: %v", name, i+1, ds)
 			}
@@ -109,9 +107,7 @@ func (s *Server) Seed(ctx context.Context, docs []SeedDocument) (int, error) {
 // frameworkOf names the framework a document belongs to: its own id, the
 // one it declares to, or the single framework of the record.
 func frameworkOf(src []byte) (string, error) {
-	l := &load.Loader{}
-	l.AddBytes("seed", src)
-	set, _ := l.Finish()
+	set, _ := load.Bytes("seed", src)
 	if len(set.Docs) != 1 {
 		return "", errors.New("not one document")
 	}

@@ -80,10 +80,33 @@ func (s *Server) startCheck(ctx context.Context) (*selfCheck, error) {
 		limit = DefaultSelfCheckLimit
 	}
 	c.full = limit > 0 && s.log.Size() <= limit
+	if err := s.checkpointFile(ctx, c); err != nil {
+		return nil, err
+	}
+	recorded, err := s.recordedCheckpoints(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recorded {
+		c.against(r)
+	}
+	return c, nil
+}
+
+// recordedCheckpoint is a checkpoint the server signed, and where it was
+// read from.
+type recordedCheckpoint struct {
+	c    ledger.Checkpoint
+	from string
+}
+
+// checkpointFile decides where the last signed checkpoint's file is:
+// Config.CheckpointFile, beside a SQLite database, or in the data folder.
+func (s *Server) checkpointFile(ctx context.Context, c *selfCheck) error {
 	if c.file == "" {
 		f, err := DefaultCheckpointFile(ctx, s.st)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.file = f
 	}
@@ -93,11 +116,15 @@ func (s *Server) startCheck(ctx context.Context) (*selfCheck, error) {
 	if c.file == "" {
 		s.logger.Warn("no checkpoint file: the last signed checkpoint is kept in the database only, so a database restored from an older copy is not caught; set the data folder")
 	}
+	return nil
+}
+
+// recordedCheckpoints reads the last checkpoint the server signed from
+// the store's table and from the file, each verified with its key; what
+// does not verify is a problem of c.
+func (s *Server) recordedCheckpoints(ctx context.Context, c *selfCheck) ([]recordedCheckpoint, error) {
 	verifier := s.cfg.Key.Verifier
-	var recorded []struct {
-		c    ledger.Checkpoint
-		from string
-	}
+	var recorded []recordedCheckpoint
 	stored, ok, err := s.st.LastCheckpoint(ctx)
 	if err != nil {
 		return nil, err
@@ -110,54 +137,49 @@ func (s *Server) startCheck(ctx context.Context) (*selfCheck, error) {
 		case cp.Size != stored.Size || cp.Root != stored.Root:
 			c.problems = append(c.problems, fmt.Sprintf("the store's checkpoints table says %d entries, root %s, but its signed note says %d, %s", stored.Size, stored.Root, cp.Size, cp.Root))
 		default:
-			recorded = append(recorded, struct {
-				c    ledger.Checkpoint
-				from string
-			}{cp, "the store's checkpoints table"})
+			recorded = append(recorded, recordedCheckpoint{cp, "the store's checkpoints table"})
 		}
 	}
-	if c.file != "" {
-		b, err := os.ReadFile(c.file)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			if ok {
-				s.logger.Warn("the checkpoint file is missing; it is written again at the next checkpoint", "file", c.file)
-			}
-		case err != nil:
-			return nil, fmt.Errorf("reading the checkpoint file: %w", err)
-		default:
-			cp, err := ledger.ParseCheckpoint(b, verifier)
-			if err != nil {
-				c.problems = append(c.problems, fmt.Sprintf("the checkpoint file %s does not verify with this server's key %s: %v (a server whose key changed on purpose starts a new log: move the file away)", c.file, keyName(verifier), err))
-			} else {
-				recorded = append(recorded, struct {
-					c    ledger.Checkpoint
-					from string
-				}{cp, "the checkpoint file " + c.file})
-			}
-		}
+	if c.file == "" {
+		return recorded, nil
 	}
-	for _, r := range recorded {
-		root, err := s.log.Extends(r.c)
-		c.refused = c.refused || err != nil
-		if err != nil && r.c.Size > s.log.Size() {
-			c.problems = append(c.problems, fmt.Sprintf(
-				"the last checkpoint this server signed (%s) has %d entries, root %s; the store holds only %d: it was restored from an older copy or entries were deleted, and serving it would fork the log",
-				r.from, r.c.Size, r.c.Root, s.log.Size()))
-			continue
+	b, err := os.ReadFile(c.file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if ok {
+			s.logger.Warn("the checkpoint file is missing; it is written again at the next checkpoint", "file", c.file)
 		}
+	case err != nil:
+		return nil, fmt.Errorf("reading the checkpoint file: %w", err)
+	default:
+		cp, err := ledger.ParseCheckpoint(b, verifier)
 		if err != nil {
-			c.problems = append(c.problems, fmt.Sprintf(
-				"the last checkpoint this server signed (%s) has %d entries, root %s; the store's tree hashes give root %s for %d entries",
-				r.from, r.c.Size, r.c.Root, root, r.c.Size))
-			continue
-		}
-		if c.last == nil || r.c.Size > c.last.Size {
-			cp := r.c
-			c.last, c.lastFrom = &cp, r.from
+			c.problems = append(c.problems, fmt.Sprintf("the checkpoint file %s does not verify with this server's key %s: %v (a server whose key changed on purpose starts a new log: move the file away)", c.file, keyName(verifier), err))
+		} else {
+			recorded = append(recorded, recordedCheckpoint{cp, "the checkpoint file " + c.file})
 		}
 	}
-	return c, nil
+	return recorded, nil
+}
+
+// against checks the stored tree against one recorded checkpoint: the
+// store must hold at least its entries and give its root.
+func (c *selfCheck) against(r recordedCheckpoint) {
+	root, err := c.log.Extends(r.c)
+	c.refused = c.refused || err != nil
+	switch {
+	case err != nil && r.c.Size > c.log.Size():
+		c.problems = append(c.problems, fmt.Sprintf(
+			"the last checkpoint this server signed (%s) has %d entries, root %s; the store holds only %d: it was restored from an older copy or entries were deleted, and serving it would fork the log",
+			r.from, r.c.Size, r.c.Root, c.log.Size()))
+	case err != nil:
+		c.problems = append(c.problems, fmt.Sprintf(
+			"the last checkpoint this server signed (%s) has %d entries, root %s; the store's tree hashes give root %s for %d entries",
+			r.from, r.c.Size, r.c.Root, root, r.c.Size))
+	case c.last == nil || r.c.Size > c.last.Size:
+		cp := r.c
+		c.last, c.lastFrom = &cp, r.from
+	}
 }
 
 func keyName(v note.Verifier) string { return fmt.Sprintf("%s+%08x", v.Name(), v.KeyHash()) }

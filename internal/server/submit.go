@@ -154,7 +154,11 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 	if p := precheck(id, fw, signed, seeding); p != nil {
 		return nil, p
 	}
-	doc, warnings, p := decode(signed.Text, fwParsed)
+	// The document is parsed once: decode loads it alone and next to its
+	// framework, checkChange next to the framework's documents, and apply
+	// keeps a framework's parse.
+	parsed := load.Parse(submittedName, signed.Text)
+	doc, warnings, p := decodeParsed(parsed, fwParsed)
 	if p != nil {
 		return nil, p
 	}
@@ -166,7 +170,7 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 		return nil, p
 	}
 	if doc.Framework != nil && fr != nil {
-		if p := s.checkChange(fr, signed.Text); p != nil {
+		if p := s.checkChange(fr, parsed); p != nil {
 			return nil, p
 		}
 	}
@@ -176,36 +180,43 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 	m := entrymeta.Of(doc)
 	sub.entry.Subject, sub.entry.Date, sub.entry.Revision = m.Subject, m.Date, m.Revision
 	sub.incidents = m.Incidents
-	switch {
-	case doc.Incidents != nil:
-		sub.decoded.reports = doc.Incidents.Incidents
-	case doc.Scenario != nil:
-		sub.decoded.named = namedKey(model.KindScenario, doc.Scenario.ID)
-	case doc.Corroboration != nil:
-		sub.decoded.named = namedKey(model.KindCorroboration, doc.Corroboration.ID)
-	}
+	sub.decoded = decodedOf(doc, parsed)
 	return sub, nil
+}
+
+// decodedOf is what apply keeps of a checked document, parsed as parsed.
+func decodedOf(doc *load.Document, parsed *load.Parsed) decoded {
+	switch {
+	case doc.Framework != nil:
+		return decoded{fw: doc.Framework, parsed: parsed}
+	case doc.Incidents != nil:
+		return decoded{reports: doc.Incidents.Incidents}
+	case doc.Scenario != nil:
+		return decoded{named: namedKey(model.KindScenario, doc.Scenario.ID)}
+	case doc.Corroboration != nil:
+		return decoded{named: namedKey(model.KindCorroboration, doc.Corroboration.ID)}
+	}
+	return decoded{}
 }
 
 // checkChange validates a changed framework together with the documents
 // already stored under it: a change that would make them invalid (a party
 // with declarations removed, a domain renamed) is refused, or the record
 // could no longer be assessed.
-func (s *Server) checkChange(fr *frameworkRecord, src []byte) *api.Problem {
+func (s *Server) checkChange(fr *frameworkRecord, submitted *load.Parsed) *api.Problem {
 	s.rec.mu.RLock()
 	var names []string
 	var texts [][]byte
 	for _, idx := range fr.documents {
-		names = append(names, fmt.Sprintf("entry-%d", idx))
+		names = append(names, entryName(idx))
 		texts = append(texts, text(&s.rec.entries[idx]))
 	}
 	s.rec.mu.RUnlock()
-	l := &load.Loader{}
-	l.AddBytes(submittedName, src)
+	files := []*load.Parsed{submitted}
 	for i := range texts {
-		l.AddBytes(names[i], texts[i])
+		files = append(files, load.Parse(names[i], texts[i]))
 	}
-	_, ds := l.Finish()
+	_, ds := load.Files(files...)
 	var errs []api.Diagnostic
 	first := ""
 	for _, d := range ds {
@@ -241,11 +252,15 @@ func signatureProblem(id string, err error) *api.Problem {
 // decode loads the submitted document, alone when it is a framework and
 // together with the framework in force otherwise, so that it is validated
 // as `backstop validate` would validate it next to its framework. Errors in
-// the submitted document refuse it; its warnings are returned.
+// the submitted document refuse it; its warnings are returned. fw is the
+// framework parsed.
 func decode(src []byte, fw *load.Parsed) (*load.Document, []api.Diagnostic, *api.Problem) {
-	alone := &load.Loader{}
-	alone.AddBytes(submittedName, src)
-	set, ds := alone.Finish()
+	return decodeParsed(load.Parse(submittedName, src), fw)
+}
+
+// decodeParsed is decode of a document already parsed (as submittedName).
+func decodeParsed(submitted, fw *load.Parsed) (*load.Document, []api.Diagnostic, *api.Problem) {
+	set, ds := load.Files(submitted)
 	if len(set.Docs) != 1 {
 		// Several documents are refused as such before their errors: a
 		// declaration loaded without its framework always has one.
@@ -260,10 +275,7 @@ func decode(src []byte, fw *load.Parsed) (*load.Document, []api.Diagnostic, *api
 		return doc, nil, nil // authorize refuses it: no framework to submit to
 	}
 	if doc.Framework == nil {
-		both := &load.Loader{}
-		both.AddParsed(fw)
-		both.AddBytes(submittedName, src)
-		set, ds = both.Finish()
+		set, ds = load.Files(fw, submitted)
 		if p := invalid(ds); p != nil {
 			return nil, nil, p
 		}
@@ -641,113 +653,10 @@ func (s *Server) commit(batch []*submission) { s.commitBatch(batch, true) }
 // lets the rest of the batch be checked and appended once more after the
 // record caught up.
 func (s *Server) commitBatch(batch []*submission, retry bool) {
-	if s.isUnsure() {
-		// The last append's outcome was unknown: catch up with the store
-		// before checking anything against the record.
-		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
-		n, err := s.resync(ctx, nil)
-		cancel()
-		if n > 0 {
-			s.changes.notify()
-		}
-		if err != nil {
-			s.storeFailed(err)
-			s.logger.Error("store unreadable", "entries", len(batch), "err", err)
-			for _, sub := range batch {
-				sub.done <- submitResult{problem: problem(http.StatusServiceUnavailable, "store-failed",
-					"the record could not be read back from the database; nothing of this submission was stored, submit again")}
-			}
-			return
-		}
-		s.setUnsure(false)
+	if s.isUnsure() && !s.catchUp(batch) {
+		return
 	}
-	now := time.Now().UTC()
-	var accepted []*submission
-	var entries []store.Entry
-	type partyKey struct{ framework, party string }
-	inBatch := map[partyKey]*store.Entry{}
-	texts := map[tlog.Hash]bool{} // textHash of the batch's accepted documents
-	changed := map[string]bool{}  // frameworks changed by this batch
-	batchIncidents := map[string]bool{}
-	batchNamed := map[string]bool{}
-
-	s.rec.mu.RLock()
-	for _, sub := range batch {
-		e := &sub.entry
-		th := textHash(e)
-		fr := s.rec.framework(e.Framework)
-		cur := int64(-1)
-		if fr != nil {
-			cur = fr.entry
-		}
-		if idx, dup := s.rec.texts[th]; dup {
-			p := problem(http.StatusConflict, "duplicate", fmt.Sprintf("this document is already entry %d of the log (signed as it is there, or otherwise)", idx))
-			p.Entry = &idx
-			sub.done <- submitResult{problem: p}
-			continue
-		}
-		switch {
-		case texts[th]:
-			sub.done <- submitResult{problem: problem(http.StatusConflict, "duplicate", "the same signed document was submitted twice at once; one copy is accepted")}
-			continue
-		case sub.fwEntry != cur || changed[e.Framework]:
-			sub.done <- submitResult{problem: problem(http.StatusConflict, "framework-changed",
-				fmt.Sprintf("framework %s changed while this was being checked; submit again", e.Framework))}
-			continue
-		}
-		if id, at, dup := s.reported(fr, sub.incidents, batchIncidents); dup {
-			p := problem(http.StatusConflict, "incident-exists", fmt.Sprintf(
-				"incident %q is already in the record (entry %d); incidents are never rewritten: report a correction under a new id", id, at))
-			if at >= 0 {
-				p.Entry = &at
-			}
-			sub.done <- submitResult{problem: p}
-			continue
-		}
-		for _, id := range sub.incidents {
-			batchIncidents[e.Framework+"\x00"+id] = true
-		}
-		if sub.decoded.named != "" {
-			at, stored := int64(-1), false
-			if fr != nil {
-				at, stored = fr.named[sub.decoded.named]
-			}
-			if stored || batchNamed[e.Framework+"\x00"+sub.decoded.named] {
-				kind, id, _ := strings.Cut(sub.decoded.named, "\x00")
-				p := problem(http.StatusConflict, "id-exists", fmt.Sprintf(
-					"%s %q is already in the record%s; documents are never rewritten: submit the new one under a new id (the latest %s counts)",
-					kind, id, entryText(at, stored), kind))
-				if stored {
-					p.Entry = &at
-				}
-				sub.done <- submitResult{problem: p}
-				continue
-			}
-			batchNamed[e.Framework+"\x00"+sub.decoded.named] = true
-		}
-		if e.Kind == string(model.KindDeclaration) {
-			k := partyKey{e.Framework, e.Subject}
-			newer, in := s.rec.newer(fr, e.Subject, e.Date, e.Revision)
-			if prev := inBatch[k]; prev != nil {
-				newer, in = later(e, prev), prev
-			}
-			if !newer {
-				sub.done <- submitResult{problem: problem(http.StatusConflict, "stale",
-					fmt.Sprintf("%s's declaration in force is dated %s; this one (%s) is not newer, so it would not supersede it (a replayed or older declaration never does; give a later date or a higher revision)",
-						e.Subject, describe(in), describe(e)))}
-				continue
-			}
-			inBatch[k] = e
-		}
-		if e.Kind == string(model.KindFramework) {
-			changed[e.Framework] = true
-		}
-		texts[th] = true
-		e.Received = now
-		accepted = append(accepted, sub)
-		entries = append(entries, *e)
-	}
-	s.rec.mu.RUnlock()
+	accepted, entries := s.admit(batch)
 	if len(entries) == 0 {
 		return
 	}
@@ -776,6 +685,158 @@ func (s *Server) commitBatch(batch []*submission, retry bool) {
 	for i := range accepted {
 		accepted[i].done <- submitResult{entry: accepted[i].entry}
 	}
+}
+
+// catchUp reads the store back after an append whose outcome was unknown,
+// before anything is checked against the record. When the store cannot be
+// read, it answers the batch and returns false.
+func (s *Server) catchUp(batch []*submission) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+	n, err := s.resync(ctx, nil)
+	cancel()
+	if n > 0 {
+		s.changes.notify()
+	}
+	if err != nil {
+		s.storeFailed(err)
+		s.logger.Error("store unreadable", "entries", len(batch), "err", err)
+		for _, sub := range batch {
+			sub.done <- submitResult{problem: problem(http.StatusServiceUnavailable, "store-failed",
+				"the record could not be read back from the database; nothing of this submission was stored, submit again")}
+		}
+		return false
+	}
+	s.setUnsure(false)
+	return true
+}
+
+// partyKey is a party of a framework.
+type partyKey struct{ framework, party string }
+
+// batchCheck is what a batch has had accepted so far, which its later
+// submissions must not repeat or contradict.
+type batchCheck struct {
+	declarations map[partyKey]*store.Entry // the latest declaration of each party
+	texts        map[tlog.Hash]bool        // textHash of the accepted documents
+	changed      map[string]bool           // frameworks changed
+	incidents    map[string]bool           // framework "\x00" incident id
+	named        map[string]bool           // framework "\x00" namedKey
+}
+
+// admit checks a batch against the record and against itself (duplicates,
+// freshness, a framework changed meanwhile): the refused submissions are
+// answered, the accepted ones returned with their entries, received now.
+func (s *Server) admit(batch []*submission) ([]*submission, []store.Entry) {
+	now := time.Now().UTC()
+	b := &batchCheck{declarations: map[partyKey]*store.Entry{}, texts: map[tlog.Hash]bool{},
+		changed: map[string]bool{}, incidents: map[string]bool{}, named: map[string]bool{}}
+	var accepted []*submission
+	var entries []store.Entry
+	s.rec.mu.RLock()
+	defer s.rec.mu.RUnlock()
+	for _, sub := range batch {
+		e := &sub.entry
+		th := textHash(e)
+		if p := s.refusal(sub, th, b); p != nil {
+			sub.done <- submitResult{problem: p}
+			continue
+		}
+		for _, id := range sub.incidents {
+			b.incidents[e.Framework+"\x00"+id] = true
+		}
+		if sub.decoded.named != "" {
+			b.named[e.Framework+"\x00"+sub.decoded.named] = true
+		}
+		switch e.Kind {
+		case string(model.KindDeclaration):
+			b.declarations[partyKey{e.Framework, e.Subject}] = e
+		case string(model.KindFramework):
+			b.changed[e.Framework] = true
+		}
+		b.texts[th] = true
+		e.Received = now
+		accepted = append(accepted, sub)
+		entries = append(entries, *e)
+	}
+	return accepted, entries
+}
+
+// refusal is why a submission of a batch is refused (th is its textHash),
+// or nil. The caller holds rec.mu.
+func (s *Server) refusal(sub *submission, th tlog.Hash, b *batchCheck) *api.Problem {
+	e := &sub.entry
+	fr := s.rec.framework(e.Framework)
+	cur := int64(-1)
+	if fr != nil {
+		cur = fr.entry
+	}
+	if idx, dup := s.rec.texts[th]; dup {
+		p := problem(http.StatusConflict, "duplicate", fmt.Sprintf("this document is already entry %d of the log (signed as it is there, or otherwise)", idx))
+		p.Entry = &idx
+		return p
+	}
+	switch {
+	case b.texts[th]:
+		return problem(http.StatusConflict, "duplicate", "the same signed document was submitted twice at once; one copy is accepted")
+	case sub.fwEntry != cur || b.changed[e.Framework]:
+		return problem(http.StatusConflict, "framework-changed",
+			fmt.Sprintf("framework %s changed while this was being checked; submit again", e.Framework))
+	}
+	if id, at, dup := s.reported(fr, sub.incidents, b.incidents); dup {
+		p := problem(http.StatusConflict, "incident-exists", fmt.Sprintf(
+			"incident %q is already in the record (entry %d); incidents are never rewritten: report a correction under a new id", id, at))
+		if at >= 0 {
+			p.Entry = &at
+		}
+		return p
+	}
+	if p := namedTaken(fr, sub, b); p != nil {
+		return p
+	}
+	if e.Kind == string(model.KindDeclaration) {
+		return s.stale(fr, e, b)
+	}
+	return nil
+}
+
+// namedTaken refuses a Scenario or Corroboration whose id is already in
+// the record or the batch. The caller holds rec.mu.
+func namedTaken(fr *frameworkRecord, sub *submission, b *batchCheck) *api.Problem {
+	e := &sub.entry
+	if sub.decoded.named == "" {
+		return nil
+	}
+	at, stored := int64(-1), false
+	if fr != nil {
+		at, stored = fr.named[sub.decoded.named]
+	}
+	if !stored && !b.named[e.Framework+"\x00"+sub.decoded.named] {
+		return nil
+	}
+	kind, id, _ := strings.Cut(sub.decoded.named, "\x00")
+	p := problem(http.StatusConflict, "id-exists", fmt.Sprintf(
+		"%s %q is already in the record%s; documents are never rewritten: submit the new one under a new id (the latest %s counts)",
+		kind, id, entryText(at, stored), kind))
+	if stored {
+		p.Entry = &at
+	}
+	return p
+}
+
+// stale refuses a declaration that would not supersede its party's
+// declaration in force, in the record or the batch. The caller holds
+// rec.mu.
+func (s *Server) stale(fr *frameworkRecord, e *store.Entry, b *batchCheck) *api.Problem {
+	newer, in := s.rec.newer(fr, e.Subject, e.Date, e.Revision)
+	if prev := b.declarations[partyKey{e.Framework, e.Subject}]; prev != nil {
+		newer, in = later(e, prev), prev
+	}
+	if newer {
+		return nil
+	}
+	return problem(http.StatusConflict, "stale",
+		fmt.Sprintf("%s's declaration in force is dated %s; this one (%s) is not newer, so it would not supersede it (a replayed or older declaration never does; give a later date or a higher revision)",
+			e.Subject, describe(in), describe(e)))
 }
 
 // recoverAppend answers the submissions of a batch whose append failed. The

@@ -20,7 +20,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/maplayers"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
-	"github.com/backstop-dev/backstop/internal/report"
+	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/sim"
 )
 
@@ -84,7 +84,7 @@ func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error
 			return nil, err
 		}
 		var buf bytes.Buffer
-		if err := report.JSON(&buf, rep); err != nil {
+		if err := render.JSON(&buf, rep); err != nil {
 			return nil, err
 		}
 		return newEncoded(buf.Bytes()), nil
@@ -93,7 +93,7 @@ func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error
 
 // monitorView is one monitoring of the stored incidents.
 type monitorView struct {
-	report *encoded // report.MonitorJSON
+	report *encoded // render.MonitorJSON
 	layer  *encoded // maplayers.Incidents
 }
 
@@ -164,7 +164,7 @@ func (s *Server) monitor(ctx context.Context, fr *frameworkRecord, quiet time.Du
 	}
 	rep := out.Report
 	var buf bytes.Buffer
-	if err := report.MonitorJSON(&buf, rep); err != nil {
+	if err := render.MonitorJSON(&buf, rep); err != nil {
 		return nil, err
 	}
 	var legend []maplayers.Trigger
@@ -225,7 +225,7 @@ func (s *Server) simulation(fr *frameworkRecord, id string) (*encoded, error) {
 		}
 		res := sim.Simulate(plan, sim.Options{Runs: runs, Workers: runtime.GOMAXPROCS(0), Analysis: true})
 		var buf bytes.Buffer
-		if err := report.SimulateJSON(&buf, res); err != nil {
+		if err := render.SimulateJSON(&buf, res); err != nil {
 			return nil, err
 		}
 		return newEncoded(buf.Bytes()), nil

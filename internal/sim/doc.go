@@ -10,5 +10,5 @@
 // Result: the chance and timing of the objective falling, the forces in
 // place in time, the sensitivity to each pledge and the smallest extra
 // force that holds. docs/simulate.md states every assumption and its
-// source; internal/report renders the Result.
+// source; internal/render renders the Result.
 package sim

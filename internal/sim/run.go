@@ -66,6 +66,14 @@ func (p *Plan) run(i int, seed int64, w *worker) outcome {
 	defence := p.Defender * noise()
 	speedMax := pr.AdvanceKmh * noise()
 
+	p.drawDecisions(i, seed, w)
+	out := outcome{hour: math.Inf(1), firstDecision: p.drawArrivals(i, seed, w)}
+	return p.engage(w, attacker, defence, speedMax, out)
+}
+
+// drawDecisions draws, for run i, each party's decision time factor
+// (+Inf when it never decides) into w.factor.
+func (p *Plan) drawDecisions(i int, seed int64, w *worker) {
 	for pi, pt := range p.parties {
 		w.stream(seed, i, w.partyID[pi])
 		if w.rng.Float64() < pt.decide {
@@ -74,7 +82,15 @@ func (p *Plan) run(i int, seed int64, w *worker) outcome {
 			w.factor[pi] = math.Inf(1)
 		}
 	}
-	out := outcome{hour: math.Inf(1), firstDecision: math.Inf(1)}
+}
+
+// drawArrivals draws, for run i, each force's arrival hour into w.arrive
+// and lists in w.order, by arrival, the forces that arrive within the
+// horizon. It returns the hour of the first guarantor decision, +Inf if
+// none.
+func (p *Plan) drawArrivals(i int, seed int64, w *worker) (firstDecision float64) {
+	pr := &p.Params
+	firstDecision = math.Inf(1)
 	w.order = w.order[:0]
 	for k := range p.Forces {
 		f := &p.Forces[k]
@@ -91,7 +107,7 @@ func (p *Plan) run(i int, seed int64, w *worker) outcome {
 				// The chain starts when the attack begins, or earlier by the
 				// share of the warning the coalition acts on.
 				decided := p.consultH + dec*w.factor[pi] - pr.WarningResponse*p.WarningH
-				out.firstDecision = math.Min(out.firstDecision, decided)
+				firstDecision = math.Min(firstDecision, decided)
 				arrive = decided + f.Delay
 			}
 		}
@@ -106,7 +122,13 @@ func (p *Plan) run(i int, seed int64, w *worker) outcome {
 			w.order[b], w.order[b-1] = w.order[b-1], w.order[b]
 		}
 	}
+	return firstDecision
+}
 
+// engage plays the offensive out to the objective or the horizon, the
+// forces in w.order joining the defence as they arrive, and completes out.
+func (p *Plan) engage(w *worker, attacker, defence, speedMax float64, out outcome) outcome {
+	pr := &p.Params
 	var aircraft, batteries, orbits float64
 	committed := defence // every battalion the defence ever had, for collapse
 	attacker0 := attacker

@@ -142,19 +142,9 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		ids[id] = c.Line()
 
 		sub := strings.TrimSpace(rec[iSub])
-		typ, ok := feeds.Category(opts, Format, sub, defaults)
-		switch {
-		case sub == "":
-			typ = feeds.TypeOther
-			res.Summary.Unmap(feeds.NoCategory)
-		case !ok:
-			typ = feeds.TypeOther
-			res.Summary.Unmap(sub)
-		default:
-			if sub == SubEventAirDrone && !overridden && droneWords.MatchString(feeds.Get(rec, iNotes)) {
-				typ = feeds.TypeDroneStrike
-			}
-			res.Summary.Mapped++
+		typ, ok := res.Summary.Classify(opts, Format, sub, defaults)
+		if ok && sub == SubEventAirDrone && !overridden && droneWords.MatchString(feeds.Get(rec, iNotes)) {
+			typ = feeds.TypeDroneStrike
 		}
 
 		fields := h.Fields(rec, rest)
@@ -169,17 +159,13 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		if admin1 != written && written != "" {
 			fields[ColAdmin1] = written
 		}
-		country, ok := feeds.CountryCode(feeds.Get(rec, iCountry))
-		if !ok {
-			country = strings.TrimSpace(feeds.Get(rec, iCountry))
-		}
 		res.Incidents = append(res.Incidents, model.Incident{
 			ID:         id,
 			Time:       model.Timestamp{Time: t},
 			Type:       typ,
 			Subtype:    sub,
 			Actor:      strings.TrimSpace(feeds.Get(rec, iActor)),
-			Country:    country,
+			Country:    feeds.CountryOf(feeds.Get(rec, iCountry)),
 			Admin1:     admin1,
 			Location:   strings.TrimSpace(feeds.Get(rec, iLocation)),
 			Lat:        lat,

@@ -11,6 +11,8 @@ import (
 	_ "time/tzdata" // timezone: names must resolve on systems without a zoneinfo database
 	"unicode/utf8"
 
+	"go.yaml.in/yaml/v4"
+
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -96,98 +98,26 @@ func Parse(name string, data []byte) (*Reader, diag.Diagnostics) {
 
 	if n, ok := top["format"]; !ok {
 		c.Errorf(root, feeds.CodeMissingField, "missing `format`: the feed's name, such as my-feed")
-	} else if s, ok := c.String(n, "format"); ok {
-		if !formatName.MatchString(s) {
-			c.Errorf(n, feeds.CodeInvalidValue, "format %q: use lower-case letters, digits, - and _ (such as my-feed)", s)
-		}
-		m.Format = s
+	} else {
+		parseFormat(c, n, &m)
 	}
-
 	if n, ok := top["columns"]; !ok {
 		c.Errorf(root, feeds.CodeMissingField, "missing `columns`: incident field → column name, with at least %s", strings.Join(requiredFields, " and "))
 	} else {
-		given := map[string]bool{}
-		for _, p := range c.Pairs(n, "columns") {
-			given[p.Key] = true
-			if !slices.Contains(Fields, p.Key) {
-				c.UnknownKey(p.KeyNode, "columns", Fields)
-				continue
-			}
-			if col, ok := c.String(p.Value, "columns."+p.Key); ok {
-				if strings.TrimSpace(col) == "" {
-					c.Errorf(p.Value, feeds.CodeInvalidValue, "columns.%s: empty column name", p.Key)
-					continue
-				}
-				m.Columns[p.Key] = col
-			}
-		}
-		for _, f := range requiredFields {
-			if !given[f] {
-				c.Errorf(n, feeds.CodeMissingField, "columns: no column for %s (required: %s)", f, strings.Join(requiredFields, ", "))
-			}
-		}
-		_, lat := m.Columns[FieldLat]
-		_, lon := m.Columns[FieldLon]
-		if lat != lon {
-			c.Errorf(n, feeds.CodeMissingField, "columns: map both lat and lon, or neither")
-		}
+		parseColumns(c, n, &m)
 	}
-
-	if n, ok := top["time_layouts"]; ok {
-		if layouts, ok := c.Strings(n, "time_layouts"); ok {
-			for i, l := range layouts {
-				if err := checkLayout(l); err != nil {
-					item := n
-					if i < len(n.Content) {
-						item = n.Content[i]
-					}
-					c.Errorf(item, feeds.CodeInvalidValue, "time_layouts: %v", err)
-				}
-			}
-			m.TimeLayouts = layouts
-		}
-	}
-
-	if n, ok := top["timezone"]; ok {
-		if s, ok := c.String(n, "timezone"); ok {
-			loc, err := time.LoadLocation(s)
-			if err != nil || s == "" || s == "Local" {
-				c.Errorf(n, feeds.CodeInvalidValue, "timezone %q is not an IANA time zone name such as Europe/Kyiv or UTC", s)
-			} else {
-				m.Location = loc
-			}
-		}
-	}
-
-	if n, ok := top["types"]; ok {
-		for _, p := range c.Pairs(n, "types") {
-			if t, ok := c.Type(p.Value, fmt.Sprintf("types[%q]", p.Key)); ok {
-				m.Types[p.Key] = t
-			}
-		}
-	}
-
-	if n, ok := top["country"]; ok {
-		if s, ok := c.String(n, "country"); ok {
-			if code, ok := feeds.CountryCode(s); ok {
-				m.Country = code
-			} else {
-				c.Errorf(n, feeds.CodeInvalidValue, "country %q is not an ISO 3166-1 code or country name (such as UA)", s)
-			}
-		}
-	}
-
-	if n, ok := top["delimiter"]; ok {
-		if s, ok := c.String(n, "delimiter"); ok {
-			r, size := utf8.DecodeRuneInString(s)
-			switch {
-			case s == "" || size != len(s):
-				c.Errorf(n, feeds.CodeInvalidValue, "delimiter %q: give one character, such as \";\" or \"\\t\"", s)
-			case r == '"' || r == '\r' || r == '\n' || r == utf8.RuneError:
-				c.Errorf(n, feeds.CodeInvalidValue, "delimiter %q cannot separate fields", s)
-			default:
-				m.Delimiter = r
-			}
+	for _, k := range []struct {
+		key   string
+		parse func(*feeds.YAMLConfig, *yaml.Node, *Mapping)
+	}{
+		{"time_layouts", parseTimeLayouts},
+		{"timezone", parseTimezone},
+		{"types", parseTypes},
+		{"country", parseCountry},
+		{"delimiter", parseDelimiter},
+	} {
+		if n, ok := top[k.key]; ok {
+			k.parse(c, n, &m)
 		}
 	}
 
@@ -196,6 +126,110 @@ func Parse(name string, data []byte) (*Reader, diag.Diagnostics) {
 		return nil, c.Diags
 	}
 	return &Reader{M: m}, c.Diags
+}
+
+// parseFormat reads `format`, the feed's name.
+func parseFormat(c *feeds.YAMLConfig, n *yaml.Node, m *Mapping) {
+	if s, ok := c.String(n, "format"); ok {
+		if !formatName.MatchString(s) {
+			c.Errorf(n, feeds.CodeInvalidValue, "format %q: use lower-case letters, digits, - and _ (such as my-feed)", s)
+		}
+		m.Format = s
+	}
+}
+
+// parseColumns reads `columns`, incident field → column name.
+func parseColumns(c *feeds.YAMLConfig, n *yaml.Node, m *Mapping) {
+	given := map[string]bool{}
+	for _, p := range c.Pairs(n, "columns") {
+		given[p.Key] = true
+		if !slices.Contains(Fields, p.Key) {
+			c.UnknownKey(p.KeyNode, "columns", Fields)
+			continue
+		}
+		if col, ok := c.String(p.Value, "columns."+p.Key); ok {
+			if strings.TrimSpace(col) == "" {
+				c.Errorf(p.Value, feeds.CodeInvalidValue, "columns.%s: empty column name", p.Key)
+				continue
+			}
+			m.Columns[p.Key] = col
+		}
+	}
+	for _, f := range requiredFields {
+		if !given[f] {
+			c.Errorf(n, feeds.CodeMissingField, "columns: no column for %s (required: %s)", f, strings.Join(requiredFields, ", "))
+		}
+	}
+	_, lat := m.Columns[FieldLat]
+	_, lon := m.Columns[FieldLon]
+	if lat != lon {
+		c.Errorf(n, feeds.CodeMissingField, "columns: map both lat and lon, or neither")
+	}
+}
+
+// parseTimeLayouts reads `time_layouts`, Go time layouts.
+func parseTimeLayouts(c *feeds.YAMLConfig, n *yaml.Node, m *Mapping) {
+	layouts, ok := c.Strings(n, "time_layouts")
+	if !ok {
+		return
+	}
+	for i, l := range layouts {
+		if err := checkLayout(l); err != nil {
+			item := n
+			if i < len(n.Content) {
+				item = n.Content[i]
+			}
+			c.Errorf(item, feeds.CodeInvalidValue, "time_layouts: %v", err)
+		}
+	}
+	m.TimeLayouts = layouts
+}
+
+// parseTimezone reads `timezone`, an IANA time zone name.
+func parseTimezone(c *feeds.YAMLConfig, n *yaml.Node, m *Mapping) {
+	if s, ok := c.String(n, "timezone"); ok {
+		loc, err := time.LoadLocation(s)
+		if err != nil || s == "" || s == "Local" {
+			c.Errorf(n, feeds.CodeInvalidValue, "timezone %q is not an IANA time zone name such as Europe/Kyiv or UTC", s)
+		} else {
+			m.Location = loc
+		}
+	}
+}
+
+// parseTypes reads `types`, category → incident type.
+func parseTypes(c *feeds.YAMLConfig, n *yaml.Node, m *Mapping) {
+	for _, p := range c.Pairs(n, "types") {
+		if t, ok := c.Type(p.Value, fmt.Sprintf("types[%q]", p.Key)); ok {
+			m.Types[p.Key] = t
+		}
+	}
+}
+
+// parseCountry reads `country`, the default country.
+func parseCountry(c *feeds.YAMLConfig, n *yaml.Node, m *Mapping) {
+	if s, ok := c.String(n, "country"); ok {
+		if code, ok := feeds.CountryCode(s); ok {
+			m.Country = code
+		} else {
+			c.Errorf(n, feeds.CodeInvalidValue, "country %q is not an ISO 3166-1 code or country name (such as UA)", s)
+		}
+	}
+}
+
+// parseDelimiter reads `delimiter`, one character.
+func parseDelimiter(c *feeds.YAMLConfig, n *yaml.Node, m *Mapping) {
+	if s, ok := c.String(n, "delimiter"); ok {
+		r, size := utf8.DecodeRuneInString(s)
+		switch {
+		case s == "" || size != len(s):
+			c.Errorf(n, feeds.CodeInvalidValue, "delimiter %q: give one character, such as \";\" or \"\\t\"", s)
+		case r == '"' || r == '\r' || r == '\n' || r == utf8.RuneError:
+			c.Errorf(n, feeds.CodeInvalidValue, "delimiter %q cannot separate fields", s)
+		default:
+			m.Delimiter = r
+		}
+	}
 }
 
 // checkLayout refuses a time layout that does not give a date in Go's
@@ -283,17 +317,7 @@ func (r *Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, dia
 		ids[id] = c.Line()
 
 		category := strings.TrimSpace(rec[iType])
-		typ, ok := feeds.Category(opts, m.Format, category, m.Types)
-		switch {
-		case category == "":
-			typ = feeds.TypeOther
-			res.Summary.Unmap(feeds.NoCategory)
-		case !ok:
-			typ = feeds.TypeOther
-			res.Summary.Unmap(category)
-		default:
-			res.Summary.Mapped++
-		}
+		typ, _ := res.Summary.Classify(opts, m.Format, category, m.Types)
 		subtype := category
 		if iSubtype >= 0 {
 			subtype = strings.TrimSpace(rec[iSubtype])
@@ -305,13 +329,7 @@ func (r *Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, dia
 		if admin1 != written && written != "" {
 			fields[names[iAdmin1]] = written
 		}
-		country := m.Country
-		if s := strings.TrimSpace(feeds.Get(rec, iCountry)); s != "" {
-			country = s
-			if code, ok := feeds.CountryCode(s); ok {
-				country = code
-			}
-		}
+		country := r.country(feeds.Get(rec, iCountry))
 		res.Incidents = append(res.Incidents, model.Incident{
 			ID:         id,
 			Time:       model.Timestamp{Time: t},
@@ -329,4 +347,14 @@ func (r *Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, dia
 		})
 	}
 	return res, append(ds, c.Diags()...)
+}
+
+// country is the ISO code of the country column's value (written, as
+// written, when it names no country), else the mapping's country.
+func (r *Reader) country(written string) string {
+	s := strings.TrimSpace(written)
+	if s == "" {
+		return r.M.Country
+	}
+	return feeds.CountryOf(s)
 }

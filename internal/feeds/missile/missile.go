@@ -155,7 +155,6 @@ type reading struct {
 }
 
 // problem is why a row is skipped: the column at fault and the message.
-// problem is why a row is skipped.
 type problem = feeds.Problem
 
 func (r *reading) row(rec []string) (model.Incident, *problem) {
@@ -171,14 +170,9 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 			return model.Incident{}, &problem{Col: r.cols[colEnd], Reason: ReasonDate, Message: fmt.Sprintf("%s %q: %v", colEnd, endRaw, err)}
 		}
 	}
-	counts := [2]string{}
-	for i, c := range [2]string{colLaunched, colDestroyed} {
-		raw := rec[r.cols[c]]
-		n, err := count(raw)
-		if err != nil {
-			return model.Incident{}, &problem{Col: r.cols[c], Reason: ReasonNumber, Message: fmt.Sprintf("%s %q is not a count (a number such as 12 or 12.0, or empty)", c, raw)}
-		}
-		counts[i] = n
+	counts, bad := r.counts(rec)
+	if bad != nil {
+		return model.Incident{}, bad
 	}
 
 	fields := make(map[string]string, len(rec)+3)
@@ -205,27 +199,13 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 	}
 
 	weaponModel := strings.TrimSpace(rec[r.cols[colModel]])
-	typ, class, ok := r.category(weaponModel)
-	if ok {
-		r.sum.Mapped++
-	} else {
-		typ = feeds.TypeOther
-		if weaponModel == "" {
-			r.sum.Unmap(NoCategory)
-		} else {
-			r.sum.Unmap(weaponModel)
-		}
-	}
+	typ, class := r.classify(weaponModel)
 	if class != "" {
 		fields[FieldWeaponClass] = class
 	}
 
 	target := strings.TrimSpace(rec[r.cols[colTarget]])
-	tr, cached := r.regions[target]
-	if !cached {
-		tr = resolveTarget(target, r.opts.Oblasts)
-		r.regions[target] = tr
-	}
+	tr := r.target(target)
 	fields[FieldTargetOblasts] = strings.Join(tr.all, ",")
 
 	return model.Incident{
@@ -240,6 +220,47 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 		Source:   SourceName,
 		Fields:   fields,
 	}, nil
+}
+
+// counts reads the launched and destroyed columns of rec: each a count
+// as written, or "" when empty; a problem when either is no count.
+func (r *reading) counts(rec []string) ([2]string, *problem) {
+	counts := [2]string{}
+	for i, c := range [2]string{colLaunched, colDestroyed} {
+		raw := rec[r.cols[c]]
+		n, err := count(raw)
+		if err != nil {
+			return counts, &problem{Col: r.cols[c], Reason: ReasonNumber, Message: fmt.Sprintf("%s %q is not a count (a number such as 12 or 12.0, or empty)", c, raw)}
+		}
+		counts[i] = n
+	}
+	return counts, nil
+}
+
+// classify is category's type and weapon class of a model, TypeOther when
+// no table knows it; the Summary counts it as mapped or unmapped.
+func (r *reading) classify(weaponModel string) (typ, class string) {
+	typ, class, ok := r.category(weaponModel)
+	switch {
+	case ok:
+		r.sum.Mapped++
+		return typ, class
+	case weaponModel == "":
+		r.sum.Unmap(NoCategory)
+	default:
+		r.sum.Unmap(weaponModel)
+	}
+	return feeds.TypeOther, class
+}
+
+// target resolves a target as written to its oblasts, once per spelling.
+func (r *reading) target(target string) targetRegions {
+	tr, cached := r.regions[target]
+	if !cached {
+		tr = resolveTarget(target, r.opts.Oblasts)
+		r.regions[target] = tr
+	}
+	return tr
 }
 
 // category maps a model to a type and weapon class: the whole model

@@ -119,17 +119,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		if err != nil {
 			c.Problem(iStart, feeds.ReasonBadDate, "%s: %v", ColStart, err)
 		}
-		var end time.Time
-		if s := strings.TrimSpace(feeds.Get(rec, iEnd)); s != "" {
-			end, err = feeds.ParseTime(s, Layouts...)
-			switch {
-			case err != nil:
-				c.Problem(iEnd, feeds.ReasonBadDate, "%s: %v", ColEnd, err)
-			case !start.IsZero() && end.Before(start):
-				c.Problem(iEnd, feeds.ReasonBadDate, "%s %s is before %s %s",
-					ColEnd, end.Format(feeds.LayoutDate), ColStart, start.Format(feeds.LayoutDate))
-			}
-		}
+		end := parseEnd(c, rec, iEnd, start)
 		lat, lon := c.LatLon(rec, iLat, iLon)
 		fatalities := c.Count(rec, iFat)
 		if c.Skipped() {
@@ -142,17 +132,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		if !known {
 			category = code
 		}
-		typ, ok := feeds.Category(opts, Format, category, defaults)
-		switch {
-		case category == "":
-			typ = feeds.TypeOther
-			res.Summary.Unmap(feeds.NoCategory)
-		case !ok:
-			typ = feeds.TypeOther
-			res.Summary.Unmap(category)
-		default:
-			res.Summary.Mapped++
-		}
+		typ, _ := res.Summary.Classify(opts, Format, category, defaults)
 
 		fields := h.Fields(rec, rest)
 		if !end.IsZero() {
@@ -172,17 +152,13 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		if admin1 != written && written != "" {
 			fields[ColAdmin1] = written
 		}
-		country, ok := feeds.CountryCode(feeds.Get(rec, iCountry))
-		if !ok {
-			country = strings.TrimSpace(feeds.Get(rec, iCountry))
-		}
 		res.Incidents = append(res.Incidents, model.Incident{
 			ID:         id,
 			Time:       model.Timestamp{Time: start},
 			Type:       typ,
 			Subtype:    category,
 			Actor:      strings.TrimSpace(feeds.Get(rec, iSideA)),
-			Country:    country,
+			Country:    feeds.CountryOf(feeds.Get(rec, iCountry)),
 			Admin1:     admin1,
 			Location:   strings.TrimSpace(feeds.Get(rec, iWhere)),
 			Lat:        lat,
@@ -193,6 +169,25 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		})
 	}
 	return res, append(ds, c.Diags()...)
+}
+
+// parseEnd parses the date_end column (iEnd, -1 when absent) of rec: the
+// zero time when empty; a problem of the row when it is no date or
+// before start.
+func parseEnd(c *feeds.CSV, rec []string, iEnd int, start time.Time) time.Time {
+	s := strings.TrimSpace(feeds.Get(rec, iEnd))
+	if s == "" {
+		return time.Time{}
+	}
+	end, err := feeds.ParseTime(s, Layouts...)
+	switch {
+	case err != nil:
+		c.Problem(iEnd, feeds.ReasonBadDate, "%s: %v", ColEnd, err)
+	case !start.IsZero() && end.Before(start):
+		c.Problem(iEnd, feeds.ReasonBadDate, "%s %s is before %s %s",
+			ColEnd, end.Format(feeds.LayoutDate), ColStart, start.Format(feeds.LayoutDate))
+	}
+	return end
 }
 
 // pointInAdmin1 reports whether a where_prec says the coordinates lie in

@@ -239,33 +239,11 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 		return model.Incident{}, bad
 	}
 	latRaw, lonRaw := strings.TrimSpace(rec[l.lat]), strings.TrimSpace(rec[l.lon])
-	var lat, lon *float64
-	if latRaw != "" || lonRaw != "" {
-		la, err := coordinate(latRaw, 90)
-		if err != nil {
-			return model.Incident{}, &problem{Col: l.lat, Reason: ReasonCoordinates, Message: fmt.Sprintf("lat %q: %v", rec[l.lat], err)}
-		}
-		lo, err := coordinate(lonRaw, 180)
-		if err != nil {
-			return model.Incident{}, &problem{Col: l.lon, Reason: ReasonCoordinates, Message: fmt.Sprintf("lon %q: %v", rec[l.lon], err)}
-		}
-		lat, lon = &la, &lo
+	lat, lon, bad := r.point(rec, latRaw, lonRaw)
+	if bad != nil {
+		return model.Incident{}, bad
 	}
-
-	r.labels = r.labels[:0]
-	if l.labels >= 0 {
-		for s := range strings.SplitSeq(rec[l.labels], "|") {
-			if s = strings.TrimSpace(s); s != "" {
-				r.labels = append(r.labels, s)
-			}
-		}
-	} else {
-		for _, fl := range l.flags {
-			if v := strings.TrimSpace(rec[fl.col]); v == "1" || v == "1.0" {
-				r.labels = append(r.labels, fl.label)
-			}
-		}
-	}
+	r.readLabels(rec)
 	if fromColumn {
 		r.ids[id] = line
 	}
@@ -280,20 +258,7 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 		r.sum.Unmap(unmappedBy)
 	}
 
-	fields := make(map[string]string, len(rec)+2)
-	for i, v := range rec {
-		if v == "" || l.interpreted[i] {
-			continue
-		}
-		if _, dup := fields[l.names[i]]; !dup {
-			fields[l.names[i]] = v
-		}
-	}
-	fields[FieldLabels] = strings.Join(r.labels, "|")
-	fields[FieldPrecision] = "minute"
-	if day {
-		fields[FieldPrecision] = "day"
-	}
+	fields := r.fields(rec, day)
 
 	place := ""
 	if l.place >= 0 {
@@ -316,6 +281,65 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 		Source:   SourceName,
 		Fields:   fields,
 	}, nil
+}
+
+// point parses the coordinates latRaw and lonRaw (as written in rec,
+// spaces trimmed): both nil when neither is given, else both or a problem.
+func (r *reading) point(rec []string, latRaw, lonRaw string) (lat, lon *float64, bad *problem) {
+	if latRaw == "" && lonRaw == "" {
+		return nil, nil, nil
+	}
+	l := &r.l
+	la, err := coordinate(latRaw, 90)
+	if err != nil {
+		return nil, nil, &problem{Col: l.lat, Reason: ReasonCoordinates, Message: fmt.Sprintf("lat %q: %v", rec[l.lat], err)}
+	}
+	lo, err := coordinate(lonRaw, 180)
+	if err != nil {
+		return nil, nil, &problem{Col: l.lon, Reason: ReasonCoordinates, Message: fmt.Sprintf("lon %q: %v", rec[l.lon], err)}
+	}
+	return &la, &lo, nil
+}
+
+// readLabels sets r.labels to the row's labels: those of the labels
+// column, else those whose flag column is set.
+func (r *reading) readLabels(rec []string) {
+	l := &r.l
+	r.labels = r.labels[:0]
+	if l.labels >= 0 {
+		for s := range strings.SplitSeq(rec[l.labels], "|") {
+			if s = strings.TrimSpace(s); s != "" {
+				r.labels = append(r.labels, s)
+			}
+		}
+		return
+	}
+	for _, fl := range l.flags {
+		if v := strings.TrimSpace(rec[fl.col]); v == "1" || v == "1.0" {
+			r.labels = append(r.labels, fl.label)
+		}
+	}
+}
+
+// fields are the incident's Fields: the columns not interpreted (the
+// first of a repeated name), the labels and the time's precision.
+func (r *reading) fields(rec []string, day bool) map[string]string {
+	l := &r.l
+	fields := make(map[string]string, len(rec)+2)
+	for i, v := range rec {
+		if v == "" || l.interpreted[i] {
+			continue
+		}
+		if _, dup := fields[l.names[i]]; !dup {
+			fields[l.names[i]] = v
+		}
+	}
+	fields[FieldLabels] = strings.Join(r.labels, "|")
+	fields[FieldPrecision] = "minute"
+	if day {
+		fields[FieldPrecision] = "day"
+	}
+	return fields
 }
 
 // admin1 finds the oblast: by the adm1_name column when it is given and

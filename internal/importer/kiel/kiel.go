@@ -312,16 +312,30 @@ func (im *importer) findColumns(header []string) error {
 
 // row checks one record and adds it to its donor.
 func (im *importer) row(cr *csv.Reader, rec []string) {
-	var errs, warns diag.Diagnostics
 	field := func(c int) (string, diag.Range) { return rec[im.cols[c]], im.src.Field(cr, im.cols[c]) }
+	party, m, v, errs, warns := im.parse(field)
+	if errs != nil {
+		im.skip(errs[0], errs[1:]...)
+		return
+	}
+	im.ds = im.ds.Append(warns...)
+	im.identities(field, v)
+	im.accumulate(field, party, m, v)
+}
+
+// rowField gives a column's value and where it is.
+type rowField func(c int) (string, diag.Range)
+
+// parse reads a row's values: the party, the month and the amounts, with
+// the errors that skip the row and the warnings that keep it.
+func (im *importer) parse(field rowField) (party string, m Month, v [nColumns]float64, errs, warns diag.Diagnostics) {
 	for c := range nColumns {
-		if v, at := field(c); !utf8.ValidString(v) {
+		if s, at := field(c); !utf8.ValidString(s) {
 			errs = errs.Append(diag.Errorf(at, CodeEncoding, "%s is not valid UTF-8 (save the file as UTF-8); row skipped", columnNames[c]))
 		}
 	}
 	if errs != nil {
-		im.skip(errs[0], errs[1:]...)
-		return
+		return "", m, v, errs, nil
 	}
 	code, codeAt := field(colISO)
 	party, ok := iso3166.PartyID(code)
@@ -331,7 +345,6 @@ func (im *importer) row(cr *csv.Reader, rec []string) {
 	}
 	year, yearAt := field(colYear)
 	month, monthAt := field(colMonth)
-	var m Month
 	var err error
 	if m.Year, err = strconv.Atoi(year); err != nil || m.Year < 1900 || m.Year > 9999 {
 		errs = errs.Append(diag.Errorf(yearAt, CodeInvalidValue, "year %q is not a year from 1900 to 9999; row skipped", year))
@@ -339,7 +352,6 @@ func (im *importer) row(cr *csv.Reader, rec []string) {
 	if m.Month, err = strconv.Atoi(month); err != nil || m.Month < 1 || m.Month > 12 {
 		errs = errs.Append(diag.Errorf(monthAt, CodeInvalidValue, "month %q is not a month from 1 to 12; row skipped", month))
 	}
-	var v [nColumns]float64
 	for c := colTotal; c < nColumns; c++ {
 		s, at := field(c)
 		x, err := strconv.ParseFloat(s, 64)
@@ -354,12 +366,12 @@ func (im *importer) row(cr *csv.Reader, rec []string) {
 		}
 		v[c] = x
 	}
-	if errs != nil {
-		im.skip(errs[0], errs[1:]...)
-		return
-	}
-	im.ds = im.ds.Append(warns...)
-	// The tracker's own identities: reported, not corrected.
+	return party, m, v, errs, warns
+}
+
+// identities reports the tracker's own identities a row breaks: reported,
+// not corrected.
+func (im *importer) identities(field rowField, v [nColumns]float64) {
 	if d := v[colCommitments] - (v[colTotal] + v[colToBeAllocated]); math.Abs(d) > rowTolerance {
 		_, at := field(colCommitments)
 		im.ds = im.ds.Append(diag.Errorf(at, CodeInconsistentRow,
@@ -372,7 +384,11 @@ func (im *importer) row(cr *csv.Reader, rec []string) {
 			"total %s ≠ military %s + financial %s + humanitarian %s (off by %s EUR bn); reported, not corrected",
 			num(v[colTotal]), num(v[colMilitary]), num(v[colFinancial]), num(v[colHumanitarian]), num(d)))
 	}
+}
 
+// accumulate adds a row to its donor's sums and months.
+func (im *importer) accumulate(field rowField, party string, m Month, v [nColumns]float64) {
+	code, _ := field(colISO)
 	name, nameAt := field(colCountry)
 	line := nameAt.Start.Line
 	a := im.donors[party]

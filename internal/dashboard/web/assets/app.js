@@ -4,6 +4,7 @@
 // its data without a reload.
 
 import {h, problemBox} from './dom.js';
+import {link} from './links.js';
 import overview from './pages/overview.js';
 import coverage from './pages/coverage.js';
 import map from './pages/map.js';
@@ -78,15 +79,6 @@ function context() {
       if (push && state.view && state.view.update) state.view.update(context());
     },
   };
-}
-
-// link keeps the framework (when one was chosen) across pages.
-export function link(path, params = {}) {
-  const u = new URL(path, location.origin);
-  const fw = new URL(location.href).searchParams.get('framework');
-  if (fw) u.searchParams.set('framework', fw);
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) u.searchParams.set(k, v);
-  return u.pathname + u.search;
 }
 
 function updateNav() {

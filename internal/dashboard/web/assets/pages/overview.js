@@ -3,7 +3,7 @@
 
 import {h, section, problemBox, note} from '../dom.js';
 import {num, day} from '../format.js';
-import {link} from '../app.js';
+import {link} from '../links.js';
 
 function kpi(value, label, cls) {
   return h('li', {class: cls}, h('span', {class: 'v'}, value), h('span', {class: 'k'}, label));

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -163,6 +163,32 @@ func chartSVG(r *assess.Report) string {
 
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	chartHeader(p, r, height)
+	yOf := chartAxes(p, pts, plotBottom, height)
+	if len(pts) == 0 || n == 0 {
+		p(`<text x="%s" y="%s" text-anchor="middle" fill="#555555">no coverage to chart: no domain has requirements</text>`,
+			f1((plotLeft+plotRight)/2), f1((plotTop+plotBottom)/2))
+		p(`</svg>`)
+		return b.String()
+	}
+	xs := dateAxis(p, pts, plotBottom)
+
+	// A line per domain. Where several lines would run on top of each
+	// other, between two dates, they are drawn two pixels apart.
+	offsets := nudges(pts, domains, yOf, math.Round(plotBottom))
+	p(`<text x="%d" y="%d" font-weight="bold">%s</text>`, plotRight+24, plotTop-8, xmlEsc("coverage on "+truncate(pts[len(pts)-1].Date, 12)))
+	for i, d := range domains {
+		domainLine(p, i, d, pts, xs, func(k int, v float64) string { return f1(yOf(v) + offsets[k][d]) })
+	}
+	p(`</svg>`)
+	return b.String()
+}
+
+// svgPrinter writes one line of SVG.
+type svgPrinter func(format string, args ...any)
+
+// chartHeader writes the chart's opening, title, description and caption.
+func chartHeader(p svgPrinter, r *assess.Report, height int) {
 	p(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="coverage-chart-title coverage-chart-desc" font-family="sans-serif" font-size="11" fill="#222222">`,
 		chartWidth, height, chartWidth, height)
 	p(`<title id="coverage-chart-title">Coverage by domain over time</title>`)
@@ -174,7 +200,11 @@ func chartSVG(r *assess.Report) string {
 		name = r.Framework.ID
 	}
 	p(`<text x="16" y="44" fill="#555555">%s</text>`, xmlEsc(strings.TrimPrefix(truncate(name, 80)+" — assessed at "+r.At, " — ")))
+}
 
+// chartAxes writes the grid lines, the coverage axis with its 100 % line,
+// and the axes' titles, and returns the coverage → y scale.
+func chartAxes(p svgPrinter, pts []assess.TimelinePoint, plotBottom float64, height int) func(float64) float64 {
 	top := 1.0
 	for _, pt := range pts {
 		for _, v := range pt.Coverage {
@@ -183,8 +213,6 @@ func chartSVG(r *assess.Report) string {
 	}
 	step, yMax := yScale(top)
 	yOf := func(v float64) float64 { return plotBottom - finite(v)/yMax*(plotBottom-plotTop) }
-
-	// Grid lines and the coverage axis.
 	hundredTick := false
 	for k := 0; float64(k)*step <= yMax+1e-9; k++ {
 		v := float64(k) * step
@@ -203,15 +231,12 @@ func chartSVG(r *assess.Report) string {
 	mid := f1((plotTop + plotBottom) / 2)
 	p(`<text transform="translate(18,%s) rotate(-90)" text-anchor="middle">coverage (%%)</text>`, mid)
 	p(`<text x="%s" y="%d" text-anchor="middle">date (YYYY-MM-DD)</text>`, f1((plotLeft+plotRight)/2), height-10)
+	return yOf
+}
 
-	if len(pts) == 0 || n == 0 {
-		p(`<text x="%s" y="%s" text-anchor="middle" fill="#555555">no coverage to chart: no domain has requirements</text>`,
-			f1((plotLeft+plotRight)/2), f1((plotTop+plotBottom)/2))
-		p(`</svg>`)
-		return b.String()
-	}
-
-	// The date axis: a tick per date, a label where there is room.
+// dateAxis writes a tick per date and a label where there is room, and
+// returns the dates' x positions.
+func dateAxis(p svgPrinter, pts []assess.TimelinePoint, plotBottom float64) []float64 {
 	xs := xPositions(pts)
 	last := math.Inf(-1)
 	for i, x := range xs {
@@ -221,48 +246,45 @@ func chartSVG(r *assess.Report) string {
 			last = x
 		}
 	}
+	return xs
+}
 
-	// A line per domain. Where several lines would run on top of each
-	// other, between two dates, they are drawn two pixels apart.
-	offsets := nudges(pts, domains, yOf, math.Round(plotBottom))
-	legendX := plotRight + 24
-	p(`<text x="%d" y="%d" font-weight="bold">%s</text>`, legendX, plotTop-8, xmlEsc("coverage on "+truncate(pts[len(pts)-1].Date, 12)))
-	for i, d := range domains {
-		stroke := fmt.Sprintf(`stroke="%s" stroke-width="2"`, palette[i%len(palette)])
-		if dash := dashes[(i/len(palette))%len(dashes)]; dash != "" {
-			stroke += fmt.Sprintf(` stroke-dasharray="%s"`, dash)
-		}
-		var path, steps []string
-		latest, seen, lastY := 0.0, false, ""
-		for k, pt := range pts {
-			v, ok := pt.Coverage[d]
-			if !ok {
-				continue
-			}
-			y := f1(yOf(v) + offsets[k][d])
-			switch {
-			case !seen:
-				path = append(path, "M"+f1(xs[k])+" "+y)
-			case y != lastY:
-				path = append(path, "H"+f1(xs[k]), "V"+y)
-			}
-			lastY = y
-			if !seen || v != latest {
-				steps = append(steps, pt.Date+" "+fmtPct(v))
-			}
-			latest, seen = v, true
-		}
-		if !seen {
+// domainLine writes domain i's step line, with its steps as a tooltip,
+// and its legend entry; yAt gives the line's y at date k for coverage v.
+func domainLine(p svgPrinter, i int, d string, pts []assess.TimelinePoint, xs []float64, yAt func(k int, v float64) string) {
+	stroke := fmt.Sprintf(`stroke="%s" stroke-width="2"`, palette[i%len(palette)])
+	if dash := dashes[(i/len(palette))%len(dashes)]; dash != "" {
+		stroke += fmt.Sprintf(` stroke-dasharray="%s"`, dash)
+	}
+	var path, steps []string
+	latest, seen, lastY := 0.0, false, ""
+	for k, pt := range pts {
+		v, ok := pt.Coverage[d]
+		if !ok {
 			continue
 		}
-		path = append(path, "H"+f1(plotRight))
-		p(`<path d="%s" fill="none" %s stroke-linejoin="round"><title>%s</title></path>`,
-			strings.Join(path, " "), stroke, xmlEsc(d+": "+strings.Join(steps, ", ")))
-		y := plotTop + 10 + i*legendRow
-		p(`<line x1="%d" y1="%d" x2="%d" y2="%d" %s/>`, legendX, y-4, legendX+22, y-4, stroke)
-		p(`<text x="%d" y="%d">%s</text>`, legendX+28, y, xmlEsc(truncate(d, 14)))
-		p(`<text x="%d" y="%d" text-anchor="end">%s</text>`, chartWidth-12, y, xmlEsc(fmtPct(latest)))
+		y := yAt(k, v)
+		switch {
+		case !seen:
+			path = append(path, "M"+f1(xs[k])+" "+y)
+		case y != lastY:
+			path = append(path, "H"+f1(xs[k]), "V"+y)
+		}
+		lastY = y
+		if !seen || v != latest {
+			steps = append(steps, pt.Date+" "+fmtPct(v))
+		}
+		latest, seen = v, true
 	}
-	p(`</svg>`)
-	return b.String()
+	if !seen {
+		return
+	}
+	path = append(path, "H"+f1(plotRight))
+	p(`<path d="%s" fill="none" %s stroke-linejoin="round"><title>%s</title></path>`,
+		strings.Join(path, " "), stroke, xmlEsc(d+": "+strings.Join(steps, ", ")))
+	legendX := plotRight + 24
+	y := plotTop + 10 + i*legendRow
+	p(`<line x1="%d" y1="%d" x2="%d" y2="%d" %s/>`, legendX, y-4, legendX+22, y-4, stroke)
+	p(`<text x="%d" y="%d">%s</text>`, legendX+28, y, xmlEsc(truncate(d, 14)))
+	p(`<text x="%d" y="%d" text-anchor="end">%s</text>`, chartWidth-12, y, xmlEsc(fmtPct(latest)))
 }

@@ -1,0 +1,76 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/load"
+)
+
+// The views of diagnostics: one FILE:LINE:COL line each for people, and
+// the stable JSON array of `backstop validate --format json`
+// (docs/json.md).
+
+// DiagnosticsText writes one line per diagnostic.
+func DiagnosticsText(w io.Writer, ds diag.Diagnostics) {
+	for _, d := range ds {
+		fmt.Fprintln(w, d.String())
+	}
+}
+
+// ValidateSummary writes validate's verdict line: "valid: 12 documents in
+// 12 files, 0 errors, 8 warnings".
+func ValidateSummary(w io.Writer, set *load.Set, ds diag.Diagnostics) {
+	errs, warns := ds.Count()
+	files := map[string]bool{}
+	for _, d := range set.Docs {
+		files[d.File.Name] = true
+	}
+	verdict := "valid"
+	if errs > 0 {
+		verdict = "invalid"
+	}
+	fmt.Fprintf(w, "%s: %d documents in %d files, %s, %s\n", verdict,
+		len(set.Docs), len(files), Plural(errs, "error"), Plural(warns, "warning"))
+}
+
+// Plural is n and word, with an s unless n is 1: "1 error", "3 errors".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// jsonDiagnostic is the stable JSON shape of a diagnostic (docs/json.md):
+// every field always present.
+type jsonDiagnostic struct {
+	Severity  string `json:"severity"`
+	Code      string `json:"code"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	Message   string `json:"message"`
+	Path      string `json:"path"`
+}
+
+// DiagnosticsJSON writes the diagnostics as a JSON array indented by two
+// spaces, [] when there are none.
+func DiagnosticsJSON(w io.Writer, ds diag.Diagnostics) error {
+	out := make([]jsonDiagnostic, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, jsonDiagnostic{
+			Severity: d.Severity.String(), Code: d.Code, File: d.Range.File,
+			Line: d.Range.Start.Line, Column: d.Range.Start.Column,
+			EndLine: d.Range.End.Line, EndColumn: d.Range.End.Column,
+			Message: d.Summary, Path: d.Path,
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
