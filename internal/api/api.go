@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/backstop-dev/backstop/internal/diag"
 )
 
 // Media types of the API.
@@ -96,12 +98,30 @@ type Framework struct {
 }
 
 // Diagnostic is a validation finding about a submitted document.
+//
+// It is the one JSON shape of a diagnostic: the API's refusals carry it,
+// and `backstop validate --format json` writes it (docs/json.md). Every
+// field is always present.
 type Diagnostic struct {
-	Severity string `json:"severity"`
-	Code     string `json:"code"`
-	Line     int    `json:"line"`
-	Column   int    `json:"column"`
-	Message  string `json:"message"`
+	Severity  string `json:"severity"`
+	Code      string `json:"code"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	Message   string `json:"message"`
+	Path      string `json:"path"`
+}
+
+// NewDiagnostic is the wire form of a diagnostic.
+func NewDiagnostic(d diag.Diagnostic) Diagnostic {
+	return Diagnostic{
+		Severity: d.Severity.String(), Code: d.Code, File: d.Range.File,
+		Line: d.Range.Start.Line, Column: d.Range.Start.Column,
+		EndLine: d.Range.End.Line, EndColumn: d.Range.End.Column,
+		Message: d.Summary, Path: d.Path,
+	}
 }
 
 // Problem is an RFC 9457 problem detail: every refusal of the API.

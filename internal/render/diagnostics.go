@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/load"
 )
@@ -44,31 +45,12 @@ func Plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// jsonDiagnostic is the stable JSON shape of a diagnostic (docs/json.md):
-// every field always present.
-type jsonDiagnostic struct {
-	Severity  string `json:"severity"`
-	Code      string `json:"code"`
-	File      string `json:"file"`
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"end_line"`
-	EndColumn int    `json:"end_column"`
-	Message   string `json:"message"`
-	Path      string `json:"path"`
-}
-
 // DiagnosticsJSON writes the diagnostics as a JSON array indented by two
 // spaces, [] when there are none.
 func DiagnosticsJSON(w io.Writer, ds diag.Diagnostics) error {
-	out := make([]jsonDiagnostic, 0, len(ds))
+	out := make([]api.Diagnostic, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, jsonDiagnostic{
-			Severity: d.Severity.String(), Code: d.Code, File: d.Range.File,
-			Line: d.Range.Start.Line, Column: d.Range.Start.Column,
-			EndLine: d.Range.End.Line, EndColumn: d.Range.End.Column,
-			Message: d.Summary, Path: d.Path,
-		})
+		out = append(out, api.NewDiagnostic(d))
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -314,7 +314,7 @@ func invalid(ds diag.Diagnostics) *api.Problem {
 }
 
 func apiDiagnostic(d diag.Diagnostic) api.Diagnostic {
-	return api.Diagnostic{Severity: d.Severity.String(), Code: d.Code, Line: d.Range.Start.Line, Column: d.Range.Start.Column, Message: d.Summary}
+	return api.NewDiagnostic(d)
 }
 
 // authorize decides whether the document may be submitted to framework id
