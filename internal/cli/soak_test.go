@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -57,6 +58,15 @@ func aliasBomb(party string, k, n int) []byte {
 		b.WriteString("  - *b\n")
 	}
 	return []byte(b.String())
+}
+
+// fromAddress is an HTTP client whose connections come from a loopback
+// address of their own (127.0.0.x): each party and each abuser is a
+// client of its own, as on a network, so that the server's per-client
+// connection bounds apply to each.
+func fromAddress(ip string) *http.Client {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 10 * time.Second}
+	return &http.Client{Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 16}, Timeout: 60 * time.Second}
 }
 
 // peakRSS reads the child's peak resident set size (VmHWM) in bytes.
@@ -120,6 +130,7 @@ func TestServeSoak(t *testing.T) {
 				t.Error(err)
 				return
 			}
+			c.HTTP = fromAddress(fmt.Sprintf("127.0.0.%d", 10+i))
 			for ctx.Err() == nil {
 				date := subs.day0.AddDate(0, 0, subs.next[i]).Format("2006-01-02")
 				subs.next[i]++
@@ -140,8 +151,9 @@ func TestServeSoak(t *testing.T) {
 			}
 		}()
 	}
+	abusers := fromAddress("127.0.0.66")
 	post := func(kind string, body []byte) {
-		resp, err := http.Post(proc.url+"/v1/frameworks/"+exampleFramework+"/documents", "text/plain; charset=utf-8", bytes.NewReader(body))
+		resp, err := abusers.Post(proc.url+"/v1/frameworks/"+exampleFramework+"/documents", "text/plain; charset=utf-8", bytes.NewReader(body))
 		if err != nil {
 			if ctx.Err() == nil {
 				t.Errorf("%s: no HTTP answer: %v", kind, err)
@@ -157,7 +169,7 @@ func TestServeSoak(t *testing.T) {
 		answered[kind].Add(1)
 	}
 	get := func(kind, path string) {
-		resp, err := http.Get(proc.url + path)
+		resp, err := abusers.Get(proc.url + path)
 		if err != nil {
 			if ctx.Err() == nil {
 				t.Errorf("%s %s: no HTTP answer: %v", kind, path, err)
@@ -203,13 +215,14 @@ func TestServeSoak(t *testing.T) {
 	abuse(func(int) { get("log-page", "/v1/log/entries?start=0&limit=1000") })
 	// Event streams, held until the end: the server must answer each,
 	// with a stream or a refusal, and keep serving the rest meanwhile.
+	streamers := fromAddress("127.0.0.77")
 	var streams sync.WaitGroup
 	for range 300 {
 		streams.Add(1)
 		go func() {
 			defer streams.Done()
 			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, proc.url+"/v1/events", nil)
-			resp, err := http.DefaultClient.Do(req)
+			resp, err := streamers.Do(req)
 			if err != nil {
 				if ctx.Err() == nil {
 					t.Errorf("events: no HTTP answer: %v", err)

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"strconv"
 	"sync"
@@ -58,13 +60,33 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 	}
 }
 
-// refuse answers a connection over the limits and closes it, bounded in
-// time so that a client that reads nothing holds nothing.
+// refuse answers a connection over the limits and closes it, within
+// refuseTime whatever the client does. It reads the request's head first
+// and half-closes before closing: a socket closed with unread data sends
+// a reset, and the client would see that instead of the 503.
 func refuse(c net.Conn) {
-	_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-	_, _ = c.Write([]byte(busyResponse))
-	_ = c.Close()
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(refuseTime))
+	head := make([]byte, 0, 1024)
+	buf := make([]byte, 1024)
+	for len(head) < 16<<10 && !bytes.Contains(head, []byte("\r\n\r\n")) {
+		n, err := c.Read(buf)
+		head = append(head, buf[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	if _, err := c.Write([]byte(busyResponse)); err != nil {
+		return
+	}
+	if tc, ok := c.(interface{ CloseWrite() error }); ok {
+		_ = tc.CloseWrite()
+		_, _ = io.Copy(io.Discard, io.LimitReader(c, 64<<10)) // until the client closes
+	}
 }
+
+// refuseTime bounds the life of a refused connection.
+const refuseTime = 2 * time.Second
 
 func (l *connLimiter) release(host string) {
 	l.mu.Lock()
