@@ -8,6 +8,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/corroborate"
 	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/oblast"
@@ -147,14 +148,14 @@ func parseShifts(shifts []string, into map[string]time.Duration) (bad string, ok
 // readIncidents reads every incident file (folders expanded), printing
 // each file's diagnostics and row accounting to standard error.
 func readIncidents(paths []string, format string, opts feeds.Options, s Streams) ([]model.Incident, int) {
-	list, err := files(paths)
+	list, err := feeds.Expand(paths)
 	if err != nil {
 		fmt.Fprintf(s.Err, "backstop: --incidents %s: %s\n", strings.Join(paths, ", "), ioMessage(err))
 		return nil, ExitUsage
 	}
 	var incs []model.Incident
 	for _, path := range list {
-		res, ds, err := readFeed(path, format, nil, opts)
+		res, ds, err := all.Read(path, format, nil, opts)
 		if err != nil {
 			fmt.Fprintf(s.Err, "backstop: %v\n", err)
 			return nil, ExitUsage

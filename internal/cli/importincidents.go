@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/feeds/incidents"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/render"
@@ -101,13 +103,13 @@ func runImportIncidents(args []string, s Streams) int {
 	if code != ExitOK {
 		return code
 	}
-	list, err := files(paths)
+	list, err := feeds.Expand(paths)
 	if err != nil {
 		return usage("%s", ioMessage(err))
 	}
 	k := importKept{from: from, to: to, noFields: noFields, seen: map[string]string{}, warn: s.Err}
 	for _, path := range list {
-		res, ds, err := readFeed(path, inputFormat, reader, opts)
+		res, ds, err := all.Read(path, inputFormat, reader, opts)
 		report(ds)
 		if err != nil {
 			fmt.Fprintf(s.Err, "backstop import incidents: %v\n", err)

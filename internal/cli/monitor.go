@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -10,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -256,73 +254,15 @@ func (m *monitorRun) prepare() int {
 	return ExitOK
 }
 
-// files expands the --incidents paths: a folder gives its files (not
-// hidden ones), sorted.
-func files(paths []string) ([]string, error) {
-	var out []string
-	for _, p := range paths {
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if !info.IsDir() {
-			out = append(out, p)
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if strings.HasPrefix(d.Name(), ".") && path != p {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !d.IsDir() && !strings.EqualFold(d.Name(), "SOURCE.md") && !strings.HasSuffix(strings.ToLower(d.Name()), ".md") {
-				out = append(out, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // read reads one incident file with the reader the flags or its header name.
 func (m *monitorRun) read(path string) (*feeds.Result, error) {
-	res, ds, err := readFeed(path, m.p.inputFormat, m.mapping, m.opts)
+	res, ds, err := all.Read(path, m.p.inputFormat, m.mapping, m.opts)
 	m.report(ds)
 	return res, err
 }
 
-// readFeed reads one incident file: with the mapping reader when given,
-// else the named format, else the format its header shows.
-func readFeed(path, format string, mapping feeds.Reader, opts feeds.Options) (*feeds.Result, diag.Diagnostics, error) {
-	src, err := feeds.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	r := mapping
-	switch {
-	case r != nil:
-	case format != "":
-		if r, err = all.ByFormat(format); err != nil {
-			return nil, nil, err
-		}
-	default:
-		if r, err = all.Detect(src); err != nil {
-			return nil, nil, err
-		}
-	}
-	res, ds := r.Read(src, opts)
-	return res, ds, nil
-}
-
 func (m *monitorRun) batch() int {
-	paths, err := files(m.p.incidents)
+	paths, err := feeds.Expand(m.p.incidents)
 	if err != nil {
 		fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(err))
 		return ExitUsage
@@ -467,12 +407,12 @@ func (m *monitorRun) followRun() int {
 			return ExitUsage
 		}
 		defer f.Close()
-		in, name = &growing{ctx: ctx, f: f}, m.p.incidents[0]
+		in, name = incidents.Growing(ctx, f), m.p.incidents[0]
 	}
 	if in == nil {
 		return ExitUsage
 	}
-	err = follow(in, name, m.opts, func(inc model.Incident) error {
+	err = incidents.Follow(in, name, m.opts, func(inc model.Incident) error {
 		return mon.Add(monitor.Event{Incident: &inc})
 	}, m.report)
 	if err != nil && !errors.Is(err, context.Canceled) {
@@ -485,52 +425,6 @@ func (m *monitorRun) followRun() int {
 		return ExitInvalid
 	}
 	return ExitOK
-}
-
-// follow reads JSON Lines from in, one incident a line, and hands each to
-// add. A line that cannot be read, or an incident older than the one
-// before, is reported with its line number and skipped.
-func follow(in io.Reader, name string, opts feeds.Options, add func(model.Incident) error, report func(diag.Diagnostics)) error {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Bytes()
-		if len(strings.TrimSpace(string(text))) == 0 {
-			continue
-		}
-		res, ds := incidents.JSONL{}.Read(&feeds.Source{Name: name, Data: text}, opts)
-		for i := range ds {
-			ds[i].Range.Start.Line, ds[i].Range.End.Line = line, line
-		}
-		report(ds)
-		for _, inc := range res.Incidents {
-			if err := add(inc); err != nil {
-				report(diag.Diagnostics{diag.Warningf(diag.Range{File: name, Start: diag.Pos{Line: line, Column: 1}}, "skipped-row", "%v; incident skipped", err)})
-			}
-		}
-	}
-	return sc.Err()
-}
-
-// growing reads a file that keeps growing: at its end it waits for more
-// until the context is cancelled (Ctrl-C), as tail -f does.
-type growing struct {
-	ctx context.Context
-	f   *os.File
-}
-
-func (g *growing) Read(p []byte) (int, error) {
-	for {
-		n, err := g.f.Read(p)
-		if n > 0 || (err != nil && err != io.EOF) {
-			return n, err
-		}
-		select {
-		case <-g.ctx.Done():
-			return 0, io.EOF
-		case <-time.After(500 * time.Millisecond): // polling: the portable way to notice a file growing
-		}
-	}
 }
 
 // ioMessage says why a path could not be read, without Go's wrapping.

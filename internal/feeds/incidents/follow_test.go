@@ -1,4 +1,4 @@
-package cli
+package incidents
 
 import (
 	"context"
@@ -30,7 +30,7 @@ func TestFollowGrowingFile(t *testing.T) {
 	got := make(chan string)
 	done := make(chan error)
 	go func() {
-		done <- follow(&growing{ctx: ctx, f: f}, path, feeds.Options{}, func(inc model.Incident) error {
+		done <- Follow(Growing(ctx, f), path, feeds.Options{}, func(inc model.Incident) error {
 			got <- inc.ID
 			return nil
 		}, func(ds diag.Diagnostics) {
