@@ -44,8 +44,8 @@ type cache[K comparable, V any] struct {
 	flights map[K]*flight[V]
 	slots   chan struct{}
 
-	// computed, when set (by tests), is called after each computation
-	// ends, with its error.
+	// computed, when set (by tests), is called when each computation
+	// ends, with its error, before its waiters are woken.
 	computed func(key K, err error)
 }
 
@@ -144,10 +144,12 @@ func (c *cache[K, V]) run(key K, f *flight[V], timeout time.Duration, compute fu
 	}
 	c.mu.Unlock()
 	f.val, f.err = v, err
-	close(f.done)
+	// The hook runs before the waiters wake, so that a test that has its
+	// answer has seen its computation counted.
 	if c.computed != nil {
 		c.computed(key, err)
 	}
+	close(f.done)
 }
 
 // store keeps v, evicting within the bounds. The caller holds mu.
