@@ -143,9 +143,7 @@ func printAccepted(name string, acc *api.Accepted, s Streams) {
 
 // submitFramework finds the framework a signed document goes to.
 func submitFramework(ctx context.Context, c *client.Client, signed []byte, flagValue string) (string, error) {
-	l := &load.Loader{}
-	l.AddBytes("doc", signing.Text(signed))
-	set, _ := l.Finish()
+	set, _ := load.Bytes("doc", signing.Text(signed))
 	if len(set.Docs) == 1 && set.Docs[0].FrameworkID() != "" {
 		return set.Docs[0].FrameworkID(), nil
 	}

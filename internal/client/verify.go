@@ -333,9 +333,7 @@ func (a *signatureAudit) check(e api.Entry) string {
 		return fmt.Sprintf("the log says %s signed it, but no valid signature of %s is on it", who, who)
 	}
 	if e.Kind == "Framework" {
-		l := &load.Loader{}
-		l.AddBytes("framework", signed.Text)
-		set, _ := l.Finish()
+		set, _ := load.Bytes("framework", signed.Text)
 		if fws := set.Frameworks(); len(fws) == 1 {
 			a.keyrings[e.Framework] = signing.NewKeyring(fws[0], a.logKey)
 		}

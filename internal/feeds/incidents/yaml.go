@@ -43,9 +43,7 @@ func (YAML) Detect(head []byte) bool { return header.Match(head) }
 // ignored with a warning.
 func (YAML) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.Diagnostics) {
 	res := &feeds.Result{Summary: feeds.NewSummary(src.Name, FormatYAML)}
-	l := &load.Loader{}
-	l.AddBytes(src.Name, src.Data)
-	set, loaded := l.Finish()
+	set, loaded := load.Bytes(src.Name, src.Data)
 
 	var ds diag.Diagnostics
 	var spans []span
