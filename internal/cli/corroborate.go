@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/corroborate"
+	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
-	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/render"
 )
 
@@ -91,28 +91,20 @@ func runCorroborate(args []string, s Streams) int {
 	if len(docs) != 1 {
 		return usage("--rules %s: want one Corroboration document, found %d", rules, len(docs))
 	}
-	feedOpts := feeds.Options{Oblasts: oblast.New()}
-	if oblasts != "" {
-		t, err := oblast.Load(oblasts)
-		if err != nil {
-			return usage("--oblasts: %v", err)
-		}
-		feedOpts.Oblasts = t
-	}
-	incs, code := readIncidents(incidentPaths, inputFormat, feedOpts, s)
+	// No categories or mapping: only --oblasts, which reports nothing.
+	feedOpts, _, code := feedSetup("corroborate", "", "", oblasts, false, s, func(diag.Diagnostics) {})
 	if code != ExitOK {
 		return code
 	}
+	incs, _, err := all.ReadFiles(incidentPaths, inputFormat, nil, feedOpts, func(path string, ds diag.Diagnostics, sum feeds.Summary) {
+		writeDiagnosticsText(s.Err, ds)
+		render.FeedRead(s.Err, path, sum)
+	})
+	if err != nil {
+		return incidentsError("", incidentPaths, err, s)
+	}
 	res, cds := corroborate.Corroborate(corroborate.Compile(docs[0]), incs, opts)
-	if len(cds) > 20 {
-		writeDiagnosticsText(s.Err, cds[:20])
-		fmt.Fprintf(s.Err, "… and %d more incidents excluded for impossible coordinates\n", len(cds)-20)
-	} else {
-		writeDiagnosticsText(s.Err, cds)
-	}
-	for _, c := range res.Chance {
-		fmt.Fprintln(s.Err, c.Describe(res.DistanceKm, res.Window))
-	}
+	render.CorroborateNotes(s.Err, res, cds)
 	w, useColor, done, err := output(s, out, color)
 	if err != nil {
 		return usage("--out: %v", err)
@@ -143,27 +135,4 @@ func parseShifts(shifts []string, into map[string]time.Duration) (bad string, ok
 		}
 	}
 	return "", true
-}
-
-// readIncidents reads every incident file (folders expanded), printing
-// each file's diagnostics and row accounting to standard error.
-func readIncidents(paths []string, format string, opts feeds.Options, s Streams) ([]model.Incident, int) {
-	list, err := feeds.Expand(paths)
-	if err != nil {
-		fmt.Fprintf(s.Err, "backstop: --incidents %s: %s\n", strings.Join(paths, ", "), ioMessage(err))
-		return nil, ExitUsage
-	}
-	var incs []model.Incident
-	for _, path := range list {
-		res, ds, err := all.Read(path, format, nil, opts)
-		if err != nil {
-			fmt.Fprintf(s.Err, "backstop: %v\n", err)
-			return nil, ExitUsage
-		}
-		writeDiagnosticsText(s.Err, ds)
-		fmt.Fprintf(s.Err, "%s: %s, %d rows: %d mapped, %d of another type, %d skipped\n", path, res.Summary.Format,
-			res.Summary.Read, res.Summary.Mapped, res.Summary.Unmapped, res.Summary.Skipped)
-		incs = append(incs, res.Incidents...)
-	}
-	return incs, ExitOK
 }

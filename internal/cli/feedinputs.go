@@ -1,11 +1,17 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"strings"
+	"time"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/feeds/mapped"
+	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/oblast"
 )
 
@@ -43,4 +49,54 @@ func feedSetup(cmd, categories, mapping, oblasts string, strict bool, s Streams,
 	}
 	opts.Oblasts = table
 	return opts, reader, ExitOK
+}
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// parseInstant reads --since and --until: RFC 3339 or YYYY-MM-DD (UTC);
+// "" is the zero time.
+func parseInstant(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	var t model.Timestamp
+	if err := t.UnmarshalText([]byte(s)); err != nil {
+		return time.Time{}, err
+	}
+	return t.Time, nil
+}
+
+// ioMessage says why a path could not be read, without Go's wrapping.
+func ioMessage(err error) string {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or folder"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.As(err, &pe):
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// incidentsError reports why the --incidents files could not be read,
+// as "backstop CMD: …" (cmd "" for plain "backstop: …"): a path that
+// cannot be listed, or a file that cannot be read. Either is exit 2.
+func incidentsError(cmd string, paths []string, err error, s Streams) int {
+	prefix := "backstop"
+	if cmd != "" {
+		prefix += " " + cmd
+	}
+	var ee *all.ExpandError
+	if errors.As(err, &ee) {
+		fmt.Fprintf(s.Err, "%s: --incidents %s: %s\n", prefix, strings.Join(paths, ", "), ioMessage(ee.Err))
+		return ExitUsage
+	}
+	fmt.Fprintf(s.Err, "%s: %v\n", prefix, err)
+	return ExitUsage
 }

@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strings"
 
-	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/importer"
 	"github.com/backstop-dev/backstop/internal/importer/kiel"
-	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/numfmt"
 	"github.com/backstop-dev/backstop/internal/render"
@@ -108,7 +105,7 @@ func runImport(args []string, s Streams) int {
 	}
 	p.source, p.file = positional[0], positional[1]
 
-	in, name, closeIn, ds := openImportInput(p.file, s.In)
+	in, name, closeIn, ds := importer.Open(p.file, s.In)
 	if ds != nil {
 		writeDiagnosticsText(s.Err, ds)
 		return ExitUsage
@@ -126,52 +123,17 @@ func runImport(args []string, s Streams) int {
 			fmt.Fprintf(s.Err, "backstop import: writing YAML: %v\n", err)
 			return ExitUsage
 		}
-		if p.out == "" {
-			if _, err := s.Out.Write(buf.Bytes()); err != nil {
-				fmt.Fprintf(s.Err, "backstop import: writing the output: %v\n", err)
-				return ExitUsage
-			}
-			written = ""
-		} else {
-			if err := os.WriteFile(p.out, buf.Bytes(), 0o644); err != nil {
-				fmt.Fprintf(s.Err, "backstop import: %v\n", err)
-				return ExitUsage
-			}
+		if err := writeImport(s.Out, p.out, buf.Bytes()); err != nil {
+			fmt.Fprintf(s.Err, "backstop import: %v\n", err)
+			return ExitUsage
+		}
+		written = ""
+		if p.out != "" {
 			written = "written to " + p.out
 		}
 	}
 	render.ImportSummary(s.Err, res, ds, written)
 	return exitCode(ds)
-}
-
-// openImportInput opens FILE, or standard input for "-". A file that
-// cannot be opened is an io diagnostic (exit 2).
-func openImportInput(path string, stdin io.Reader) (r io.Reader, name string, closeFn func(), ds diag.Diagnostics) {
-	if path == "-" {
-		if stdin == nil {
-			return nil, "<stdin>", nil, ds.Append(diag.Errorf(diag.Range{File: "<stdin>"}, load.CodeIO, "no standard input to read"))
-		}
-		return stdin, "<stdin>", func() {}, nil
-	}
-	f, err := os.Open(path)
-	if err == nil {
-		var info os.FileInfo
-		if info, err = f.Stat(); err == nil && info.IsDir() {
-			f.Close()
-			return nil, path, nil, ds.Append(diag.Errorf(diag.Range{File: path}, load.CodeIO, "is a folder; give the CSV file"))
-		}
-	}
-	if err != nil {
-		msg := err.Error()
-		switch {
-		case os.IsNotExist(err):
-			msg = "no such file"
-		case os.IsPermission(err):
-			msg = "permission denied"
-		}
-		return nil, path, nil, ds.Append(diag.Errorf(diag.Range{File: path}, load.CodeIO, "%s", msg))
-	}
-	return f, path, func() { f.Close() }, nil
 }
 
 // thousands writes n with thousands separators (1,079), as every view

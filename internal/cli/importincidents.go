@@ -1,19 +1,16 @@
 package cli
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/feeds/incidents"
-	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/render"
 )
 
@@ -57,25 +54,34 @@ Exit codes:
   2  usage error, or a file that could not be read or written
 `
 
+type importIncidentsParams struct {
+	paths                                     []string
+	inputFormat, mapping, categories, oblasts string
+	from, to                                  time.Time // zero when not given
+	perDocument                               int
+	strict, noFields                          bool
+	out                                       string
+}
+
 func runImportIncidents(args []string, s Streams) int {
 	fs := flag.NewFlagSet("import incidents", flag.ContinueOnError)
-	var inputFormat, mapping, categories, oblasts, since, until, out string
-	var perDocument int
-	var strict, noFields bool
-	fs.StringVar(&inputFormat, "input-format", "", "format")
-	fs.StringVar(&mapping, "mapping", "", "mapping file")
-	fs.StringVar(&categories, "categories", "", "category overrides")
-	fs.StringVar(&oblasts, "oblasts", "", "oblast.geojson")
+	var p importIncidentsParams
+	var since, until string
+	fs.StringVar(&p.inputFormat, "input-format", "", "format")
+	fs.StringVar(&p.mapping, "mapping", "", "mapping file")
+	fs.StringVar(&p.categories, "categories", "", "category overrides")
+	fs.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
 	fs.StringVar(&since, "since", "", "start")
 	fs.StringVar(&until, "until", "", "end")
-	fs.IntVar(&perDocument, "per-document", 1000, "incidents per document")
-	fs.BoolVar(&noFields, "no-fields", false, "leave out extra columns")
-	fs.BoolVar(&strict, "strict", false, "skipped rows are errors")
-	fs.StringVar(&out, "out", "", "output file")
+	fs.IntVar(&p.perDocument, "per-document", 1000, "incidents per document")
+	fs.BoolVar(&p.noFields, "no-fields", false, "leave out extra columns")
+	fs.BoolVar(&p.strict, "strict", false, "skipped rows are errors")
+	fs.StringVar(&p.out, "out", "", "output file")
 	paths, exit, ok := parseFlags(fs, args, importIncidentsUsage, s)
 	if !ok {
 		return exit
 	}
+	p.paths = paths
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(s.Err, "backstop import incidents: "+format+"\n", a...)
 		return ExitUsage
@@ -83,111 +89,64 @@ func runImportIncidents(args []string, s Streams) int {
 	if len(paths) == 0 {
 		return usage("no FILE given\n\n%s", importIncidentsUsage)
 	}
-	if perDocument < 1 {
-		return usage("--per-document must be at least 1, not %d", perDocument)
+	if p.perDocument < 1 {
+		return usage("--per-document must be at least 1, not %d", p.perDocument)
 	}
-	from, err := parseInstant(since)
-	if err != nil {
+	var err error
+	if p.from, err = parseInstant(since); err != nil {
 		return usage("--since: %v", err)
 	}
-	to, err := parseInstant(until)
-	if err != nil {
+	if p.to, err = parseInstant(until); err != nil {
 		return usage("--until: %v", err)
 	}
+	return importIncidents(p, s)
+}
+
+func importIncidents(p importIncidentsParams, s Streams) int {
 	failed := false
 	report := func(ds diag.Diagnostics) {
 		writeDiagnosticsText(s.Err, ds)
 		failed = failed || ds.HasErrors()
 	}
-	opts, reader, code := feedSetup("import incidents", categories, mapping, oblasts, strict, s, report)
+	opts, reader, code := feedSetup("import incidents", p.categories, p.mapping, p.oblasts, p.strict, s, report)
 	if code != ExitOK {
 		return code
 	}
-	list, err := feeds.Expand(paths)
+	list, err := feeds.Expand(p.paths)
 	if err != nil {
-		return usage("%s", ioMessage(err))
+		fmt.Fprintf(s.Err, "backstop import incidents: %s\n", ioMessage(err))
+		return ExitUsage
 	}
-	k := importKept{from: from, to: to, noFields: noFields, seen: map[string]string{}, warn: s.Err}
+	sel := incidents.Selection{From: p.from, Until: p.to, NoFields: p.noFields}
 	for _, path := range list {
-		res, ds, err := all.Read(path, inputFormat, reader, opts)
+		res, ds, err := all.Read(path, p.inputFormat, reader, opts)
 		report(ds)
 		if err != nil {
 			fmt.Fprintf(s.Err, "backstop import incidents: %v\n", err)
 			return ExitUsage
 		}
-		render.ImportFeedSummary(s.Err, path, res.Summary, k.add(path, res.Incidents))
+		kept, dups := sel.Add(path, res.Incidents)
+		report(dups)
+		render.ImportFeedSummary(s.Err, path, res.Summary, kept)
 	}
-	if k.duplicates > 10 {
-		render.ImportDuplicates(s.Err, k.duplicates-10)
+	if n := sel.Duplicates(); n > incidents.NamedDuplicates {
+		render.ImportDuplicates(s.Err, n-incidents.NamedDuplicates)
 	}
-	incs := k.incs
-	slices.SortStableFunc(incs, func(a, b model.Incident) int { return a.Time.Compare(b.Time.Time) })
-	buf, docs, err := incidentDocuments(incs, perDocument)
+	incs := sel.Incidents()
+	buf, docs, err := incidents.Documents(incs, p.perDocument)
 	if err != nil {
 		fmt.Fprintf(s.Err, "backstop import incidents: writing YAML: %v\n", err)
 		return ExitUsage
 	}
-	if err := writeImport(s.Out, out, buf); err != nil {
+	if err := writeImport(s.Out, p.out, buf); err != nil {
 		fmt.Fprintf(s.Err, "backstop import incidents: %v\n", err)
 		return ExitUsage
 	}
-	render.ImportWritten(s.Err, incs, docs, out)
+	render.ImportWritten(s.Err, incs, docs, p.out)
 	if failed {
 		return ExitInvalid
 	}
 	return ExitOK
-}
-
-// importKept gathers the incidents to import: those within [from, to)
-// (either bound zero for none), each id once, the first file's.
-type importKept struct {
-	from, to   time.Time
-	noFields   bool
-	incs       []model.Incident
-	seen       map[string]string // id → the file that gave it first
-	duplicates int
-	warn       io.Writer // the first 10 duplicates are named here
-}
-
-// add keeps what it should of the incidents read from path, and returns
-// how many.
-func (k *importKept) add(path string, incs []model.Incident) (kept int) {
-	for _, inc := range incs {
-		if (!k.from.IsZero() && inc.Time.Before(k.from)) || (!k.to.IsZero() && !inc.Time.Before(k.to)) {
-			continue
-		}
-		if first, dup := k.seen[inc.ID]; dup {
-			k.duplicates++
-			if k.duplicates <= 10 {
-				fmt.Fprintf(k.warn, "%s: warning: incident %s was read from %s already; kept once\n", path, inc.ID, first)
-			}
-			continue
-		}
-		k.seen[inc.ID] = path
-		if k.noFields {
-			inc.Fields = nil
-		}
-		k.incs = append(k.incs, inc)
-		kept++
-	}
-	return kept
-}
-
-// incidentDocuments writes incs as YAML Incidents documents of at most
-// perDocument each, separated by "---", and says how many.
-func incidentDocuments(incs []model.Incident, perDocument int) ([]byte, int, error) {
-	var buf bytes.Buffer
-	docs := 0
-	for start := 0; start < len(incs); start += perDocument {
-		if docs > 0 {
-			buf.WriteString("---\n")
-		}
-		if err := incidents.WriteYAML(&buf, incs[start:min(start+perDocument, len(incs))]); err != nil {
-			return nil, 0, err
-		}
-		docs++
-	}
-	return buf.Bytes(), docs, nil
 }
 
 // writeImport writes data to the file out, or to w when out is "".

@@ -1,19 +1,13 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"os/signal"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/backstop-dev/backstop/internal/corroborate"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
@@ -81,12 +75,6 @@ Examples:
 The JSON schema is described in docs/monitor.md.
 
 ` + exitCodesHelp + "\n"
-
-// listFlag is a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 type monitorParams struct {
 	paths                          []string
@@ -189,16 +177,6 @@ func monitorFlags(fs *flag.FlagSet, p *monitorParams) (since, until, quiet, form
 	fs.StringVar(&p.by, "by", monitor.ByDay, "day or week")
 	return since, until, quiet, format
 }
-func parseInstant(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	var t model.Timestamp
-	if err := t.UnmarshalText([]byte(s)); err != nil {
-		return time.Time{}, err
-	}
-	return t.Time, nil
-}
 
 // monitorRun holds what one invocation prepared: the pipeline's inputs
 // (internal/monitor composes the run; this file only reads the flags and
@@ -228,17 +206,17 @@ func (m *monitorRun) prepare() int {
 	}
 	m.opts, m.mapping = opts, mapping
 	if m.p.corroborate != "" {
-		set, ds := load.Paths([]string{m.p.corroborate}, nil)
+		rules, n, ds := monitor.LoadRules(m.p.corroborate)
 		if ds.HasErrors() {
 			writeDiagnosticsText(m.s.Err, errorsOnly(ds))
 			return exitCode(ds)
 		}
-		if m.in.Rules = monitor.CorroborationRules(set); m.in.Rules == nil {
+		if m.in.Rules = rules; rules == nil {
 			fmt.Fprintf(m.s.Err, "backstop monitor: --corroborate %s: no Corroboration document\n", m.p.corroborate)
 			return ExitUsage
 		}
-		if n := len(set.Corroborations()); n > 1 {
-			fmt.Fprintf(m.s.Err, "corroboration: %d rule documents; the latest, %s, applies\n", n, m.in.Rules.ID)
+		if n > 1 {
+			fmt.Fprintf(m.s.Err, "corroboration: %d rule documents; the latest, %s, applies\n", n, rules.ID)
 		}
 	}
 	if m.p.territory == "" {
@@ -254,36 +232,23 @@ func (m *monitorRun) prepare() int {
 	return ExitOK
 }
 
-// read reads one incident file with the reader the flags or its header name.
-func (m *monitorRun) read(path string) (*feeds.Result, error) {
-	res, ds, err := all.Read(path, m.p.inputFormat, m.mapping, m.opts)
+// readFile reports what was read of one incident file.
+func (m *monitorRun) readFile(path string, ds diag.Diagnostics, sum feeds.Summary) {
 	m.report(ds)
-	return res, err
+	render.FeedRead(m.s.Err, path, sum)
 }
 
 func (m *monitorRun) batch() int {
-	paths, err := feeds.Expand(m.p.incidents)
+	incs, inputs, err := all.ReadFiles(m.p.incidents, m.p.inputFormat, m.mapping, m.opts, m.readFile)
 	if err != nil {
-		fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(err))
-		return ExitUsage
+		return incidentsError("monitor", m.p.incidents, err, m.s)
 	}
-	var inputs []feeds.Summary
-	for _, path := range paths {
-		res, err := m.read(path)
-		if err != nil {
-			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
-			return ExitUsage
-		}
-		inputs = append(inputs, res.Summary)
-		fmt.Fprintf(m.s.Err, "%s: %s, %d rows: %d mapped, %d of another type, %d skipped\n", path, res.Summary.Format,
-			res.Summary.Read, res.Summary.Mapped, res.Summary.Unmapped, res.Summary.Skipped)
-		m.in.Incidents = append(m.in.Incidents, res.Incidents...)
-	}
+	m.in.Incidents = incs
 	out, err := monitor.Execute(m.in)
 	if err != nil {
 		return m.pipelineError(err)
 	}
-	m.describe(out)
+	render.MonitorSetup(m.s.Err, out)
 	r := out.Report
 	if inputs != nil {
 		r.Inputs = inputs
@@ -317,41 +282,6 @@ func (m *monitorRun) pipelineError(err error) int {
 	return ExitInvalid
 }
 
-// describe says on standard error what the run set up: the period in
-// force, the map's baseline, the corroboration.
-func (m *monitorRun) describe(out *monitor.Outcome) {
-	if out.Baseline != nil {
-		fmt.Fprintf(m.s.Err, "territory: baseline %s, %d later snapshots\n", out.Baseline.Date, out.Later)
-	}
-	if res := out.Corroboration; res != nil {
-		fmt.Fprintf(m.s.Err, "corroboration %s: %d of %d incidents scored (%s)\n", res.Rules, res.Summary.Scored, res.Summary.Incidents, levelSummary(res))
-	}
-	if r := out.Report; r != nil {
-		fmt.Fprintf(m.s.Err, "%s\n", render.MonitorPeriod(r))
-	}
-}
-
-func levelSummary(r *corroborate.Result) string {
-	var parts []string
-	for _, l := range append([]string{"none"}, levelNames(r)...) {
-		if n := r.Summary.ByLevel[l]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, l))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-func levelNames(r *corroborate.Result) []string {
-	var names []string
-	for _, s := range r.Incidents {
-		if s.LevelName != "" && !slices.Contains(names, s.LevelName) {
-			names = append(names, s.LevelName)
-		}
-	}
-	slices.Sort(names)
-	return names
-}
-
 func (m *monitorRun) write(r *monitor.Report, mission *monitor.MissionReport) int {
 	w, color, done, err := output(m.s, m.p.out, m.p.color)
 	if err != nil {
@@ -380,63 +310,31 @@ func (m *monitorRun) followRun() int {
 			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 		}
 	}
-	out, states, err := monitor.Prepare(&m.in)
-	if err != nil {
-		return m.pipelineError(err)
-	}
-	m.describe(out)
-	mon, err := monitor.New(m.in.Set, m.in.Framework, m.in.Options)
-	if err != nil {
-		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
-		return ExitInvalid
-	}
-	for i := range states {
-		if err := mon.Add(monitor.Event{Territory: &states[i]}); err != nil {
-			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
-			return ExitInvalid
-		}
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	var in io.Reader = m.s.In
-	name := "<stdin>"
+	stream := monitor.Stream{Stdin: m.s.In, Options: m.opts, Report: m.report}
 	if len(m.p.incidents) > 0 {
-		f, err := os.Open(m.p.incidents[0])
-		if err != nil {
-			fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(err))
-			return ExitUsage
-		}
-		defer f.Close()
-		in, name = incidents.Growing(ctx, f), m.p.incidents[0]
+		stream.Path = m.p.incidents[0]
 	}
-	if in == nil {
+	prepared := false
+	r, err := monitor.Follow(m.in, stream, func(out *monitor.Outcome) {
+		prepared = true
+		render.MonitorSetup(m.s.Err, out)
+	})
+	var ie *monitor.InputError
+	switch {
+	case errors.Is(err, incidents.ErrNoInput):
 		return ExitUsage
-	}
-	err = incidents.Follow(in, name, m.opts, func(inc model.Incident) error {
-		return mon.Add(monitor.Event{Incident: &inc})
-	}, m.report)
-	if err != nil && !errors.Is(err, context.Canceled) {
+	case errors.As(err, &ie):
+		fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(ie.Err))
+		return ExitUsage
+	case err != nil && !prepared:
+		return m.pipelineError(err)
+	case err != nil:
 		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 		return ExitInvalid
 	}
-	r := mon.Finish()
 	fmt.Fprintf(m.s.Err, "%s\n", render.MonitorSummary(r))
 	if m.failed {
 		return ExitInvalid
 	}
 	return ExitOK
-}
-
-// ioMessage says why a path could not be read, without Go's wrapping.
-func ioMessage(err error) string {
-	var pe *fs.PathError
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or folder"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	case errors.As(err, &pe):
-		return pe.Path + ": " + pe.Err.Error()
-	}
-	return err.Error()
 }

@@ -5,29 +5,20 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
-	"math"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
-	"golang.org/x/mod/sumdb/note"
-
-	"github.com/backstop-dev/backstop/examples"
-	"github.com/backstop-dev/backstop/internal/load"
-	"github.com/backstop-dev/backstop/internal/oblast"
+	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/server"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
-	"github.com/backstop-dev/backstop/internal/territory"
 )
 
 const serveUsage = `Usage: backstop serve [PATH...] [flags]
@@ -83,84 +74,106 @@ Examples:
 
 ` + exitCodesHelp + "\n"
 
+// serveParams are serve's flags.
+type serveParams struct {
+	data, dsn, listen, keyFile, origin string
+	admins, witnessURLs                listFlag
+	oblasts, territoryDir              string
+	maxBody                            int64
+	timeout                            time.Duration
+	logFormat, memoryLimit, minFree    string
+}
+
 func runServe(args []string, s Streams) int {
 	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
-	data := fset.String("data", "backstop-data", "data folder")
-	dsn := fset.String("db", "", "database")
-	listen := fset.String("listen", "127.0.0.1:8080", "listen address")
-	keyFile := fset.String("key", "", "server key")
-	origin := fset.String("origin", "backstop-log", "key name")
-	var admins listFlag
-	fset.Var(&admins, "admin", "admin public key")
-	var witnessURLs listFlag
-	fset.Var(&witnessURLs, "witness", "witness URL[,KEY]")
-	oblasts := fset.String("oblasts", "", "oblast.geojson")
-	territoryDir := fset.String("territory", "", "snapshot folder")
-	maxBody := fset.Int64("max-body", server.DefaultMaxBody, "max body")
-	timeout := fset.Duration("timeout", server.DefaultTimeout, "request timeout")
-	logFormat := fset.String("log-format", "text", "text or json")
-	memoryLimit := fset.String("memory-limit", defaultMemoryLimit, "soft memory limit")
-	minFree := fset.String("min-free", "64MiB", "free disk below which the server is failing")
+	var p serveParams
+	fset.StringVar(&p.data, "data", "backstop-data", "data folder")
+	fset.StringVar(&p.dsn, "db", "", "database")
+	fset.StringVar(&p.listen, "listen", "127.0.0.1:8080", "listen address")
+	fset.StringVar(&p.keyFile, "key", "", "server key")
+	fset.StringVar(&p.origin, "origin", "backstop-log", "key name")
+	fset.Var(&p.admins, "admin", "admin public key")
+	fset.Var(&p.witnessURLs, "witness", "witness URL[,KEY]")
+	fset.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
+	fset.StringVar(&p.territoryDir, "territory", "", "snapshot folder")
+	fset.Int64Var(&p.maxBody, "max-body", server.DefaultMaxBody, "max body")
+	fset.DurationVar(&p.timeout, "timeout", server.DefaultTimeout, "request timeout")
+	fset.StringVar(&p.logFormat, "log-format", "text", "text or json")
+	fset.StringVar(&p.memoryLimit, "memory-limit", server.DefaultMemoryLimit, "soft memory limit")
+	fset.StringVar(&p.minFree, "min-free", "64MiB", "free disk below which the server is failing")
 	paths, exit, ok := parseFlags(fset, args, serveUsage, s)
 	if !ok {
 		return exit
 	}
-	fail := func(code int, format string, a ...any) int {
-		fmt.Fprintf(s.Err, "backstop serve: "+format+"\n", a...)
-		return code
-	}
-	minFreeBytes, err := serveMemory(fset, *memoryLimit, *minFree)
+	cfg, err := serveConfig(fset, p, s)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
+		return ExitUsage
 	}
-	handler, err := logHandler(*logFormat, s.Err)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	if *maxBody < 1024 || *timeout < time.Second {
-		return fail(ExitUsage, "--max-body must be at least 1024 and --timeout at least 1s")
-	}
-	logger := slog.New(handler)
-	key, err := serveKey(*data, *keyFile, *origin)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	witnesses, err := witnessFlags(witnessURLs)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	adminKeys, err := parseVerifiers("--admin", admins)
-	if err != nil {
-		return fail(ExitUsage, "%v", err)
-	}
-	layers, code := mapLayers(*oblasts, *territoryDir, s)
-	if code != ExitOK {
-		return code
-	}
-	if *dsn == "" {
-		*dsn = filepath.Join(*data, "backstop.db")
+	if p.dsn == "" {
+		p.dsn = filepath.Join(p.data, "backstop.db")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	st, err := store.Open(ctx, *dsn)
+	st, err := store.Open(ctx, p.dsn)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
+		return ExitUsage
 	}
 	defer st.Close()
-	srv, err := server.New(ctx, st, server.Config{Key: key, Admins: adminKeys, Witnesses: witnesses, MaxBody: *maxBody, Timeout: *timeout, Logger: logger,
-		Oblasts: layers.oblasts, Territory: layers.snapshots, DataDir: *data, MinFreeBytes: minFreeBytes})
+	srv, err := server.New(ctx, st, cfg)
 	if err != nil {
-		return fail(ExitUsage, "%v", err)
+		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
+		return ExitUsage
 	}
 	if code := seed(ctx, srv, paths, s); code != ExitOK {
 		srv.Close()
 		return code
 	}
-	if err := listenAndServe(ctx, srv, *listen, fmt.Sprintf("%s, log key %s", st.Dialect(), key.ID()), s); err != nil {
-		return fail(ExitUsage, "%v", err)
+	if err := listenAndServe(ctx, srv, p.listen, fmt.Sprintf("%s, log key %s", st.Dialect(), cfg.Key.ID()), s); err != nil {
+		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
+		return ExitUsage
 	}
 	fmt.Fprintln(s.Err, "backstop serve: stopped")
 	return ExitOK
+}
+
+// serveConfig reads the server's configuration from serve's flags: the
+// memory limits, the log format, the key, the witnesses, the admins and
+// the map's layers (reported on s.Err).
+func serveConfig(fset *flag.FlagSet, p serveParams, s Streams) (server.Config, error) {
+	cfg := server.Config{MaxBody: p.maxBody, Timeout: p.timeout, DataDir: p.data}
+	var err error
+	if cfg.MinFreeBytes, err = serveMemory(fset, p.memoryLimit, p.minFree); err != nil {
+		return cfg, err
+	}
+	handler, err := server.NewLogHandler(p.logFormat, s.Err)
+	if err != nil {
+		return cfg, err
+	}
+	if p.maxBody < 1024 || p.timeout < time.Second {
+		return cfg, errors.New("--max-body must be at least 1024 and --timeout at least 1s")
+	}
+	cfg.Logger = slog.New(handler)
+	if cfg.Key, err = serveKey(p.data, p.keyFile, p.origin); err != nil {
+		return cfg, err
+	}
+	if cfg.Witnesses, err = witnessFlags(p.witnessURLs); err != nil {
+		return cfg, err
+	}
+	if cfg.Admins, err = signing.ParseVerifiers("--admin", p.admins); err != nil {
+		return cfg, err
+	}
+	var ds diag.Diagnostics
+	cfg.Oblasts, cfg.Territory, ds, err = server.LoadMapLayers(p.oblasts, p.territoryDir)
+	writeDiagnosticsText(s.Err, ds)
+	if err != nil {
+		return cfg, err
+	}
+	if n := len(cfg.Territory); n > 0 {
+		fmt.Fprintf(s.Err, "backstop serve: %d territory snapshots, %s to %s\n", n, cfg.Territory[0].Date, cfg.Territory[n-1].Date)
+	}
+	return cfg, nil
 }
 
 // listenAndServe listens on --listen, says so (with what, such as the
@@ -178,21 +191,17 @@ func listenAndServe(ctx context.Context, srv *server.Server, listen, what string
 // serveMemory reads --memory-limit, setting the Go runtime's soft limit,
 // and returns --min-free in bytes.
 func serveMemory(fset *flag.FlagSet, memoryLimit, minFree string) (int64, error) {
-	limit, err := parseBytes(memoryLimit)
+	limit, err := server.ParseSize(memoryLimit)
 	if err != nil {
 		return 0, fmt.Errorf("--memory-limit: %v", err)
 	}
-	minFreeBytes, err := parseBytes(minFree)
+	minFreeBytes, err := server.ParseSize(minFree)
 	if err != nil || minFreeBytes == 0 {
 		return 0, fmt.Errorf("--min-free: a size such as 64MiB or 1GiB, not %q", minFree)
 	}
-	// The Go runtime's soft limit: the collector works harder as the heap
-	// nears it, so a flood of requests that each load the record costs CPU
-	// rather than memory. GOMEMLIMIT in the environment wins unless the
-	// flag is given.
-	if _, env := os.LookupEnv("GOMEMLIMIT"); limit > 0 && (!env || flagGiven(fset, "memory-limit")) {
-		debug.SetMemoryLimit(limit)
-	}
+	given := false
+	fset.Visit(func(f *flag.Flag) { given = given || f.Name == "memory-limit" })
+	server.ApplyMemoryLimit(limit, given)
 	return minFreeBytes, nil
 }
 
@@ -215,52 +224,6 @@ func serveKey(data, keyFile, origin string) (signing.KeyPair, error) {
 	return key, nil
 }
 
-// parseVerifiers parses the public keys given with a flag (--admin,
-// --log-key), naming it in errors.
-func parseVerifiers(flagName string, given []string) ([]note.Verifier, error) {
-	var keys []note.Verifier
-	for _, a := range given {
-		v, err := signing.ParseVerifier(a)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", flagName, err)
-		}
-		keys = append(keys, v)
-	}
-	return keys, nil
-}
-
-// serveLayers are the map's geography, read at start.
-type serveLayers struct {
-	oblasts   *oblast.Table
-	snapshots []*territory.Snapshot
-}
-
-// mapLayers reads --oblasts and --territory. A snapshot that cannot be read
-// is reported and the others are served; no snapshot at all is an error,
-// as a folder given by mistake should not pass unnoticed.
-func mapLayers(oblasts, dir string, s Streams) (serveLayers, int) {
-	var l serveLayers
-	if oblasts != "" {
-		t, err := oblast.Load(oblasts)
-		if err != nil {
-			fmt.Fprintf(s.Err, "backstop serve: --oblasts: %v\n", err)
-			return l, ExitUsage
-		}
-		l.oblasts = t
-	}
-	if dir != "" {
-		snaps, ds := territory.LoadDir(dir)
-		writeDiagnosticsText(s.Err, ds)
-		if len(snaps) == 0 {
-			fmt.Fprintf(s.Err, "backstop serve: --territory %s: no snapshots\n", dir)
-			return l, ExitUsage
-		}
-		fmt.Fprintf(s.Err, "backstop serve: %d territory snapshots, %s to %s\n", len(snaps), snaps[0].Date, snaps[len(snaps)-1].Date)
-		l.snapshots = snaps
-	}
-	return l, ExitOK
-}
-
 // ensureKey makes the server's key on first start.
 func ensureKey(path, name string) error {
 	if _, err := os.Stat(path); err == nil {
@@ -272,46 +235,21 @@ func ensureKey(path, name string) error {
 	if err != nil {
 		return fmt.Errorf("--origin: %w", err)
 	}
-	if err := writeNew(path, private+"\n", 0o600); err != nil {
-		return err
-	}
-	return writeNew(strings.TrimSuffix(path, ".key")+".pub", public+"\n", 0o644)
+	return signing.WriteKeyFiles(path, private, public)
 }
 
 // seed fills an empty record with the given documents, or the bundled
 // example; a record that has entries is served as it is.
 func seed(ctx context.Context, srv *server.Server, paths []string, s Streams) int {
-	files := map[string][]byte{}
-	if len(paths) == 0 {
-		err := fs.WalkDir(examples.Ukraine2025, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := examples.Ukraine2025.ReadFile(p)
-			files["examples/"+p] = b
-			return err
-		})
-		if err != nil {
-			fmt.Fprintf(s.Err, "backstop serve: the bundled example: %v\n", err)
-			return ExitUsage
-		}
-	} else {
-		set, ds := load.Paths(paths, nil)
-		if ds.HasErrors() {
-			writeDiagnosticsText(s.Err, errorsOnly(ds))
-			fmt.Fprintln(s.Err, "backstop serve: the documents to seed are invalid; nothing served")
-			return exitCode(ds)
-		}
-		for _, d := range set.Docs {
-			if _, seen := files[d.File.Name]; !seen {
-				b, err := os.ReadFile(d.File.Name)
-				if err != nil {
-					fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
-					return ExitUsage
-				}
-				files[d.File.Name] = b
-			}
-		}
+	files, ds, err := server.SeedSource(paths)
+	if ds.HasErrors() {
+		writeDiagnosticsText(s.Err, errorsOnly(ds))
+		fmt.Fprintln(s.Err, "backstop serve: the documents to seed are invalid; nothing served")
+		return exitCode(ds)
+	}
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
+		return ExitUsage
 	}
 	docs, err := server.SeedFiles(files)
 	if err != nil {
@@ -331,48 +269,4 @@ func seed(ctx context.Context, srv *server.Server, paths []string, s Streams) in
 		fmt.Fprintf(s.Err, "backstop serve: seeded the record with %d documents\n", n)
 	}
 	return ExitOK
-}
-
-// defaultMemoryLimit is serve's soft memory limit: under the soak test's
-// flood (docs/serve.md) it keeps the peak resident memory near 400 MiB.
-const defaultMemoryLimit = "384MiB"
-
-// parseBytes reads a size: a whole number of bytes, or one with a unit
-// KiB, MiB or GiB.
-func parseBytes(s string) (int64, error) {
-	units := []struct {
-		suffix string
-		shift  uint
-	}{{"GiB", 30}, {"MiB", 20}, {"KiB", 10}, {"", 0}}
-	for _, u := range units {
-		num, ok := strings.CutSuffix(s, u.suffix)
-		if !ok {
-			continue
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
-		if err != nil || n < 0 || n > math.MaxInt64>>u.shift {
-			break
-		}
-		return n << u.shift, nil
-	}
-	return 0, fmt.Errorf("%q is not a size such as 384MiB, 1GiB or 0", s)
-}
-
-// flagGiven reports whether the command line set the flag.
-func flagGiven(fs *flag.FlagSet, name string) bool {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
-	return given
-}
-
-// logHandler is the slog handler of --log-format (serve's and witness's):
-// text or JSON lines on w.
-func logHandler(format string, w io.Writer) (slog.Handler, error) {
-	switch format {
-	case "text":
-		return slog.NewTextHandler(w, nil), nil
-	case "json":
-		return slog.NewJSONHandler(w, nil), nil
-	}
-	return nil, fmt.Errorf("--log-format %q: use text or json", format)
 }

@@ -3,15 +3,11 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/backstop-dev/backstop/internal/load"
-	"github.com/backstop-dev/backstop/internal/numfmt"
 	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/sim"
 )
@@ -93,9 +89,9 @@ func runSimulate(args []string, s Streams) int {
 	if err != nil {
 		return usage("%v", err)
 	}
-	bar := newProgress(s.Err)
-	res := sim.Simulate(plan, sim.Options{Runs: runs, Seed: seed, Workers: workers, Analysis: !noAnalysis, Progress: bar.update})
-	bar.finish()
+	bar := render.NewProgress(s.Err)
+	res := sim.Simulate(plan, sim.Options{Runs: runs, Seed: seed, Workers: workers, Analysis: !noAnalysis, Progress: bar.Update})
+	bar.Finish()
 
 	w, useColor, done, err := output(s, out, color)
 	if err != nil {
@@ -135,47 +131,4 @@ func scenarioOf(set *load.Set, first string) (string, error) {
 		return ids[0], nil
 	}
 	return "", fmt.Errorf("%s holds several scenarios (%s); give one scenario file first", first, strings.Join(ids, ", "))
-}
-
-// progress draws a bar on standard error, on a terminal only and only
-// once the work has taken a second.
-type progress struct {
-	mu    sync.Mutex
-	w     io.Writer
-	tty   bool
-	start time.Time
-	shown int // last percentage drawn, -1 before
-}
-
-func newProgress(w io.Writer) *progress {
-	return &progress{w: w, tty: isTerminal(w), start: time.Now(), shown: -1}
-}
-
-func (p *progress) update(done, total int) {
-	if !p.tty || total == 0 || time.Since(p.start) < time.Second {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	pct := done * 100 / total
-	if pct == p.shown {
-		return
-	}
-	p.shown = pct
-	bar := make([]rune, 30)
-	for i := range bar {
-		bar[i] = '░'
-		if i < pct*30/100 {
-			bar[i] = '█'
-		}
-	}
-	fmt.Fprintf(p.w, "\rsimulating %s %3d %% (%s of %s runs)", string(bar), pct, numfmt.Number(float64(done), 0), numfmt.Number(float64(total), 0))
-}
-
-func (p *progress) finish() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.shown >= 0 {
-		fmt.Fprintln(p.w)
-	}
 }

@@ -2,14 +2,12 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"time"
 
-	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/client"
-	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/signing"
 )
 
@@ -70,94 +68,26 @@ func runSubmit(args []string, s Streams) int {
 		if err != nil {
 			return fail("%v", err)
 		}
-		docs := [][]byte{src}
-		if !signing.IsSigned(src) {
-			if key == nil {
-				return fail("%s is not signed: sign it with backstop sign, or give --key", file)
-			}
-			docs = load.SplitDocuments(src)
+		if !signing.IsSigned(src) && key == nil {
+			return fail("%s is not signed: sign it with backstop sign, or give --key", file)
 		}
-		for i, doc := range docs {
-			name := file
-			if len(docs) > 1 {
-				name = fmt.Sprintf("%s#%d", file, i+1)
-			}
-			docCode, err := submitOne(ctx, c, name, doc, key, *framework, s)
-			if err != nil {
+		for _, doc := range client.Documents(file, src) {
+			outcome, err := c.SubmitDocument(ctx, doc, key, *framework)
+			switch {
+			case err != nil:
 				return fail("%v", err)
+			case outcome.SignErr != nil:
+				fmt.Fprintf(s.Err, "%s: %v\n", doc.Name, outcome.SignErr)
+				code = ExitInvalid
+			case outcome.Refused != nil:
+				render.SubmitRefused(s.Err, doc.Name, outcome.Refused)
+				code = ExitInvalid
+			default:
+				render.SubmitAccepted(s.Out, s.Err, doc.Name, outcome.Accepted)
 			}
-			code = max(code, docCode)
 		}
 	}
 	return code
-}
-
-// submitOne signs a document if it is not signed yet, submits it and
-// prints the server's answer: the exit code it earns, or an error that
-// ends the command (the server could not be reached).
-func submitOne(ctx context.Context, c *client.Client, name string, doc []byte, key *signing.KeyPair, framework string, s Streams) (int, error) {
-	signed := doc
-	if !signing.IsSigned(doc) {
-		var err error
-		if signed, err = signing.Sign(doc, key.Signer); err != nil {
-			fmt.Fprintf(s.Err, "%s: %v\n", name, err)
-			return ExitInvalid, nil
-		}
-	}
-	id, err := submitFramework(ctx, c, signed, framework)
-	if err != nil {
-		return ExitUsage, fmt.Errorf("%s: %v", name, err)
-	}
-	acc, err := c.Submit(ctx, id, signed)
-	var p *api.Problem
-	switch {
-	case errors.As(err, &p):
-		fmt.Fprintf(s.Err, "%s: refused: %s\n", name, p.Error())
-		for _, d := range p.Diagnostics {
-			fmt.Fprintf(s.Err, "  %s:%d:%d: %s: %s\n", name, d.Line, d.Column, d.Severity, d.Message)
-		}
-		return ExitInvalid, nil
-	case err != nil:
-		return ExitUsage, fmt.Errorf("%s: %v", name, err)
-	}
-	printAccepted(name, acc, s)
-	return ExitOK, nil
-}
-
-// printAccepted says which entry the server made of a document, and its
-// warnings.
-func printAccepted(name string, acc *api.Accepted, s Streams) {
-	e := acc.Entry
-	what := e.Kind
-	if e.Subject != "" {
-		what += " " + e.Subject
-	}
-	if e.Date != "" {
-		what += " " + e.Date
-	}
-	fmt.Fprintf(s.Out, "%s: accepted as entry %d (%s, signed by %s); the log has %d entries\n", name, e.Index, what, e.Key, acc.Checkpoint.Size)
-	for _, d := range acc.Warnings {
-		fmt.Fprintf(s.Err, "  %s:%d:%d: warning: %s\n", name, d.Line, d.Column, d.Message)
-	}
-}
-
-// submitFramework finds the framework a signed document goes to.
-func submitFramework(ctx context.Context, c *client.Client, signed []byte, flagValue string) (string, error) {
-	set, _ := load.Bytes("doc", signing.Text(signed))
-	if len(set.Docs) == 1 && set.Docs[0].FrameworkID() != "" {
-		return set.Docs[0].FrameworkID(), nil
-	}
-	if flagValue != "" {
-		return flagValue, nil
-	}
-	fws, err := c.Frameworks(ctx)
-	if err != nil {
-		return "", err
-	}
-	if len(fws) != 1 {
-		return "", fmt.Errorf("the document names no framework and the server has %d; give --framework", len(fws))
-	}
-	return fws[0].ID, nil
 }
 
 // newClient makes the API client of --server, signing with --key when one

@@ -1,11 +1,8 @@
 package cli
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
-	"os"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -138,47 +135,6 @@ func runTerritory(args []string, s Streams) int {
 	return usage("unknown subcommand %q; use area or diff", p.sub)
 }
 
-// loadSnapshot reads one snapshot file, dated by date when set.
-func loadTerritorySnapshot(path string, date model.Date, dateFlag string) (*territory.Snapshot, diag.Diagnostic, bool) {
-	if date.IsZero() {
-		snap, err := territory.LoadSnapshot(path)
-		if err != nil {
-			var te *territory.Error
-			if errors.As(err, &te) {
-				d := te.Diagnostic()
-				if errors.Is(err, territory.ErrNoDate) {
-					d.Summary = fmt.Sprintf("no date in the file name; name the file deepstatemap_data_YYYYMMDD.geojson or give its date with %s", dateFlag)
-				}
-				return nil, d, false
-			}
-			return nil, diag.Errorf(diag.Range{File: path}, territory.CodeIO, "%v", err), false
-		}
-		return snap, diag.Diagnostic{}, true
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, territoryOpenDiagnostic(path, err), false
-	}
-	defer f.Close()
-	snap, err := territory.ReadSnapshot(path, f, date)
-	if err != nil {
-		var te *territory.Error
-		if errors.As(err, &te) {
-			return nil, te.Diagnostic(), false
-		}
-		return nil, diag.Errorf(diag.Range{File: path}, territory.CodeIO, "%v", err), false
-	}
-	return snap, diag.Diagnostic{}, true
-}
-
-func territoryOpenDiagnostic(path string, err error) diag.Diagnostic {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return diag.Errorf(diag.Range{File: path}, territory.CodeIO, "%v", err)
-}
-
 // territoryExit is 2 when a file could not be opened, 1 when one could not
 // be read as a map, 0 otherwise.
 func territoryExit(ds diag.Diagnostics) int {
@@ -194,26 +150,7 @@ func territoryExit(ds diag.Diagnostics) int {
 }
 
 func runTerritoryArea(p territoryParams, s Streams) int {
-	var snaps []*territory.Snapshot
-	var ds diag.Diagnostics
-	for _, path := range p.paths {
-		info, err := os.Stat(path)
-		switch {
-		case err != nil:
-			ds = ds.Append(territoryOpenDiagnostic(path, err))
-		case info.IsDir():
-			more, dds := territory.LoadDir(path)
-			snaps = append(snaps, more...)
-			ds = ds.Append(dds...)
-		default:
-			snap, d, ok := loadTerritorySnapshot(path, p.date, "--date")
-			if !ok {
-				ds = ds.Append(d)
-				continue
-			}
-			snaps = append(snaps, snap)
-		}
-	}
+	snaps, ds := territory.LoadPaths(p.paths, p.date)
 	writeDiagnosticsText(s.Err, ds)
 	if err := render.TerritoryArea(s.Out, p.format, snaps); err != nil {
 		fmt.Fprintf(s.Err, "backstop territory: %v\n", err)
@@ -224,8 +161,8 @@ func runTerritoryArea(p territoryParams, s Streams) int {
 
 func runTerritoryDiff(p territoryParams, s Streams) int {
 	var ds diag.Diagnostics
-	from, d1, ok1 := loadTerritorySnapshot(p.paths[0], p.from, "--from-date")
-	to, d2, ok2 := loadTerritorySnapshot(p.paths[1], p.to, "--to-date")
+	from, d1, ok1 := territory.LoadFile(p.paths[0], p.from, "--from-date")
+	to, d2, ok2 := territory.LoadFile(p.paths[1], p.to, "--to-date")
 	if !ok1 {
 		ds = ds.Append(d1)
 	}
@@ -234,17 +171,9 @@ func runTerritoryDiff(p territoryParams, s Streams) int {
 	}
 	var table *oblast.Table
 	if p.oblastsFile != "" {
-		var err error
-		table, err = oblast.Load(p.oblastsFile)
-		var oe *oblast.Error
-		switch {
-		case errors.As(err, &oe):
-			ds = ds.Append(oe.Diagnostics...)
-		case err != nil:
-			d := territoryOpenDiagnostic(p.oblastsFile, err)
-			d.Summary = "--oblasts: " + d.Summary
-			ds = ds.Append(d)
-		}
+		var ods diag.Diagnostics
+		table, ods = territory.LoadOblasts(p.oblastsFile)
+		ds = ds.Append(ods...)
 	}
 	writeDiagnosticsText(s.Err, ds)
 	if ds.HasErrors() {

@@ -1,19 +1,11 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"strings"
-	"syscall"
-	"time"
 
 	"github.com/backstop-dev/backstop/internal/server"
 	"github.com/backstop-dev/backstop/internal/signing"
@@ -83,11 +75,11 @@ func runWitness(args []string, s Streams) int {
 	case len(logKeys) == 0 && !*printKey:
 		return fail("--log-key is required: the public key of the log to witness")
 	}
-	handler, err := logHandler(*logFormat, s.Err)
+	handler, err := server.NewLogHandler(*logFormat, s.Err)
 	if err != nil {
 		return fail("%v", err)
 	}
-	signer, err := witnessKey(*keyFile, *name)
+	signer, err := witness.LoadOrCreateKey(*keyFile, *name)
 	if err != nil {
 		return fail("--key: %v", err)
 	}
@@ -95,7 +87,7 @@ func runWitness(args []string, s Streams) int {
 		fmt.Fprintln(s.Out, signer.Verifier())
 		return ExitOK
 	}
-	logs, err := parseVerifiers("--log-key", logKeys)
+	logs, err := signing.ParseVerifiers("--log-key", logKeys)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -119,81 +111,20 @@ func runWitness(args []string, s Streams) int {
 		}
 	}
 	fmt.Fprintf(s.Err, "backstop witness: listening on http://%s; key %s\n", l.Addr(), signer.Verifier())
-	if err := serveWitness(l, w.Handler(), handler); err != nil {
+	if err := witness.ServeUntilSignal(l, w.Handler(), handler); err != nil {
 		return fail("%v", err)
 	}
 	fmt.Fprintln(s.Err, "backstop witness: stopped")
 	return ExitOK
 }
 
-// serveWitness serves the witness's handler on l until SIGTERM or SIGINT,
-// then shuts down gracefully.
-func serveWitness(l net.Listener, h http.Handler, logs slog.Handler) error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10,
-		ErrorLog: slog.NewLogLogger(logs, slog.LevelWarn)}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(l) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutting down: %v", err)
-	}
-	return nil
-}
-
-// witnessKey reads the witness's private key, making it (and FILE.pub, the
-// cosignature/v1 public key) on first start.
-func witnessKey(path, name string) (*witness.Signer, error) {
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		private, _, err := signing.GenerateKey(name)
-		if err != nil {
-			return nil, err
-		}
-		signer, err := witness.ParsePrivate(private)
-		if err != nil {
-			return nil, err
-		}
-		if err := writeNew(path, private+"\n", 0o600); err != nil {
-			return nil, err
-		}
-		if err := writeNew(strings.TrimSuffix(path, ".key")+".pub", signer.Verifier().String()+"\n", 0o644); err != nil {
-			return nil, err
-		}
-		return signer, nil
-	} else if err != nil {
-		return nil, err
-	}
-	return witness.ReadPrivate(path)
-}
-
-// witnessFlags reads serve's --witness values, URL or URL,KEY (KEY the
-// witness's public key, or a file holding it; without it the server asks
-// the witness for its key).
+// witnessFlags reads serve's --witness values (server.ParseWitness).
 func witnessFlags(values []string) ([]server.Witness, error) {
 	var out []server.Witness
 	for _, v := range values {
-		url, key, hasKey := strings.Cut(v, ",")
-		if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-			return nil, fmt.Errorf("--witness %q: give the witness's URL, such as http://127.0.0.1:8090, optionally followed by ,KEY", v)
-		}
-		w := server.Witness{URL: strings.TrimRight(url, "/")}
-		if hasKey {
-			ks, err := witness.ReadVerifiers(key)
-			if err != nil {
-				return nil, fmt.Errorf("--witness %s: %v", url, err)
-			}
-			if len(ks) != 1 {
-				return nil, fmt.Errorf("--witness %s: give one key, not %d", url, len(ks))
-			}
-			w.Key = ks[0]
+		w, err := server.ParseWitness(v)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, w)
 	}

@@ -1,7 +1,8 @@
-// Package importer holds nothing but this comment: each importer is a
-// subpackage that turns one public data set into backstop documents
-// (Declarations, and optionally a minimal Framework), as YAML that
-// internal/load reads like any hand-written file.
+// Package importer opens the data set an importer reads (Open: a file or
+// standard input); each importer is a subpackage that turns one public
+// data set into backstop documents (Declarations, and optionally a
+// minimal Framework), as YAML that internal/load reads like any
+// hand-written file.
 //
 //   - internal/importer/kiel: the Kiel Institute's Ukraine Support Tracker
 //     (committed and allocated aid per donor and month) as layer-1

@@ -30,9 +30,8 @@ import (
 const DefaultSelfCheckLimit = 1_000_000
 
 // CheckpointFileSuffix names the file beside a SQLite database in which
-// the server keeps the last checkpoint it signed (backstop.db →
-// backstop.db.checkpoint), when Config.CheckpointFile is not set.
-const CheckpointFileSuffix = ".checkpoint"
+// the server keeps the last checkpoint it signed (store.CheckpointFile).
+const CheckpointFileSuffix = store.CheckpointFileSuffix
 
 // ErrSelfCheck is the start-up check's refusal: the store is not the log
 // the server signed checkpoints of.
@@ -42,11 +41,7 @@ var ErrSelfCheck = errors.New("start-up self-check failed")
 // signed when Config.CheckpointFile is "": beside a SQLite database; ""
 // for PostgreSQL, whose data folder only the caller knows.
 func DefaultCheckpointFile(ctx context.Context, st *store.Store) (string, error) {
-	p, err := st.Path(ctx)
-	if err != nil || p == "" {
-		return "", err
-	}
-	return p + CheckpointFileSuffix, nil
+	return st.CheckpointFile(ctx)
 }
 
 // selfCheck is the start-up check (docs/threat-model.md): the
