@@ -274,7 +274,7 @@ func (m *monitorRun) pipelineError(err error) int {
 	case errors.Is(err, monitor.ErrNoCeasefire), errors.Is(err, monitor.ErrNoBaseline):
 		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: %v\n", m.p.territory, err)
 		return ExitUsage
-	case errors.Is(err, monitor.ErrPeriod), strings.Contains(err.Error(), "before the framework is in force"):
+	case errors.Is(err, monitor.ErrPeriod):
 		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 		return ExitUsage
 	}

@@ -89,6 +89,19 @@ var (
 	ErrPeriod      = errors.New("--since must be before --until")
 )
 
+// periodError is a period that ends before the framework is in force; it
+// is an ErrPeriod.
+type periodError struct {
+	until     time.Time
+	ceasefire model.Date
+}
+
+func (e *periodError) Error() string {
+	return fmt.Sprintf("the period ends (%s) before the framework is in force (ceasefire %s)", e.until.Format(time.RFC3339), e.ceasefire)
+}
+
+func (e *periodError) Is(target error) bool { return target == ErrPeriod }
+
 // InForce is the period a framework's triggers are evaluated in: from its
 // ceasefire (the guarantee is not in force before it; an explicit
 // in_force period may come later) onward, narrowed by since and until.
@@ -102,7 +115,7 @@ func InForce(f *model.Framework, since, until time.Time) (Period, error) {
 		p.From = f.Ceasefire.Time.UTC()
 	}
 	if !p.Until.IsZero() && !p.From.Before(p.Until) {
-		return Period{}, fmt.Errorf("the period ends (%s) before the framework is in force (ceasefire %s)", p.Until.Format(time.RFC3339), f.Ceasefire)
+		return Period{}, &periodError{until: p.Until, ceasefire: f.Ceasefire}
 	}
 	return p, nil
 }
