@@ -105,7 +105,7 @@ func NewVerifier(vkey string) (*Verifier, error) {
 		return nil, fmt.Errorf("%q is not a witness key (expected NAME+HASH+KEY)", abbreviate(vkey))
 	}
 	hash, err1 := strconv.ParseUint(hash16, 16, 32)
-	key, err2 := base64.StdEncoding.DecodeString(key64)
+	key, err2 := base64.StdEncoding.Strict().DecodeString(key64)
 	if err1 != nil || err2 != nil || len(key) == 0 {
 		return nil, fmt.Errorf("%q is not a witness key (expected NAME+HASH+KEY)", abbreviate(vkey))
 	}
@@ -222,7 +222,7 @@ func ParsePrivate(skey string) (*Signer, error) {
 		return nil, errors.New("not a private key (expected PRIVATE+KEY+NAME+HASH+KEY, as backstop keygen writes it)")
 	}
 	parts := strings.SplitN(skey, "+", 5)
-	raw, err := base64.StdEncoding.DecodeString(parts[len(parts)-1])
+	raw, err := base64.StdEncoding.Strict().DecodeString(parts[len(parts)-1])
 	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != algEd25519 {
 		return nil, errors.New("not an Ed25519 private key")
 	}

@@ -222,8 +222,11 @@ func ParseRequest(body []byte) (old int64, proof tlog.TreeProof, checkpoint []by
 		if len(proof) == MaxProof {
 			return 0, nil, nil, fmt.Errorf("more than %d consistency proof lines", MaxProof)
 		}
+		// Only the canonical encoding: tlog.ParseHash also reads a line
+		// whose last character carries stray bits, so two bodies would be
+		// one request.
 		h, err := tlog.ParseHash(string(line))
-		if err != nil {
+		if err != nil || h.String() != string(line) {
 			return 0, nil, nil, fmt.Errorf("consistency proof line %d is not a base64 hash", len(proof)+1)
 		}
 		proof = append(proof, h)
