@@ -360,12 +360,43 @@ func (m *Monitor) evict(now time.Time) {
 	}
 }
 
+// timed is a queue of the values of the incidents within the last d,
+// oldest first, from index head on: the store behind the sliding counts
+// and sums. Expired entries are dropped from the front and the slice is
+// compacted once the dead prefix is as long as the live part.
+type timed[T any] struct {
+	times []time.Time
+	vals  []T
+	head  int
+}
+
+func (q *timed[T]) push(t time.Time, v T) {
+	q.times, q.vals = append(q.times, t), append(q.vals, v)
+}
+
+// expire drops the entries not after now − d, handing each to drop, and
+// returns how many are left.
+func (q *timed[T]) expire(now time.Time, d time.Duration, drop func(T)) int {
+	from := now.Add(-d)
+	for q.head < len(q.times) && !q.times[q.head].After(from) {
+		if drop != nil {
+			drop(q.vals[q.head])
+		}
+		q.head++
+	}
+	if q.head > 1024 && q.head*2 > len(q.times) {
+		q.times = append(q.times[:0], q.times[q.head:]...)
+		q.vals = append(q.vals[:0], q.vals[q.head:]...)
+		q.head = 0
+	}
+	return len(q.times) - q.head
+}
+
 // slidingCount keeps, for one counted window, the times of the incidents
 // that match its predicate; the count is those after now − D.
 type slidingCount struct {
-	c     *expr.Counter
-	times []time.Time
-	head  int
+	c *expr.Counter
+	q timed[struct{}]
 }
 
 func (s *slidingCount) add(inc *expr.Incident) error {
@@ -373,20 +404,12 @@ func (s *slidingCount) add(inc *expr.Incident) error {
 	if err != nil || !ok {
 		return err
 	}
-	s.times = append(s.times, inc.Time)
+	s.q.push(inc.Time, struct{}{})
 	return nil
 }
 
 func (s *slidingCount) value(now time.Time) int64 {
-	from := now.Add(-s.c.Duration)
-	for s.head < len(s.times) && !s.times[s.head].After(from) {
-		s.head++
-	}
-	if s.head > 1024 && s.head*2 > len(s.times) {
-		s.times = append(s.times[:0], s.times[s.head:]...)
-		s.head = 0
-	}
-	return int64(len(s.times) - s.head)
+	return int64(s.q.expire(now, s.c.Duration, nil))
 }
 
 // count is the counted windows' function: outside an incident event (on a
@@ -412,9 +435,7 @@ func (m *Monitor) sum(index int) float64 {
 // while its incident is in the window).
 type slidingSum struct {
 	s     *expr.Sum
-	times []time.Time
-	vals  []float64
-	head  int
+	q     timed[float64]
 	total expr.Total
 }
 
@@ -423,23 +444,13 @@ func (s *slidingSum) add(inc *expr.Incident) error {
 	if err != nil || !ok {
 		return err
 	}
-	s.times = append(s.times, inc.Time)
-	s.vals = append(s.vals, v)
+	s.q.push(inc.Time, v)
 	s.total.Add(v)
 	return nil
 }
 
 func (s *slidingSum) value(now time.Time) float64 {
-	from := now.Add(-s.s.Duration)
-	for s.head < len(s.times) && !s.times[s.head].After(from) {
-		s.total.Remove(s.vals[s.head])
-		s.head++
-	}
-	if s.head > 1024 && s.head*2 > len(s.times) {
-		s.times = append(s.times[:0], s.times[s.head:]...)
-		s.vals = append(s.vals[:0], s.vals[s.head:]...)
-		s.head = 0
-	}
+	s.q.expire(now, s.s.Duration, s.total.Remove)
 	return s.total.Value()
 }
 
