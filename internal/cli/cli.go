@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/backstop-dev/backstop/internal/render"
 )
 
 // Exit codes, the same for every command.
@@ -186,4 +188,28 @@ func output(s Streams, out, color string) (w io.Writer, useColor bool, done func
 		return nil, false, nil, err
 	}
 	return f, useColor, f.Close, nil
+}
+
+// writeView writes one command's report — to standard output or the --out
+// file, coloured as --color says, at the table width every command uses —
+// and, for a file, says on stderr what was written (summary). A file that
+// cannot be opened or written is exit 2.
+func writeView(s Streams, cmd, out, color string, view func(w io.Writer, opts render.TableOptions) error, summary func() string) int {
+	w, useColor, done, err := output(s, out, color)
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop %s: --out: %v\n", cmd, err)
+		return ExitUsage
+	}
+	err = view(w, render.TableOptions{Color: useColor, Width: 100})
+	if err == nil {
+		err = done()
+	}
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop %s: writing the report: %v\n", cmd, err)
+		return ExitUsage
+	}
+	if out != "" && summary != nil {
+		fmt.Fprintf(s.Err, "wrote %s (%s)\n", out, summary())
+	}
+	return ExitOK
 }

@@ -5,69 +5,25 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"time"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
-	"github.com/backstop-dev/backstop/internal/feeds/mapped"
-	"github.com/backstop-dev/backstop/internal/model"
-	"github.com/backstop-dev/backstop/internal/oblast"
 )
 
-// feedSetup reads what decides how incident files are read — category
-// overrides, a mapping file, the oblast polygons — for monitor and for
-// import incidents alike. report prints diagnostics; the exit code is
-// ExitOK when everything could be read.
+// feedSetup is all.Setup for a command: it prints the diagnostics (as
+// report says) and turns what failed into an exit code.
 func feedSetup(cmd, categories, mapping, oblasts string, strict bool, s Streams, report func(diag.Diagnostics)) (feeds.Options, feeds.Reader, int) {
-	opts := feeds.Options{Strict: strict}
-	if categories != "" {
-		cats, ds := feeds.ReadCategories(categories)
-		report(ds)
-		if ds.HasErrors() {
-			return opts, nil, ExitInvalid
-		}
-		opts.Categories = cats
+	opts, reader, ds, err := all.Setup(categories, mapping, oblasts, strict)
+	report(ds)
+	switch {
+	case err != nil:
+		fmt.Fprintf(s.Err, "backstop %s: %v\n", cmd, err)
+		return opts, nil, ExitUsage
+	case ds.HasErrors():
+		return opts, nil, ExitInvalid
 	}
-	var reader feeds.Reader
-	if mapping != "" {
-		r, ds := mapped.New(mapping)
-		report(ds)
-		if ds.HasErrors() || r == nil {
-			return opts, nil, ExitInvalid
-		}
-		reader = r
-	}
-	table := oblast.New()
-	if oblasts != "" {
-		t, err := oblast.Load(oblasts)
-		if err != nil {
-			fmt.Fprintf(s.Err, "backstop %s: --oblasts: %v\n", cmd, err)
-			return opts, nil, ExitUsage
-		}
-		table = t
-	}
-	opts.Oblasts = table
 	return opts, reader, ExitOK
-}
-
-// listFlag is a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
-
-// parseInstant reads --since and --until: RFC 3339 or YYYY-MM-DD (UTC);
-// "" is the zero time.
-func parseInstant(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	var t model.Timestamp
-	if err := t.UnmarshalText([]byte(s)); err != nil {
-		return time.Time{}, err
-	}
-	return t.Time, nil
 }
 
 // ioMessage says why a path could not be read, without Go's wrapping.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -13,10 +14,8 @@ import (
 	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/feeds/incidents"
 	"github.com/backstop-dev/backstop/internal/load"
-	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
 	"github.com/backstop-dev/backstop/internal/render"
-	"github.com/backstop-dev/backstop/internal/territory"
 )
 
 const monitorUsage = `Usage: backstop monitor FRAMEWORK_PATH... --incidents FILE... [flags]
@@ -86,14 +85,30 @@ type monitorParams struct {
 	quiet                          time.Duration
 	strict, follow                 bool
 	format                         render.Format
-	out, framework, color          string
-	by                             string
+	out, framework, color, by      string
 }
 
 func runMonitor(args []string, s Streams) int {
 	fs := flag.NewFlagSet("monitor", flag.ContinueOnError)
-	var p monitorParams
-	since, until, quiet, format := monitorFlags(fs, &p)
+	p := monitorParams{quiet: 72 * time.Hour}
+	since, until := &instantFlag{t: &p.since}, &instantFlag{t: &p.until}
+	fs.Var(&p.incidents, "incidents", "incident file or folder")
+	fs.StringVar(&p.inputFormat, "input-format", "", "format")
+	fs.StringVar(&p.mapping, "mapping", "", "mapping file")
+	fs.StringVar(&p.categories, "categories", "", "category overrides")
+	fs.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
+	fs.StringVar(&p.territory, "territory", "", "snapshot folder")
+	fs.StringVar(&p.corroborate, "corroborate", "", "corroboration rules")
+	fs.Var(since, "since", "start")
+	fs.Var(until, "until", "end")
+	fs.Var(positiveDuration{&p.quiet}, "quiet", "quiet period")
+	fs.BoolVar(&p.strict, "strict", false, "skipped rows are errors")
+	fs.BoolVar(&p.follow, "follow", false, "follow JSON Lines")
+	format := fs.String("format", string(render.MonitorFormats.Default()), "format")
+	fs.StringVar(&p.out, "out", "", "output file")
+	fs.StringVar(&p.framework, "framework", "", "framework id")
+	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
+	fs.StringVar(&p.by, "by", monitor.ByDay, "day or week")
 	paths, exit, ok := parseFlags(fs, args, monitorUsage, s)
 	if !ok {
 		return exit
@@ -118,21 +133,8 @@ func runMonitor(args []string, s Streams) int {
 		return usage("--follow prints breaches as they start; the mission report (--format %s) needs a batch run", p.format)
 	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
 		return usage("unknown --color %q; use auto, always or never", p.color)
-	}
-	if p.since, err = parseInstant(*since); err != nil {
-		return usage("--since: %v", err)
-	}
-	if p.until, err = parseInstant(*until); err != nil {
-		return usage("--until: %v", err)
-	}
-	d, err := model.ParseDuration(*quiet)
-	if err != nil || d <= 0 {
-		return usage("--quiet: a positive duration such as 72h or 7d, not %q", *quiet)
-	}
-	p.quiet = time.Duration(d)
-
-	if !p.since.IsZero() && !p.until.IsZero() && !p.since.Before(p.until) {
-		return usage("--since %s is not before --until %s", *since, *until)
+	case !p.since.IsZero() && !p.until.IsZero() && !p.since.Before(p.until):
+		return usage("--since %s is not before --until %s", since, until)
 	}
 	set, ds := load.Paths(p.paths, nil)
 	if ds.HasErrors() {
@@ -155,29 +157,6 @@ func runMonitor(args []string, s Streams) int {
 	return m.batch()
 }
 
-// monitorFlags declares monitor's flags, into p, and returns those read
-// after parsing: --since, --until, --quiet and --format.
-func monitorFlags(fs *flag.FlagSet, p *monitorParams) (since, until, quiet, format *string) {
-	fs.Var(&p.incidents, "incidents", "incident file or folder")
-	fs.StringVar(&p.inputFormat, "input-format", "", "format")
-	fs.StringVar(&p.mapping, "mapping", "", "mapping file")
-	fs.StringVar(&p.categories, "categories", "", "category overrides")
-	fs.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
-	fs.StringVar(&p.territory, "territory", "", "snapshot folder")
-	fs.StringVar(&p.corroborate, "corroborate", "", "corroboration rules")
-	since = fs.String("since", "", "start")
-	until = fs.String("until", "", "end")
-	quiet = fs.String("quiet", "72h", "quiet period")
-	fs.BoolVar(&p.strict, "strict", false, "skipped rows are errors")
-	fs.BoolVar(&p.follow, "follow", false, "follow JSON Lines")
-	format = fs.String("format", string(render.MonitorFormats.Default()), "format")
-	fs.StringVar(&p.out, "out", "", "output file")
-	fs.StringVar(&p.framework, "framework", "", "framework id")
-	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
-	fs.StringVar(&p.by, "by", monitor.ByDay, "day or week")
-	return since, until, quiet, format
-}
-
 // monitorRun holds what one invocation prepared: the pipeline's inputs
 // (internal/monitor composes the run; this file only reads the flags and
 // files and renders).
@@ -192,54 +171,46 @@ type monitorRun struct {
 
 func (m *monitorRun) report(ds diag.Diagnostics) {
 	writeDiagnosticsText(m.s.Err, ds)
-	if ds.HasErrors() {
-		m.failed = true
-	}
+	m.failed = m.failed || ds.HasErrors()
 }
 
-// prepare reads the inputs every mode needs: category overrides, the
-// mapping, oblasts, the territory and the corroboration rules.
-func (m *monitorRun) prepare() int {
-	opts, mapping, code := feedSetup("monitor", m.p.categories, m.p.mapping, m.p.oblasts, m.p.strict, m.s, m.report)
-	if code != ExitOK {
-		return code
+// exit is the exit code of a run that got to the end: 1 when an error
+// diagnostic was printed on the way.
+func (m *monitorRun) exit() int {
+	if m.failed {
+		return ExitInvalid
 	}
-	m.opts, m.mapping = opts, mapping
-	if m.p.corroborate != "" {
-		rules, n, ds := monitor.LoadRules(m.p.corroborate)
-		if ds.HasErrors() {
-			writeDiagnosticsText(m.s.Err, errorsOnly(ds))
-			return exitCode(ds)
-		}
-		if m.in.Rules = rules; rules == nil {
-			fmt.Fprintf(m.s.Err, "backstop monitor: --corroborate %s: no Corroboration document\n", m.p.corroborate)
-			return ExitUsage
-		}
-		if n > 1 {
-			fmt.Fprintf(m.s.Err, "corroboration: %d rule documents; the latest, %s, applies\n", n, rules.ID)
-		}
-	}
-	if m.p.territory == "" {
-		return ExitOK
-	}
-	snaps, ds := territory.LoadDir(m.p.territory)
-	m.report(ds)
-	if len(snaps) == 0 {
-		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: no snapshots\n", m.p.territory)
-		return ExitUsage
-	}
-	m.in.Map = monitor.Snapshots(snaps)
 	return ExitOK
 }
 
-// readFile reports what was read of one incident file.
-func (m *monitorRun) readFile(path string, ds diag.Diagnostics, sum feeds.Summary) {
-	m.report(ds)
-	render.FeedRead(m.s.Err, path, sum)
+// prepare reads the inputs every mode needs: category overrides, the
+// mapping, oblasts, the corroboration rules and the territory.
+func (m *monitorRun) prepare() int {
+	var code int
+	m.opts, m.mapping, code = feedSetup("monitor", m.p.categories, m.p.mapping, m.p.oblasts, m.p.strict, m.s, m.report)
+	if code != ExitOK {
+		return code
+	}
+	notes, ds, err := monitor.LoadSources(&m.in, m.p.corroborate, m.p.territory)
+	for _, n := range notes {
+		fmt.Fprintln(m.s.Err, n)
+	}
+	if errors.Is(err, monitor.ErrInvalidRules) {
+		writeDiagnosticsText(m.s.Err, errorsOnly(ds))
+		return exitCode(ds)
+	}
+	if m.report(ds); err != nil {
+		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+		return ExitUsage
+	}
+	return ExitOK
 }
 
 func (m *monitorRun) batch() int {
-	incs, inputs, err := all.ReadFiles(m.p.incidents, m.p.inputFormat, m.mapping, m.opts, m.readFile)
+	incs, inputs, err := all.ReadFiles(m.p.incidents, m.p.inputFormat, m.mapping, m.opts, func(path string, ds diag.Diagnostics, sum feeds.Summary) {
+		m.report(ds)
+		render.FeedRead(m.s.Err, path, sum)
+	})
 	if err != nil {
 		return incidentsError("monitor", m.p.incidents, err, m.s)
 	}
@@ -257,49 +228,36 @@ func (m *monitorRun) batch() int {
 	if m.p.format.Mission() {
 		mission = monitor.Mission(r, monitor.Evaluated(m.in.Incidents, out.Period), monitor.MissionOptions{By: m.p.by})
 	}
-	if code := m.write(r, mission); code != ExitOK {
+	view := func(w io.Writer, opts render.TableOptions) error {
+		return render.Monitor(w, m.p.format, r, mission, opts)
+	}
+	if code := writeView(m.s, "monitor", m.p.out, m.p.color, view, func() string { return render.MonitorSummary(r) }); code != ExitOK {
 		return code
 	}
-	if m.failed {
-		return ExitInvalid
-	}
-	return ExitOK
+	return m.exit()
 }
 
 // pipelineError reports an error of the pipeline: a territory folder
-// without a baseline, or a period that ends before the framework is in
-// force, is the user's to fix (usage); anything else is invalid input.
+// without a baseline, a period that ends before the framework is in
+// force, or a followed file that cannot be read is the user's to fix
+// (usage); anything else is invalid input.
 func (m *monitorRun) pipelineError(err error) int {
+	var ie *monitor.InputError
 	switch {
+	case errors.Is(err, incidents.ErrNoInput):
+		return ExitUsage
+	case errors.As(err, &ie):
+		fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(ie.Err))
+		return ExitUsage
 	case errors.Is(err, monitor.ErrNoCeasefire), errors.Is(err, monitor.ErrNoBaseline):
 		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: %v\n", m.p.territory, err)
 		return ExitUsage
-	case errors.Is(err, monitor.ErrPeriod):
-		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
-		return ExitUsage
 	}
 	fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+	if errors.Is(err, monitor.ErrPeriod) {
+		return ExitUsage
+	}
 	return ExitInvalid
-}
-
-func (m *monitorRun) write(r *monitor.Report, mission *monitor.MissionReport) int {
-	w, color, done, err := output(m.s, m.p.out, m.p.color)
-	if err != nil {
-		fmt.Fprintf(m.s.Err, "backstop monitor: --out: %v\n", err)
-		return ExitUsage
-	}
-	err = render.Monitor(w, m.p.format, r, mission, render.TableOptions{Color: color, Width: 100})
-	if err == nil {
-		err = done()
-	}
-	if err != nil {
-		fmt.Fprintf(m.s.Err, "backstop monitor: writing the report: %v\n", err)
-		return ExitUsage
-	}
-	if m.p.out != "" {
-		fmt.Fprintf(m.s.Err, "wrote %s (%s)\n", m.p.out, render.MonitorSummary(r))
-	}
-	return ExitOK
 }
 
 // followRun reads JSON Lines incidents as they come and prints each
@@ -321,20 +279,12 @@ func (m *monitorRun) followRun() int {
 	})
 	var ie *monitor.InputError
 	switch {
-	case errors.Is(err, incidents.ErrNoInput):
-		return ExitUsage
-	case errors.As(err, &ie):
-		fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(ie.Err))
-		return ExitUsage
-	case err != nil && !prepared:
+	case err != nil && (!prepared || errors.Is(err, incidents.ErrNoInput) || errors.As(err, &ie)):
 		return m.pipelineError(err)
 	case err != nil:
 		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
 		return ExitInvalid
 	}
 	fmt.Fprintf(m.s.Err, "%s\n", render.MonitorSummary(r))
-	if m.failed {
-		return ExitInvalid
-	}
-	return ExitOK
+	return m.exit()
 }
