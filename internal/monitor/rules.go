@@ -26,7 +26,7 @@ func LoadRules(path string) (rules *model.Corroboration, documents int, ds diag.
 var (
 	ErrNoRules      = errors.New("no Corroboration document")
 	ErrInvalidRules = errors.New("the corroboration rules are invalid")
-	ErrNoSnapshots = errors.New("no snapshots")
+	ErrNoSnapshots  = errors.New("no snapshots")
 )
 
 // LoadSources reads the optional sources of a monitoring into in: the
