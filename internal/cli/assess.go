@@ -4,13 +4,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/assess"
-	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/gdp"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -103,8 +103,8 @@ func runAssess(args []string, s Streams) int {
 
 	set, ds := load.Paths(p.paths, s.In)
 	if ds.HasErrors() {
-		writeDiagnosticsText(s.Err, errorsOnly(ds))
-		fmt.Fprintf(s.Err, "backstop assess: the documents are invalid (%s); nothing assessed\n", render.Plural(len(errorsOnly(ds)), "error"))
+		writeDiagnosticsText(s.Err, ds.Errors())
+		fmt.Fprintf(s.Err, "backstop assess: the documents are invalid (%s); nothing assessed\n", render.Plural(len(ds.Errors()), "error"))
 		return exitCode(ds)
 	}
 	opts := assess.Options{At: p.at}
@@ -121,16 +121,6 @@ func runAssess(args []string, s Streams) int {
 		return ExitUsage
 	}
 	return writeReport(r, p, s)
-}
-
-func errorsOnly(ds diag.Diagnostics) diag.Diagnostics {
-	var out diag.Diagnostics
-	for _, d := range ds {
-		if d.Severity == diag.Error {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // readGDP reads the GDP input; rows it cannot read are reported, and an
@@ -156,23 +146,8 @@ func readGDP(path string, s Streams) (*gdp.Table, int) {
 }
 
 func writeReport(r *assess.Report, p assessParams, s Streams) int {
-	w, color, done, err := output(s, p.out, p.color)
-	if err != nil {
-		fmt.Fprintf(s.Err, "backstop assess: --out: %v\n", err)
-		return ExitUsage
-	}
-	err = render.Assess(w, p.format, r, render.TableOptions{Color: color, Width: 100})
-	if err == nil {
-		err = done()
-	}
-	if err != nil {
-		fmt.Fprintf(s.Err, "backstop assess: writing the report: %v\n", err)
-		return ExitUsage
-	}
-	if p.out != "" {
-		fmt.Fprintf(s.Err, "wrote %s (%s)\n", p.out, r.Verdict)
-	}
-	return ExitOK
+	view := func(w io.Writer, opts render.TableOptions) error { return render.Assess(w, p.format, r, opts) }
+	return writeView(s, "assess", p.out, p.color, view, func() string { return r.Verdict })
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -84,7 +85,7 @@ func runCorroborate(args []string, s Streams) int {
 	}
 	set, ds := load.Paths([]string{rules}, nil)
 	if ds.HasErrors() {
-		writeDiagnosticsText(s.Err, errorsOnly(ds))
+		writeDiagnosticsText(s.Err, ds.Errors())
 		return exitCode(ds)
 	}
 	docs := set.Corroborations()
@@ -105,18 +106,8 @@ func runCorroborate(args []string, s Streams) int {
 	}
 	res, cds := corroborate.Corroborate(corroborate.Compile(docs[0]), incs, opts)
 	render.CorroborateNotes(s.Err, res, cds)
-	w, useColor, done, err := output(s, out, color)
-	if err != nil {
-		return usage("--out: %v", err)
-	}
-	err = render.Corroborate(w, f, res, render.TableOptions{Color: useColor, Width: 100}, limit)
-	if err == nil {
-		err = done()
-	}
-	if err != nil {
-		return usage("writing the result: %v", err)
-	}
-	return ExitOK
+	view := func(w io.Writer, opts render.TableOptions) error { return render.Corroborate(w, f, res, opts, limit) }
+	return writeView(s, "corroborate", out, color, view, nil)
 }
 
 // parseShifts reads each --shift SOURCE=DURATION (the duration may be

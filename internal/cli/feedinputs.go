@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/backstop-dev/backstop/internal/diag"
@@ -27,18 +26,7 @@ func feedSetup(cmd, categories, mapping, oblasts string, strict bool, s Streams,
 }
 
 // ioMessage says why a path could not be read, without Go's wrapping.
-func ioMessage(err error) string {
-	var pe *fs.PathError
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or folder"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	case errors.As(err, &pe):
-		return pe.Path + ": " + pe.Err.Error()
-	}
-	return err.Error()
-}
+var ioMessage = feeds.IOMessage
 
 // incidentsError reports why the --incidents files could not be read,
 // as "backstop CMD: …" (cmd "" for plain "backstop: …"): a path that

@@ -6,16 +6,13 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
-	"github.com/backstop-dev/backstop/internal/feeds/all"
-	"github.com/backstop-dev/backstop/internal/feeds/incidents"
-	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/monitor"
 	"github.com/backstop-dev/backstop/internal/render"
+	"github.com/backstop-dev/backstop/internal/watch"
 )
 
 const monitorUsage = `Usage: backstop monitor FRAMEWORK_PATH... --incidents FILE... [flags]
@@ -76,37 +73,33 @@ The JSON schema is described in docs/monitor.md.
 ` + exitCodesHelp + "\n"
 
 type monitorParams struct {
-	paths                          []string
-	incidents                      listFlag
-	inputFormat, mapping           string
-	categories, oblasts, territory string
-	corroborate                    string
-	since, until                   time.Time
-	quiet                          time.Duration
-	strict, follow                 bool
-	format                         render.Format
-	out, framework, color, by      string
+	req            watch.Request
+	paths          []string
+	incidents      listFlag
+	format         render.Format
+	out, color, by string
 }
 
 func runMonitor(args []string, s Streams) int {
 	fs := flag.NewFlagSet("monitor", flag.ContinueOnError)
-	p := monitorParams{quiet: 72 * time.Hour}
-	since, until := &instantFlag{t: &p.since}, &instantFlag{t: &p.until}
+	p := monitorParams{req: watch.Request{Quiet: 72 * time.Hour}}
+	r := &p.req
+	since, until := &instantFlag{t: &r.Since}, &instantFlag{t: &r.Until}
 	fs.Var(&p.incidents, "incidents", "incident file or folder")
-	fs.StringVar(&p.inputFormat, "input-format", "", "format")
-	fs.StringVar(&p.mapping, "mapping", "", "mapping file")
-	fs.StringVar(&p.categories, "categories", "", "category overrides")
-	fs.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
-	fs.StringVar(&p.territory, "territory", "", "snapshot folder")
-	fs.StringVar(&p.corroborate, "corroborate", "", "corroboration rules")
+	fs.StringVar(&r.InputFormat, "input-format", "", "format")
+	fs.StringVar(&r.Mapping, "mapping", "", "mapping file")
+	fs.StringVar(&r.Categories, "categories", "", "category overrides")
+	fs.StringVar(&r.Oblasts, "oblasts", "", "oblast.geojson")
+	fs.StringVar(&r.Territory, "territory", "", "snapshot folder")
+	fs.StringVar(&r.Corroborate, "corroborate", "", "corroboration rules")
 	fs.Var(since, "since", "start")
 	fs.Var(until, "until", "end")
-	fs.Var(positiveDuration{&p.quiet}, "quiet", "quiet period")
-	fs.BoolVar(&p.strict, "strict", false, "skipped rows are errors")
-	fs.BoolVar(&p.follow, "follow", false, "follow JSON Lines")
+	fs.Var(positiveDuration{&r.Quiet}, "quiet", "quiet period")
+	fs.BoolVar(&r.Strict, "strict", false, "skipped rows are errors")
+	fs.BoolVar(&r.Follow, "follow", false, "follow JSON Lines")
 	format := fs.String("format", string(render.MonitorFormats.Default()), "format")
 	fs.StringVar(&p.out, "out", "", "output file")
-	fs.StringVar(&p.framework, "framework", "", "framework id")
+	fs.StringVar(&r.Framework, "framework", "", "framework id")
 	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
 	fs.StringVar(&p.by, "by", monitor.ByDay, "day or week")
 	paths, exit, ok := parseFlags(fs, args, monitorUsage, s)
@@ -123,168 +116,77 @@ func runMonitor(args []string, s Streams) int {
 	switch {
 	case len(p.paths) == 0:
 		return usage("no framework given\n\n%s", monitorUsage)
-	case len(p.incidents) == 0 && p.territory == "" && !p.follow:
+	case len(p.incidents) == 0 && r.Territory == "" && !r.Follow:
 		return usage("nothing to monitor: give --incidents FILE, --territory DIR or --follow")
 	case err != nil:
 		return usage("%v", err)
 	case p.by != monitor.ByDay && p.by != monitor.ByWeek:
 		return usage("unknown --by %q; use day or week", p.by)
-	case p.follow && p.format.Mission():
+	case r.Follow && p.format.Mission():
 		return usage("--follow prints breaches as they start; the mission report (--format %s) needs a batch run", p.format)
 	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
 		return usage("unknown --color %q; use auto, always or never", p.color)
-	case !p.since.IsZero() && !p.until.IsZero() && !p.since.Before(p.until):
+	case !r.Since.IsZero() && !r.Until.IsZero() && !r.Since.Before(r.Until):
 		return usage("--since %s is not before --until %s", since, until)
 	}
-	set, ds := load.Paths(p.paths, nil)
-	if ds.HasErrors() {
-		writeDiagnosticsText(s.Err, errorsOnly(ds))
-		fmt.Fprintf(s.Err, "backstop monitor: the documents are invalid; nothing monitored\n")
-		return exitCode(ds)
-	}
-	fw, err := monitor.Framework(set, p.framework)
-	if err != nil {
-		return usage("%v (--framework ID)", err)
-	}
-	m := &monitorRun{p: p, s: s, in: monitor.Inputs{Set: set, Framework: fw.ID, Since: p.since, Until: p.until,
-		Options: monitor.Options{QuietPeriod: p.quiet}}}
-	if code := m.prepare(); code != ExitOK {
-		return code
-	}
-	if p.follow {
-		return m.followRun()
-	}
-	return m.batch()
+	return monitorRun(p, s)
 }
 
-// monitorRun holds what one invocation prepared: the pipeline's inputs
-// (internal/monitor composes the run; this file only reads the flags and
-// files and renders).
-type monitorRun struct {
-	p       monitorParams
-	s       Streams
-	in      monitor.Inputs
-	opts    feeds.Options
-	mapping feeds.Reader
-	failed  bool // an error diagnostic was printed
-}
-
-func (m *monitorRun) report(ds diag.Diagnostics) {
-	writeDiagnosticsText(m.s.Err, ds)
-	m.failed = m.failed || ds.HasErrors()
-}
-
-// exit is the exit code of a run that got to the end: 1 when an error
-// diagnostic was printed on the way.
-func (m *monitorRun) exit() int {
-	if m.failed {
-		return ExitInvalid
-	}
-	return ExitOK
-}
-
-// prepare reads the inputs every mode needs: category overrides, the
-// mapping, oblasts, the corroboration rules and the territory.
-func (m *monitorRun) prepare() int {
-	var code int
-	m.opts, m.mapping, code = feedSetup("monitor", m.p.categories, m.p.mapping, m.p.oblasts, m.p.strict, m.s, m.report)
-	if code != ExitOK {
-		return code
-	}
-	notes, ds, err := monitor.LoadSources(&m.in, m.p.corroborate, m.p.territory)
-	for _, n := range notes {
-		fmt.Fprintln(m.s.Err, n)
-	}
-	if errors.Is(err, monitor.ErrInvalidRules) {
-		writeDiagnosticsText(m.s.Err, errorsOnly(ds))
-		return exitCode(ds)
-	}
-	if m.report(ds); err != nil {
-		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
-		return ExitUsage
-	}
-	return ExitOK
-}
-
-func (m *monitorRun) batch() int {
-	incs, inputs, err := all.ReadFiles(m.p.incidents, m.p.inputFormat, m.mapping, m.opts, func(path string, ds diag.Diagnostics, sum feeds.Summary) {
-		m.report(ds)
-		render.FeedRead(m.s.Err, path, sum)
+// monitorRun runs the monitoring (internal/watch composes it) and renders
+// what it found; a diagnostic that is an error makes the exit code 1.
+func monitorRun(p monitorParams, s Streams) int {
+	req := p.req
+	req.Paths, req.Incidents, req.Stdin = p.paths, p.incidents, s.In
+	res, err := watch.Run(req, watch.Hooks{
+		Diagnostics: func(ds diag.Diagnostics) { writeDiagnosticsText(s.Err, ds) },
+		FileRead:    func(path string, sum feeds.Summary) { render.FeedRead(s.Err, path, sum) },
+		Note:        func(line string) { fmt.Fprintln(s.Err, line) },
+		Prepared:    func(out *monitor.Outcome) { render.MonitorSetup(s.Err, out) },
+		OnEpisode: func(e monitor.Episode) {
+			if err := render.EpisodeJSONL(s.Out, e); err != nil {
+				fmt.Fprintf(s.Err, "backstop monitor: %v\n", err)
+			}
+		},
 	})
 	if err != nil {
-		return incidentsError("monitor", m.p.incidents, err, m.s)
+		return watchError(err, s)
 	}
-	m.in.Incidents = incs
-	out, err := monitor.Execute(m.in)
-	if err != nil {
-		return m.pipelineError(err)
-	}
-	render.MonitorSetup(m.s.Err, out)
-	r := out.Report
-	if inputs != nil {
-		r.Inputs = inputs
-	}
-	var mission *monitor.MissionReport
-	if m.p.format.Mission() {
-		mission = monitor.Mission(r, monitor.Evaluated(m.in.Incidents, out.Period), monitor.MissionOptions{By: m.p.by})
-	}
-	view := func(w io.Writer, opts render.TableOptions) error {
-		return render.Monitor(w, m.p.format, r, mission, opts)
-	}
-	if code := writeView(m.s, "monitor", m.p.out, m.p.color, view, func() string { return render.MonitorSummary(r) }); code != ExitOK {
-		return code
-	}
-	return m.exit()
-}
-
-// pipelineError reports an error of the pipeline: a territory folder
-// without a baseline, a period that ends before the framework is in
-// force, or a followed file that cannot be read is the user's to fix
-// (usage); anything else is invalid input.
-func (m *monitorRun) pipelineError(err error) int {
-	var ie *monitor.InputError
-	switch {
-	case errors.Is(err, incidents.ErrNoInput):
-		return ExitUsage
-	case errors.As(err, &ie):
-		fmt.Fprintf(m.s.Err, "backstop monitor: --incidents %s: %s\n", strings.Join(m.p.incidents, ", "), ioMessage(ie.Err))
-		return ExitUsage
-	case errors.Is(err, monitor.ErrNoCeasefire), errors.Is(err, monitor.ErrNoBaseline):
-		fmt.Fprintf(m.s.Err, "backstop monitor: --territory %s: %v\n", m.p.territory, err)
-		return ExitUsage
-	}
-	fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
-	if errors.Is(err, monitor.ErrPeriod) {
-		return ExitUsage
-	}
-	return ExitInvalid
-}
-
-// followRun reads JSON Lines incidents as they come and prints each
-// breach when it starts. Snapshots from --territory are evaluated first.
-func (m *monitorRun) followRun() int {
-	m.in.Options.OnEpisode = func(e monitor.Episode) {
-		if err := render.EpisodeJSONL(m.s.Out, e); err != nil {
-			fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+	if req.Follow {
+		fmt.Fprintf(s.Err, "%s\n", render.MonitorSummary(res.Report))
+	} else {
+		var mission *monitor.MissionReport
+		if p.format.Mission() {
+			mission = monitor.Mission(res.Report, res.Evaluated, monitor.MissionOptions{By: p.by})
+		}
+		view := func(w io.Writer, opts render.TableOptions) error {
+			return render.Monitor(w, p.format, res.Report, mission, opts)
+		}
+		if code := writeView(s, "monitor", p.out, p.color, view, func() string { return render.MonitorSummary(res.Report) }); code != ExitOK {
+			return code
 		}
 	}
-	stream := monitor.Stream{Stdin: m.s.In, Options: m.opts, Report: m.report}
-	if len(m.p.incidents) > 0 {
-		stream.Path = m.p.incidents[0]
-	}
-	prepared := false
-	r, err := monitor.Follow(m.in, stream, func(out *monitor.Outcome) {
-		prepared = true
-		render.MonitorSetup(m.s.Err, out)
-	})
-	var ie *monitor.InputError
-	switch {
-	case err != nil && (!prepared || errors.Is(err, incidents.ErrNoInput) || errors.As(err, &ie)):
-		return m.pipelineError(err)
-	case err != nil:
-		fmt.Fprintf(m.s.Err, "backstop monitor: %v\n", err)
+	if res.Failed {
 		return ExitInvalid
 	}
-	fmt.Fprintf(m.s.Err, "%s\n", render.MonitorSummary(r))
-	return m.exit()
+	return ExitOK
+}
+
+// watchError prints why a monitoring stopped and gives its exit code.
+func watchError(err error, s Streams) int {
+	var we *watch.Error
+	if !errors.As(err, &we) {
+		fmt.Fprintf(s.Err, "backstop monitor: %v\n", err)
+		return ExitInvalid
+	}
+	writeDiagnosticsText(s.Err, we.Diagnostics)
+	if we.Err != nil {
+		fmt.Fprintf(s.Err, "backstop monitor: %v\n", we.Err)
+	}
+	switch {
+	case we.Usage:
+		return ExitUsage
+	case len(we.Diagnostics) > 0:
+		return exitCode(we.Diagnostics)
+	}
+	return ExitInvalid
 }

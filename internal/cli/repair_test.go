@@ -23,7 +23,7 @@ import (
 func newDataRig(t *testing.T) (*logRig, string) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := ensureKey(filepath.Join(dir, "server.key"), "backstop-log"); err != nil {
+	if _, err := signing.LoadOrCreateKeyPair(filepath.Join(dir, "server.key"), "backstop-log"); err != nil {
 		t.Fatal(err)
 	}
 	key, err := signing.ReadKeyPair(filepath.Join(dir, "server.key"))

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
-	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -144,7 +142,9 @@ func runServe(args []string, s Streams) int {
 func serveConfig(fset *flag.FlagSet, p serveParams, s Streams) (server.Config, error) {
 	cfg := server.Config{MaxBody: p.maxBody, Timeout: p.timeout, DataDir: p.data}
 	var err error
-	if cfg.MinFreeBytes, err = serveMemory(fset, p.memoryLimit, p.minFree); err != nil {
+	given := false
+	fset.Visit(func(f *flag.Flag) { given = given || f.Name == "memory-limit" })
+	if cfg.MinFreeBytes, err = server.MemorySettings(p.memoryLimit, p.minFree, given); err != nil {
 		return cfg, err
 	}
 	handler, err := server.NewLogHandler(p.logFormat, s.Err)
@@ -155,7 +155,7 @@ func serveConfig(fset *flag.FlagSet, p serveParams, s Streams) (server.Config, e
 		return cfg, errors.New("--max-body must be at least 1024 and --timeout at least 1s")
 	}
 	cfg.Logger = slog.New(handler)
-	if cfg.Key, err = serveKey(p.data, p.keyFile, p.origin); err != nil {
+	if cfg.Key, err = server.OpenKey(p.data, p.keyFile, p.origin); err != nil {
 		return cfg, err
 	}
 	if cfg.Witnesses, err = witnessFlags(p.witnessURLs); err != nil {
@@ -188,82 +188,28 @@ func listenAndServe(ctx context.Context, srv *server.Server, listen, what string
 	return srv.Serve(ctx, l, 15*time.Second)
 }
 
-// serveMemory reads --memory-limit, setting the Go runtime's soft limit,
-// and returns --min-free in bytes.
-func serveMemory(fset *flag.FlagSet, memoryLimit, minFree string) (int64, error) {
-	limit, err := server.ParseSize(memoryLimit)
-	if err != nil {
-		return 0, fmt.Errorf("--memory-limit: %v", err)
-	}
-	minFreeBytes, err := server.ParseSize(minFree)
-	if err != nil || minFreeBytes == 0 {
-		return 0, fmt.Errorf("--min-free: a size such as 64MiB or 1GiB, not %q", minFree)
-	}
-	given := false
-	fset.Visit(func(f *flag.Flag) { given = given || f.Name == "memory-limit" })
-	server.ApplyMemoryLimit(limit, given)
-	return minFreeBytes, nil
-}
-
-// serveKey makes the data folder and reads the server's key: --key, or
-// DIR/server.key, made on first start.
-func serveKey(data, keyFile, origin string) (signing.KeyPair, error) {
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		return signing.KeyPair{}, fmt.Errorf("--data: %v", err)
-	}
-	if keyFile == "" {
-		keyFile = filepath.Join(data, "server.key")
-		if err := ensureKey(keyFile, origin); err != nil {
-			return signing.KeyPair{}, err
-		}
-	}
-	key, err := signing.ReadKeyPair(keyFile)
-	if err != nil {
-		return signing.KeyPair{}, fmt.Errorf("--key: %v", err)
-	}
-	return key, nil
-}
-
-// ensureKey makes the server's key on first start.
-func ensureKey(path, name string) error {
-	if _, err := os.Stat(path); err == nil {
-		return nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	private, public, err := signing.GenerateKey(name)
-	if err != nil {
-		return fmt.Errorf("--origin: %w", err)
-	}
-	return signing.WriteKeyFiles(path, private, public)
-}
-
 // seed fills an empty record with the given documents, or the bundled
 // example; a record that has entries is served as it is.
 func seed(ctx context.Context, srv *server.Server, paths []string, s Streams) int {
-	files, ds, err := server.SeedSource(paths)
-	if ds.HasErrors() {
-		writeDiagnosticsText(s.Err, errorsOnly(ds))
-		fmt.Fprintln(s.Err, "backstop serve: the documents to seed are invalid; nothing served")
-		return exitCode(ds)
-	}
-	if err != nil {
-		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
-		return ExitUsage
-	}
-	docs, err := server.SeedFiles(files)
-	if err != nil {
-		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
-		return ExitInvalid
-	}
-	n, err := srv.Seed(ctx, docs)
+	n, err := srv.SeedPaths(ctx, paths)
+	var se *server.SeedError
 	switch {
 	case errors.Is(err, server.ErrNotEmpty):
 		if len(paths) > 0 {
 			fmt.Fprintf(s.Err, "backstop serve: the record has entries; %s not seeded\n", strings.Join(paths, ", "))
 		}
+	case errors.As(err, &se):
+		writeDiagnosticsText(s.Err, se.Diagnostics)
+		fmt.Fprintf(s.Err, "backstop serve: %v\n", se)
+		switch {
+		case len(se.Diagnostics) > 0:
+			return exitCode(se.Diagnostics)
+		case se.Invalid:
+			return ExitInvalid
+		}
+		return ExitUsage
 	case err != nil:
-		fmt.Fprintf(s.Err, "backstop serve: seeding: %v\n", err)
+		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
 		return ExitInvalid
 	default:
 		fmt.Fprintf(s.Err, "backstop serve: seeded the record with %d documents\n", n)

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -77,7 +78,7 @@ func runSimulate(args []string, s Streams) int {
 	}
 	set, ds := load.Paths(paths, nil)
 	if ds.HasErrors() {
-		writeDiagnosticsText(s.Err, errorsOnly(ds))
+		writeDiagnosticsText(s.Err, ds.Errors())
 		fmt.Fprintf(s.Err, "backstop simulate: the documents are invalid; nothing simulated\n")
 		return exitCode(ds)
 	}
@@ -93,21 +94,8 @@ func runSimulate(args []string, s Streams) int {
 	res := sim.Simulate(plan, sim.Options{Runs: runs, Seed: seed, Workers: workers, Analysis: !noAnalysis, Progress: bar.Update})
 	bar.Finish()
 
-	w, useColor, done, err := output(s, out, color)
-	if err != nil {
-		return usage("--out: %v", err)
-	}
-	err = render.Simulate(w, f, res, render.TableOptions{Color: useColor, Width: 100})
-	if err == nil {
-		err = done()
-	}
-	if err != nil {
-		return usage("writing the report: %v", err)
-	}
-	if out != "" {
-		fmt.Fprintf(s.Err, "wrote %s (%s)\n", out, res.Verdict)
-	}
-	return ExitOK
+	view := func(w io.Writer, opts render.TableOptions) error { return render.Simulate(w, f, res, opts) }
+	return writeView(s, "simulate", out, color, view, func() string { return res.Verdict })
 }
 
 // scenarioOf returns the id of the scenario in the first path given: the

@@ -83,6 +83,18 @@ func (ds Diagnostics) HasErrors() bool {
 	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error })
 }
 
+// Errors are the diagnostics of ds that are errors, in order: what a
+// command shows when it stops on invalid input.
+func (ds Diagnostics) Errors() Diagnostics {
+	var out Diagnostics
+	for _, d := range ds {
+		if d.Severity == Error {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // Count returns the number of errors and of warnings.
 func (ds Diagnostics) Count() (errors, warnings int) {
 	for _, d := range ds {

@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -41,4 +42,19 @@ func Expand(paths []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// IOMessage says why a path could not be read, without Go's wrapping:
+// "no such file or folder", "permission denied", or PATH: the reason.
+func IOMessage(err error) string {
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file or folder"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.As(err, &pe):
+		return pe.Path + ": " + pe.Err.Error()
+	}
+	return err.Error()
 }

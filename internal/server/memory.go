@@ -43,3 +43,19 @@ func ApplyMemoryLimit(limit int64, override bool) {
 		debug.SetMemoryLimit(limit)
 	}
 }
+
+// MemorySettings reads serve's --memory-limit (setting the Go runtime's
+// soft limit, ApplyMemoryLimit; limitGiven when the flag was set, which
+// then wins over GOMEMLIMIT) and returns --min-free in bytes.
+func MemorySettings(memoryLimit, minFree string, limitGiven bool) (minFreeBytes int64, err error) {
+	limit, err := ParseSize(memoryLimit)
+	if err != nil {
+		return 0, fmt.Errorf("--memory-limit: %v", err)
+	}
+	minFreeBytes, err = ParseSize(minFree)
+	if err != nil || minFreeBytes == 0 {
+		return 0, fmt.Errorf("--min-free: a size such as 64MiB or 1GiB, not %q", minFree)
+	}
+	ApplyMemoryLimit(limit, limitGiven)
+	return minFreeBytes, nil
+}

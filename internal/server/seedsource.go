@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -51,4 +53,45 @@ func bundledExample() (map[string][]byte, error) {
 		return nil, fmt.Errorf("the bundled example: %v", err)
 	}
 	return files, nil
+}
+
+// SeedError is SeedPaths' error: Diagnostics hold the errors of
+// documents that do not load (nothing is seeded); Invalid says the
+// documents loaded but could not be seeded (an input problem rather than
+// a path that cannot be read).
+type SeedError struct {
+	Diagnostics diag.Diagnostics
+	Invalid     bool
+	Err         error
+}
+
+func (e *SeedError) Error() string {
+	if e.Err == nil {
+		return "the documents to seed are invalid; nothing served"
+	}
+	return e.Err.Error()
+}
+
+func (e *SeedError) Unwrap() error { return e.Err }
+
+// SeedPaths seeds an empty record with the documents of paths, or the
+// bundled example when there are none (SeedSource, SeedFiles, Seed). A
+// record that has entries is left as it is: ErrNotEmpty, with n 0.
+func (s *Server) SeedPaths(ctx context.Context, paths []string) (n int, err error) {
+	files, ds, err := SeedSource(paths)
+	switch {
+	case ds.HasErrors():
+		return 0, &SeedError{Diagnostics: ds.Errors()}
+	case err != nil:
+		return 0, &SeedError{Err: err}
+	}
+	docs, err := SeedFiles(files)
+	if err != nil {
+		return 0, &SeedError{Invalid: true, Err: err}
+	}
+	n, err = s.Seed(ctx, docs)
+	if err != nil && !errors.Is(err, ErrNotEmpty) {
+		return n, &SeedError{Invalid: true, Err: fmt.Errorf("seeding: %w", err)}
+	}
+	return n, err
 }

@@ -1,6 +1,8 @@
 package signing
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"strings"
 )
@@ -26,4 +28,22 @@ func writeNew(path, content string, mode os.FileMode) error {
 		return err
 	}
 	return f.Close()
+}
+
+// LoadOrCreateKeyPair reads the key pair of a server or witness from
+// path; when there is no file there yet it first makes one named name
+// (GenerateKey), so a first start needs no keygen step.
+func LoadOrCreateKeyPair(path, name string) (KeyPair, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		private, public, err := GenerateKey(name)
+		if err != nil {
+			return KeyPair{}, err
+		}
+		if err := WriteKeyFiles(path, private, public); err != nil {
+			return KeyPair{}, err
+		}
+	} else if err != nil {
+		return KeyPair{}, err
+	}
+	return ReadKeyPair(path)
 }
