@@ -247,7 +247,7 @@ func checkScenarios(v *validator) {
 			name  string
 			force model.Force
 		}{{"attacker", s.Attacker}, {"defender", s.Defender}} {
-			if d.Node(side.name+".battalions") != nil && side.force.Battalions <= 0 {
+			if d.Node(side.name+".battalions") != nil && side.force.Battalions <= 0 && len(side.force.Units) == 0 { // with units: validate_sim.go
 				v.errorf(d, side.name+".battalions", "invalid-quantity", "%s battalions must be positive", side.name)
 			}
 			if d.Node(side.name+".quality") != nil && side.force.Quality <= 0 {

@@ -27,10 +27,12 @@ var stages = []stage{
 	{"sequence", checkSequence},
 	{"expressions", checkExpressions},
 	{"pledges", checkPledges},
+	{"land pledges", checkLandPledges},
 	{"restrictions", checkRestrictions},
 	{"units", checkUnits},
 	{"incidents", checkIncidents},
 	{"scenarios", checkScenarios},
+	{"forces and axes", checkSimScenarios},
 	{"corroborations", checkCorroborations},
 }
 

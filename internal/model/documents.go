@@ -208,6 +208,10 @@ type Pledge struct {
 	Delivered float64      `yaml:"delivered"`
 	Hub       string       `yaml:"hub"`
 	Note      string       `yaml:"note"`
+	// ForceType is the kind of a land force (backstop addition; default
+	// mechanised): its combat-power weight in the simulation, and how a
+	// quantity in battalions or brigades converts.
+	ForceType ForceType `yaml:"force_type"`
 }
 
 // NeedsSignOff reports whether the pledge needs a legislative or popular vote.
@@ -241,11 +245,13 @@ type Incident struct {
 
 // Scenario is a stress test of a framework.
 type Scenario struct {
-	ID          string   `yaml:"id,required"`
-	Framework   string   `yaml:"framework,required"`
-	Attacker    Force    `yaml:"attacker,required"`
-	Defender    Force    `yaml:"defender,required"`
-	ObjectiveKm float64  `yaml:"objective_km,required"`
+	ID        string `yaml:"id,required"`
+	Framework string `yaml:"framework,required"`
+	Attacker  Force  `yaml:"attacker,required"`
+	// Defender and ObjectiveKm are required unless Axes are given
+	// (checked by load, not by the decoder).
+	Defender    Force    `yaml:"defender"`
+	ObjectiveKm float64  `yaml:"objective_km"`
 	Warning     Duration `yaml:"warning"`
 	Horizon     Duration `yaml:"horizon"`
 	Runs        int      `yaml:"runs"`
@@ -273,6 +279,39 @@ type Scenario struct {
 	Extra Extra `yaml:"extra"`
 	// Model overrides the model's constants (docs/simulate.md).
 	Model ModelParams `yaml:"model"`
+	// Terrain is the ground of the single axis (default open); Axes, when
+	// given, split the attack over several, each with its own objective,
+	// defender and terrain (backstop additions).
+	Terrain Terrain `yaml:"terrain"`
+	FrontKm float64 `yaml:"front_km"`
+	Axes    []Axis  `yaml:"axes"`
+	// Strike is the attacker's long-range strike on the guarantors'
+	// bases and reinforcements on the move (backstop addition).
+	Strike *Strike `yaml:"strike"`
+}
+
+// Axis is one axis of advance: the attacker's share of its force, the
+// depth of the objective, the defender met there and the ground.
+type Axis struct {
+	ID          string  `yaml:"id,required"`
+	Share       float64 `yaml:"share,required"`
+	ObjectiveKm float64 `yaml:"objective_km,required"`
+	Defender    Force   `yaml:"defender,required"`
+	Terrain     Terrain `yaml:"terrain"`
+	// Decisive axes decide the outcome: the objective falls when any of
+	// them reaches its objective (default true).
+	Decisive *bool `yaml:"decisive"`
+	// FrontKm is the width of the axis, to turn its depth of advance
+	// into ground taken (km² a day); optional.
+	FrontKm float64 `yaml:"front_km"`
+}
+
+// Strike delays the reinforcements that must travel: a Share of them
+// (0-1) is struck on the way or at its base and arrives Delay later
+// (median; drawn per run), less what guarantor air defence shields.
+type Strike struct {
+	Share float64  `yaml:"share,required"`
+	Delay Duration `yaml:"delay,required"`
 }
 
 // Extra is additional force beyond the declarations, in place at hour 0.
@@ -283,12 +322,38 @@ type Extra struct {
 
 // Force is one side's strength at the point of attack.
 type Force struct {
-	Battalions float64 `yaml:"battalions,required"`
+	// Battalions is required (> 0) unless Units are given (checked by load).
+	Battalions float64 `yaml:"battalions"`
 	// Quality multiplies combat power; 1.0 is the reference.
 	Quality float64 `yaml:"quality"`
 	// AirDefense (attacker only) is the share of the guarantors' air
 	// sorties its air defence neutralises, 0–1 (default 0.5).
 	AirDefense *float64 `yaml:"air_defense"`
+	// Type is the kind of the battalions (default mechanised); Units,
+	// when given, list a mixed force by type and replace Battalions and
+	// Type (backstop additions).
+	Type  ForceType   `yaml:"type"`
+	Units []ForceUnit `yaml:"units"`
+	// Posture (defender only) is how ready its ground is (default hasty).
+	Posture DefencePosture `yaml:"posture"`
+	// Reserves (defender only) are battalions that join after a delay.
+	Reserves []Reserve `yaml:"reserves"`
+}
+
+// ForceUnit is one part of a mixed force: battalions of one type.
+type ForceUnit struct {
+	Type       ForceType `yaml:"type,required"`
+	Battalions float64   `yaml:"battalions,required"`
+	Quality    float64   `yaml:"quality"`
+}
+
+// Reserve is a defender's reserve: battalions that join After the attack
+// begins.
+type Reserve struct {
+	Battalions float64   `yaml:"battalions,required"`
+	Type       ForceType `yaml:"type"`
+	Quality    float64   `yaml:"quality"`
+	After      Duration  `yaml:"after,required"`
 }
 
 // Politics is how one party decides once a response calls for a decision.
@@ -319,6 +384,10 @@ type ModelParams struct {
 	// coalition uses: its consultation starts that long before the attack
 	// (default 0: warning is not acted on, as in RAND's games).
 	WarningResponse float64 `yaml:"warning_response"`
+	// Uncertainty, when false, fixes every calibrated parameter at its
+	// central value instead of drawing it per run from its documented
+	// range (default true). A parameter the scenario sets is always fixed.
+	Uncertainty *bool `yaml:"uncertainty"`
 	// Hubs gives the transit time from a logistics hub (a pledge's `hub`)
 	// to the point of attack; a pledge through a listed hub takes it
 	// instead of the transit of its posture.

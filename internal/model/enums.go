@@ -218,3 +218,54 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// ForceType is the kind of a land force, which sets its combat-power
+// weight per battalion in the simulation (docs/simulate.md).
+type ForceType string
+
+const (
+	Armour     ForceType = "armour"
+	Mechanised ForceType = "mechanised"
+	Motorised  ForceType = "motorised"
+	Light      ForceType = "light"
+	Airborne   ForceType = "airborne"
+	Fires      ForceType = "fires" // artillery and rockets
+)
+
+// ForceTypes are the land force types, heaviest first.
+var ForceTypes = []ForceType{Armour, Mechanised, Motorised, Light, Airborne, Fires}
+
+func (t *ForceType) UnmarshalText(b []byte) error { return parseEnum(t, "force type", b, ForceTypes) }
+
+// DefencePosture is how ready the defender's ground is: a hasty defence
+// met on the move, a prepared one (dug in, mined, days of work), or a
+// fortified line (months of work: the lines of 2023-2025).
+type DefencePosture string
+
+const (
+	Hasty     DefencePosture = "hasty"
+	Prepared  DefencePosture = "prepared"
+	Fortified DefencePosture = "fortified"
+)
+
+// DefencePostures are the defence postures, weakest first.
+var DefencePostures = []DefencePosture{Hasty, Prepared, Fortified}
+
+func (d *DefencePosture) UnmarshalText(b []byte) error {
+	return parseEnum(d, "defence posture", b, DefencePostures)
+}
+
+// Terrain is the ground of an axis of advance, which slows the attacker.
+type Terrain string
+
+const (
+	Open  Terrain = "open"
+	Mixed Terrain = "mixed"
+	Rough Terrain = "rough" // forest, marsh, hills
+	Urban Terrain = "urban"
+)
+
+// Terrains are the terrains, easiest first.
+var Terrains = []Terrain{Open, Mixed, Rough, Urban}
+
+func (t *Terrain) UnmarshalText(b []byte) error { return parseEnum(t, "terrain", b, Terrains) }

@@ -29,6 +29,7 @@ type Unit struct {
 var KnownUnits = []string{
 	"troops", "aircraft", "vessels", "batteries", "teams", "orbits",
 	"trainees/yr", "packages", "hubs",
+	"battalions", "brigades", // land pledges
 	"EUR-bn", "EUR-bn/yr", "USD-bn", "USD-bn/yr",
 }
 

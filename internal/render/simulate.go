@@ -1,22 +1,45 @@
 package render
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/backstop-dev/backstop/internal/numfmt"
 	"github.com/backstop-dev/backstop/internal/sim"
 )
 
-// SimulateJSON writes the result as indented JSON.
+// SimulateJSON writes the result as indented JSON; its lists are [] when
+// empty, never null.
 func SimulateJSON(w io.Writer, r *sim.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	if r == nil {
+		return enc.Encode(r)
+	}
+	c := *r
+	c.Within = orNone(c.Within)
+	c.Histogram = orNone(c.Histogram)
+	c.InPlace = orNone(c.InPlace)
+	c.Sensitivity = orNone(c.Sensitivity)
+	c.Needed = orNone(c.Needed)
+	c.Parameters = orNone(c.Parameters)
+	c.Axes = orNone(c.Axes)
+	return enc.Encode(&c)
+}
+
+// orNone is s, or an empty list when it is nil (JSON [] rather than null).
+func orNone[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func hoursText(h float64) string {
@@ -54,6 +77,81 @@ func withinGrid(r *sim.Result) grid {
 		[]cell{txt("attacker losses (mean)"), txt(numfmt.Percent(r.Losses.Attacker))},
 		[]cell{txt("defender losses (mean)"), txt(numfmt.Percent(r.Losses.Defender))},
 	)
+	if q := r.GroundKm2PerDay; q != nil {
+		g.rows = append(g.rows, []cell{txt("ground taken a day (median, 5–95 %)"),
+			txt(kmText(q.Median) + "² (" + numfmt.Number(q.P5, kmDecimals(q.P5)) + "–" + kmText(q.P95) + "²)")})
+	}
+	return g
+}
+
+// kmDecimals is one decimal below 10, none from 10 on.
+func kmDecimals(v float64) int {
+	if math.Abs(v) < 10 {
+		return 1
+	}
+	return 0
+}
+
+// kmText is a distance in km ("12 km", "3.5 km").
+func kmText(v float64) string { return numfmt.Number(v, kmDecimals(v)) + " km" }
+
+// paramValue is a parameter's value with three significant digits.
+func paramValue(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+
+// paramRange is a parameter's range, "low–high" (one value when fixed).
+func paramRange(p sim.ParameterSensitivity) string {
+	lo, hi := paramValue(p.Low), paramValue(p.High)
+	if lo == hi {
+		return lo
+	}
+	return lo + "–" + hi
+}
+
+// swing is a parameter's swing of P(hold 72 h), low to high, in points.
+func swing(p sim.ParameterSensitivity) string {
+	return fmt.Sprintf("%+.1f pts", 100*(p.HoldHigh-p.HoldLow))
+}
+
+const (
+	parametersTitle = "Model parameters (calibrated, drawn per run)"
+	parametersNote  = "P(hold): P(the objective holds 72 h) with the parameter pinned at the low or the high end of its range, the others still drawn; swing: high minus low."
+)
+
+func parametersGrid(r *sim.Result) grid {
+	g := grid{caption: parametersTitle, cols: []column{keyCol("parameter"), numCol("range"),
+		numCol("P(hold)\nat low"), numCol("P(hold)\nat high"), numCol("swing"), {head: "source", wrap: true}},
+		foot: parametersNote}
+	for _, p := range r.Parameters {
+		lo, hi, sw := txt(numfmt.Percent(p.HoldLow)), txt(numfmt.Percent(p.HoldHigh)), txt(swing(p))
+		if p.Fixed {
+			lo, hi, sw = txt(empty), txt(empty), txt("fixed")
+		} else if math.Abs(p.HoldHigh-p.HoldLow) >= 0.1 {
+			sw.tone = warn
+		}
+		g.rows = append(g.rows, []cell{txt(p.Name), txt(paramRange(p)), lo, hi, sw, txt(orEmpty(p.Source))})
+	}
+	return g
+}
+
+// showAxes is whether the axes get a section of their own: when there is
+// more than one, or a defence posture is given.
+func showAxes(r *sim.Result) bool {
+	if len(r.Axes) > 1 {
+		return true
+	}
+	for _, a := range r.Axes {
+		if a.Posture != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func axesGrid(r *sim.Result) grid {
+	g := grid{caption: "Axes", cols: []column{keyCol("axis"), numCol("share"), numCol("objective"), col("posture"), numCol("median depth")}}
+	for _, a := range r.Axes {
+		g.rows = append(g.rows, []cell{txt(a.ID), txt(numfmt.Percent(a.Share)), txt(kmText(a.ObjectiveKm)), txt(orEmpty(a.Posture)), txt(kmText(a.DepthKm))})
+	}
 	return g
 }
 
@@ -116,6 +214,14 @@ func SimulateTable(w io.Writer, r *sim.Result, o TableOptions) error {
 		t.section("Sensitivity")
 		t.grid(sensitivityGrid(r))
 	}
+	if len(r.Parameters) > 0 {
+		t.section(parametersTitle)
+		t.grid(parametersGrid(r))
+	}
+	if showAxes(r) {
+		t.section("Axes")
+		t.grid(axesGrid(r))
+	}
 	if len(r.Needed) > 0 {
 		t.section("What would hold")
 		t.grid(neededGrid(r))
@@ -133,6 +239,13 @@ func SimulateHTML(w io.Writer, r *sim.Result) error {
 	if len(r.Sensitivity) > 0 {
 		sections = append(sections, htmlSection{ID: "sensitivity", Title: "Sensitivity", Chart: template.HTML(TornadoChart(r)),
 			Tables: []htmlTable{htmlTab(sensitivityGrid(r)), htmlTab(neededGrid(r))}})
+	}
+	if len(r.Parameters) > 0 {
+		sections = append(sections, htmlSection{ID: "parameters", Title: parametersTitle, Chart: template.HTML(ParameterChart(r)),
+			Intro: parametersNote, Tables: []htmlTable{htmlTab(parametersGrid(r))}})
+	}
+	if showAxes(r) {
+		sections = append(sections, htmlSection{ID: "axes", Title: "Axes", Tables: []htmlTable{htmlTab(axesGrid(r))}})
 	}
 	for _, s := range sections {
 		for i := range s.Tables {
@@ -192,41 +305,126 @@ func HistogramChart(r *sim.Result) string {
 
 // TornadoChart draws what each pledge adds to P(hold 72 h), largest first.
 func TornadoChart(r *sim.Result) string {
-	rows := r.Sensitivity
+	c := tornado{id: "tornado", title: "Change of P(hold 72 h) without each pledge",
+		heading: "What each pledge adds to P(holds 72 h)", axis: "points of P(hold 72 h) lost without the pledge", right: 60}
+	for _, s := range r.Sensitivity {
+		label := truncate(s.Party+" "+s.Pledge, 32)
+		fill := palette[3]
+		if s.Delta < 0 {
+			fill = palette[0]
+		}
+		c.rows = append(c.rows, tornadoRow{label: label, note: fmt.Sprintf("%+.1f", 100*s.Delta),
+			bars: []tornadoBar{{delta: s.Delta, fill: fill, tip: fmt.Sprintf("%s: %+.1f points", label, 100*s.Delta)}}})
+	}
+	return c.svg()
+}
+
+// ParameterChart draws P(hold 72 h) with each calibrated parameter pinned
+// at the low and at the high end of its range, around the base chance,
+// largest swing first.
+func ParameterChart(r *sim.Result) string {
+	c := tornado{id: "param-tornado", title: "P(hold 72 h) with each model parameter at either end of its range",
+		heading: "What each model parameter does to P(holds 72 h)",
+		axis:    "P(hold 72 h) with the parameter at the low or high end; centre line: all drawn, " + numfmt.Percent(r.HoldP72),
+		right:   110, keys: []tornadoKey{{palette[4], "low end of the range"}, {palette[1], "high end of the range"}}}
+	for _, p := range r.Parameters {
+		row := tornadoRow{label: truncate(p.Name, 34), note: numfmt.Percent(p.HoldLow) + " → " + numfmt.Percent(p.HoldHigh)}
+		if p.Fixed {
+			row.note = "fixed"
+		} else {
+			row.bars = []tornadoBar{
+				{delta: p.HoldLow - r.HoldP72, fill: palette[4], tip: fmt.Sprintf("%s at %s: %s", p.Name, paramValue(p.Low), numfmt.Percent(p.HoldLow))},
+				{delta: p.HoldHigh - r.HoldP72, fill: palette[1], tip: fmt.Sprintf("%s at %s: %s", p.Name, paramValue(p.High), numfmt.Percent(p.HoldHigh))},
+			}
+		}
+		c.rows = append(c.rows, row)
+	}
+	return c.svg()
+}
+
+// tornado is a chart of horizontal bars from a centre line, one row each,
+// the first 20 rows drawn.
+type tornado struct {
+	id, title, heading string
+	axis               string  // the caption under the bars
+	right              float64 // the room right of the plot, for the notes
+	rows               []tornadoRow
+	keys               []tornadoKey // a legend, when the bars' colours need one
+}
+
+type tornadoRow struct {
+	label string
+	bars  []tornadoBar
+	note  string // written right of the row's rightmost end
+}
+
+// tornadoBar runs from the centre line to delta (in the chart's unit).
+type tornadoBar struct {
+	delta     float64
+	fill, tip string
+}
+
+type tornadoKey struct{ fill, text string }
+
+// svg draws the chart; it escapes every text.
+func (c tornado) svg() string {
+	rows := c.rows
 	if len(rows) > 20 {
 		rows = rows[:20]
 	}
-	const width, left, right, rowH, top = 760.0, 230.0, 60.0, 18.0, 40.0
-	height := top + rowH*float64(len(rows)) + 30
+	const width, left, rowH, top = 760.0, 230.0, 20.0, 40.0
+	bottom := top + rowH*float64(len(rows))
+	height := bottom + 30
+	if len(c.keys) > 0 {
+		height += 20
+	}
 	scale := 0.0
-	for _, s := range rows {
-		scale = math.Max(scale, math.Abs(s.Delta))
+	for _, row := range rows {
+		for _, b := range row.bars {
+			scale = math.Max(scale, math.Abs(b.delta))
+		}
 	}
 	if scale == 0 {
 		scale = 0.01
 	}
-	mid := left + (width-left-right)/2
-	half := (width - left - right) / 2
+	half := (width - left - c.right) / 2
+	mid := left + half
+	esc := template.HTMLEscapeString
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" role="img" aria-labelledby="tornado-title">`, f1(width), f1(height))
-	fmt.Fprintf(&b, `<title id="tornado-title">Change of P(hold 72 h) without each pledge</title>`)
-	fmt.Fprintf(&b, `<text x="10" y="22" font-size="15" font-weight="bold">What each pledge adds to P(holds 72 h)</text>`)
-	fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#333"/>`, f1(mid), f1(top-6), f1(mid), f1(top+rowH*float64(len(rows))))
-	for i, s := range rows {
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" role="img" aria-labelledby="%s-title">`, f1(width), f1(height), c.id)
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`, c.id, esc(c.title))
+	fmt.Fprintf(&b, `<text x="10" y="22" font-size="15" font-weight="bold">%s</text>`, esc(c.heading))
+	fmt.Fprintf(&b, `<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#333"/>`, f1(mid), f1(top-6), f1(mid), f1(bottom))
+	for i, row := range rows {
 		y := top + float64(i)*rowH
-		w := math.Abs(s.Delta) / scale * half
-		x := mid
-		fill := palette[3]
-		if s.Delta < 0 {
-			x, fill = mid-w, palette[0]
+		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="12" text-anchor="end">%s</text>`, f1(left-8), f1(y+14), esc(row.label))
+		// The longest bar first, so that a shorter one on the same side
+		// stays visible over it.
+		bars := slices.Clone(row.bars)
+		slices.SortStableFunc(bars, func(p, q tornadoBar) int { return cmp.Compare(math.Abs(q.delta), math.Abs(p.delta)) })
+		end := 0.0
+		for _, bar := range bars {
+			w := math.Abs(bar.delta) / scale * half
+			x := mid
+			if bar.delta < 0 {
+				x = mid - w
+			} else {
+				end = math.Max(end, w)
+			}
+			fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
+				f1(x), f1(y+3), f1(math.Max(w, 0.5)), f1(rowH-6), bar.fill, esc(bar.tip))
 		}
-		label := template.HTMLEscapeString(truncate(s.Party+" "+s.Pledge, 32))
-		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="11" text-anchor="end">%s</text>`, f1(left-8), f1(y+12), label)
-		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s: %+.1f points</title></rect>`,
-			f1(x), f1(y+3), f1(math.Max(w, 0.5)), f1(rowH-6), fill, label, 100*s.Delta)
-		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="10">%+.1f</text>`, f1(mid+math.Max(w, 0)+4), f1(y+12), 100*s.Delta)
+		if row.note != "" {
+			fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="11">%s</text>`, f1(mid+end+4), f1(y+14), esc(row.note))
+		}
 	}
-	fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="11" text-anchor="middle">points of P(hold 72 h) lost without the pledge</text>`, f1(mid), f1(height-8))
+	x := left
+	for _, k := range c.keys {
+		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="12" height="12" fill="%s"/><text x="%s" y="%s" font-size="12">%s</text>`,
+			f1(x), f1(bottom+8), k.fill, f1(x+16), f1(bottom+18), esc(k.text))
+		x += 16 + 7*float64(len([]rune(k.text))) + 20
+	}
+	fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`, f1(mid), f1(height-8), esc(c.axis))
 	b.WriteString(`</svg>`)
 	return b.String()
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/maplayers"
 	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/signing"
+	"github.com/backstop-dev/backstop/internal/sim"
 	"github.com/backstop-dev/backstop/internal/territory"
 )
 
@@ -598,7 +599,7 @@ func TestScenarios(t *testing.T) {
 	}
 	for _, query := range []string{"", "?scenario=offensive"} {
 		s := simulate(query)
-		if s.FormatVersion != 1 || s.Scenario != "offensive" || s.Framework != testFW || s.Runs != 2000 {
+		if s.FormatVersion != sim.FormatVersion || s.Scenario != "offensive" || s.Framework != testFW || s.Runs != 2000 {
 			t.Errorf("simulation%s: %+v; want format 1, offensive, %s, 2000 runs", query, s, testFW)
 		}
 	}

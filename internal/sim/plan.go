@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -11,25 +12,30 @@ import (
 	"github.com/backstop-dev/backstop/internal/model"
 )
 
-// Defaults of the model's constants (docs/simulate.md gives their sources).
+// Defaults of the model's constants (docs/simulate.md gives their sources;
+// those marked "calibration" are ours, fitted to the cases of
+// calibration_test.go, and drawn per run from their ranges in uncertain).
 var defaults = Params{
-	TroopsPerBattalion: 800,   // a battalion of 600–1,000 (RAND's games count battalions of about this size)
-	AdvanceKmh:         4.5,   // unopposed advance; calibrated on RAND's Baltic games (36–60 h to ~200 km)
-	BreakthroughRatio:  3,     // the classic 3:1 attacker-to-defender rule of thumb for full-speed advance
-	AttritionPerHour:   0.004, // Lanchester square-law coefficient, per hour (illustrative calibration)
-	GuarantorQuality:   1.2,   // guarantor battalions: better trained and equipped than the reference
-	SortiesPerHour:     0.1,   // per aircraft: ~2.4 sorties a day
-	KillsPerSortie:     0.05,  // battalion-equivalents of attacker combat power per effective sortie
-	TransitInRegion:    24,    // hours from a neighbouring state or the sea
-	TransitHome:        72,    // hours from home bases
-	Noise:              0.15,  // log-normal spread of forces and advance rate per run
-	Decide:             0.85,
-	Delay:              1.0,
-	Spread:             0.5,
-	Approval:           0.5,
-	AirDefense:         0.5,
-	CollapseShare:      0.3,
-	CulminationShare:   0.5,
+	TroopsPerBattalion:   1500,  // a brigade of ~4,500 troops = three manoeuvre battalions; its cavalry, fires and support count in its type weight (US Army BCT, FM 3-96)
+	AdvanceKmh:           4.5,   // calibration: unopposed advance against a hasty defence, RAND's Baltic games (36–60 h to ~200 km)
+	BreakthroughRatio:    3,     // the classic 3:1 attacker-to-defender rule of thumb for a full-speed advance
+	AttritionPerHour:     0.001, // calibration: square-law coefficient, ~2.4 % of the opposing power a day at parity (Dupuy 1990: divisions lose 1–4 % a day)
+	GuarantorQuality:     1.2,   // calibration: guarantor battalions better trained and equipped than the reference
+	SortiesPerHour:       0.1,   // per aircraft: ~2.4 sorties a day
+	KillsPerSortie:       0.05,  // calibration: battalion-equivalents of attacker power per effective sortie
+	TransitInRegion:      24,    // hours from a neighbouring state or the sea
+	TransitHome:          72,    // hours from home bases
+	Noise:                0.15,  // log-normal spread of forces and advance rate per run
+	Decide:               0.85,
+	Delay:                1.0,
+	Spread:               0.5,
+	Approval:             0.5,
+	AirDefense:           0.5,
+	CollapseShare:        0.3,
+	CulminationShare:     0.5,
+	SEADPerSortie:        0.002, // calibration: share of the attacker's air defence one effective sortie suppresses
+	LossPerSortie:        0.01,  // calibration: aircraft lost per sortie against a fully working air defence
+	BattalionsPerBrigade: 3,
 }
 
 // Params are the constants of one simulation.
@@ -41,6 +47,49 @@ type Params struct {
 	// speed) below this share of its strength; CulminationShare: the
 	// attacker stops below this share of its own.
 	CollapseShare, CulminationShare float64
+	// SEADPerSortie and LossPerSortie: how guarantor air and the
+	// attacker's air defence wear each other down.
+	SEADPerSortie, LossPerSortie float64
+	// BattalionsPerBrigade: battalion-equivalents a pledged brigade brings.
+	BattalionsPerBrigade float64
+}
+
+// TypeWeight is the combat power of one battalion-equivalent of each
+// force type, mechanised infantry being 1.0 (calibration in the ranking
+// of Dupuy's weapon scores and the Army's relative-combat-power tables;
+// the ratios are ours: docs/simulate.md).
+var TypeWeight = map[model.ForceType]float64{
+	model.Armour:     1.3,
+	model.Mechanised: 1.0,
+	model.Motorised:  0.75,
+	model.Light:      0.5,
+	model.Airborne:   0.55,
+	model.Fires:      0.9,
+}
+
+// weight is a force type's weight; "" is mechanised, the default.
+func weight(t model.ForceType) float64 {
+	if w, ok := TypeWeight[t]; ok {
+		return w
+	}
+	return 1
+}
+
+// PostureFactor multiplies the defender's combat power by its posture:
+// Dupuy's QJM factors (T. N. Dupuy, Numbers, Predictions and War, 1979).
+var PostureFactor = map[model.DefencePosture]float64{
+	model.Hasty:     1.3,
+	model.Prepared:  1.5,
+	model.Fortified: 1.6,
+}
+
+// TerrainSpeed slows the attacker's advance by the ground (calibration in
+// the spirit of Dupuy's terrain factors for movement).
+var TerrainSpeed = map[model.Terrain]float64{
+	model.Open:  1.0,
+	model.Mixed: 0.8,
+	model.Rough: 0.6,
+	model.Urban: 0.4,
 }
 
 // Force is one pledge as the simulation sees it.
@@ -48,8 +97,12 @@ type Force struct {
 	Party, Pledge, Domain string
 	Posture               string
 	// Battalions (land), Aircraft (air), Batteries (air-defense) and
-	// Orbits (isr): what the force brings.
+	// Orbits (isr): what the force brings. Power is the land force's
+	// combat power before the guarantor quality: battalions × the weight
+	// of its type.
 	Battalions, Aircraft, Batteries, Orbits float64
+	Power                                   float64
+	Type                                    model.ForceType
 	// InTheatre forces are present from hour 0; the others arrive
 	// Delay hours after their party decides (readiness + transit).
 	InTheatre bool
@@ -71,13 +124,19 @@ type Plan struct {
 	Scenario    string
 	Framework   string
 	Start       model.Date
-	Attacker    float64 // combat power: battalions × quality
-	Defender    float64
-	ObjectiveKm float64
-	HorizonH    float64
-	WarningH    float64
-	Runs        int
-	Seed        int64
+	Attacker    float64 // combat power: Σ battalions × type weight × quality
+	Defender    float64 // Σ over the axes, at the start
+	ObjectiveKm float64 // the first decisive axis's
+	// Axes are where the attack goes (one when the scenario names none).
+	Axes []Axis
+	// Uncertain are the calibrated parameters drawn per run.
+	Uncertain []Uncertain
+	// Strike delays reinforcements on the move (zero: none).
+	StrikeShare, StrikeDelayH float64
+	HorizonH                  float64
+	WarningH                  float64
+	Runs                      int
+	Seed                      int64
 	// Triggers are the framework triggers the attack sets off.
 	Triggers   []string
 	Params     Params
@@ -88,9 +147,49 @@ type Plan struct {
 	// consultH is the consultation deadline of the trigger's response
 	// chain; decisionH maps a domain to the decision deadline covering it
 	// (absent: no response activates the domain).
-	consultH  float64
-	decisionH map[string]float64
-	forceDecH []float64 // decision deadline per force (NaN: never activated)
+	consultH        float64
+	decisionH       map[string]float64
+	forceDecH       []float64 // decision deadline per force (NaN: never activated)
+	shieldBatteries float64   // guarantor batteries in theatre from hour 0
+}
+
+// Axis is one axis of advance as the plan holds it.
+type Axis struct {
+	ID          string
+	Share       float64 // of the attacker
+	ObjectiveKm float64
+	FrontKm     float64
+	Defence     float64 // combat power at the start, before posture
+	Posture     model.DefencePosture
+	Terrain     float64 // speed factor
+	Decisive    bool
+	Reserves    []Reserve
+}
+
+// Reserve is defender power joining an axis after AfterH hours.
+type Reserve struct{ Power, AfterH float64 }
+
+// power is the combat power of a force of the scenario.
+func power(f model.Force) float64 {
+	if len(f.Units) == 0 {
+		return f.Battalions * weight(f.Type) * orOne(f.Quality)
+	}
+	sum := 0.0
+	for _, u := range f.Units {
+		sum += u.Battalions * weight(u.Type) * orOne(u.Quality) * orOne(f.Quality)
+	}
+	return sum
+}
+
+func newAxis(id string, share, objectiveKm, frontKm float64, d model.Force, terrain model.Terrain, decisive *bool) Axis {
+	a := Axis{ID: id, Share: share, ObjectiveKm: objectiveKm, FrontKm: frontKm, Defence: power(d),
+		Posture: cmp.Or(d.Posture, model.Hasty), Terrain: cmp.Or(TerrainSpeed[terrain], 1), Decisive: decisive == nil || *decisive}
+	for _, r := range d.Reserves {
+		rp := r.Battalions * weight(r.Type) * orOne(r.Quality)
+		a.Reserves = append(a.Reserves, Reserve{Power: rp, AfterH: time.Duration(r.After).Hours()})
+	}
+	slices.SortStableFunc(a.Reserves, func(x, y Reserve) int { return cmp.Compare(x.AfterH, y.AfterH) })
+	return a
 }
 
 // DefaultRuns are the runs of a scenario that names none.
@@ -120,8 +219,23 @@ func Prepare(set *load.Set, id string) (*Plan, error) {
 	if p.Start.IsZero() {
 		p.Start = f.Ceasefire
 	}
-	p.Attacker = sc.Attacker.Battalions * orOne(sc.Attacker.Quality)
-	p.Defender = sc.Defender.Battalions * orOne(sc.Defender.Quality)
+	p.Attacker = power(sc.Attacker)
+	if len(sc.Axes) == 0 {
+		p.Axes = []Axis{newAxis("main", 1, sc.ObjectiveKm, sc.FrontKm, sc.Defender, sc.Terrain, nil)}
+	}
+	for _, ax := range sc.Axes {
+		p.Axes = append(p.Axes, newAxis(ax.ID, ax.Share, ax.ObjectiveKm, ax.FrontKm, ax.Defender, cmp.Or(ax.Terrain, sc.Terrain), ax.Decisive))
+	}
+	for _, ax := range p.Axes {
+		p.Defender += ax.Defence
+		if ax.Decisive && p.ObjectiveKm == 0 {
+			p.ObjectiveKm = ax.ObjectiveKm
+		}
+	}
+	if sc.Strike != nil {
+		p.StrikeShare, p.StrikeDelayH = sc.Strike.Share, time.Duration(sc.Strike.Delay).Hours()
+	}
+	p.Uncertain = uncertain(sc, p.Params)
 	p.HorizonH = hours(sc.Horizon, 30*24)
 	p.WarningH = hours(sc.Warning, 0)
 	if p.Runs == 0 {
@@ -259,7 +373,16 @@ func (p *Plan) forces(f *model.Framework, latest map[string]*model.Declaration, 
 				InTheatre: pl.Posture == model.InTheatre, Pending: pl.NeedsSignOff() && pl.Approval != model.Approved}
 			switch pl.Domain {
 			case model.Land:
-				fc.Battalions = pl.Quantity / p.Params.TroopsPerBattalion
+				switch pl.Unit.Raw {
+				case "battalions":
+					fc.Battalions = pl.Quantity
+				case "brigades":
+					fc.Battalions = pl.Quantity * p.Params.BattalionsPerBrigade
+				default:
+					fc.Battalions = pl.Quantity / p.Params.TroopsPerBattalion
+				}
+				fc.Type = cmp.Or(pl.ForceType, model.Mechanised)
+				fc.Power = fc.Battalions * weight(fc.Type)
 			case model.Air:
 				fc.Aircraft = pl.Quantity
 			case model.AirDefense:
@@ -275,6 +398,9 @@ func (p *Plan) forces(f *model.Framework, latest map[string]*model.Declaration, 
 				transit = time.Duration(h).Hours() // through its hub
 			}
 			fc.Delay = time.Duration(pl.Readiness).Hours() + transit
+			if fc.InTheatre {
+				p.shieldBatteries += fc.Batteries
+			}
 			p.addForce(fc, pt, sc)
 		}
 	}
@@ -326,8 +452,12 @@ func (p *Plan) addForce(fc Force, pt *model.Party, sc *model.Scenario) {
 // already in the region.
 func (p *Plan) AddExtra(troops, aircraft float64) {
 	if troops > 0 {
+		// Added as RAND's posture was: three heavy armoured brigades in
+		// seven, the others mechanised.
+		bn := troops / p.Params.TroopsPerBattalion
 		p.Forces = append(p.Forces, Force{Party: "extra", Pledge: "extra-troops", Domain: "land", Posture: "in-theatre",
-			Battalions: troops / p.Params.TroopsPerBattalion, InTheatre: true, Extra: true})
+			Battalions: bn, Power: bn * (3*weight(model.Armour) + 4*weight(model.Mechanised)) / 7, Type: "armour+mechanised",
+			InTheatre: true, Extra: true})
 		p.forceParty = append(p.forceParty, -1)
 		p.forceDecH = append(p.forceDecH, 0)
 	}

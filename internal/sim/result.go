@@ -1,7 +1,7 @@
 package sim
 
 // FormatVersion is the version of the Result's JSON schema (docs/simulate.md).
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Result is the outcome of a scenario's runs.
 type Result struct {
@@ -35,6 +35,38 @@ type Result struct {
 	Needed []Need `json:"needed"`
 	// SensitivityRuns is the number of runs each variant used.
 	SensitivityRuns int `json:"sensitivity_runs"`
+	// Parameters: for each calibrated parameter drawn per run, P(hold
+	// 72 h) with it pinned at the low and at the high end of its range
+	// (the others still drawn), largest swing first.
+	Parameters []ParameterSensitivity `json:"parameters"`
+	// Axes: per axis of advance, how deep the attacker got.
+	Axes []AxisResult `json:"axes"`
+	// GroundKm2PerDay is the ground taken a day over the run (depth ×
+	// front_km, summed over the axes), when the scenario gives front_km.
+	GroundKm2PerDay *Quantiles `json:"ground_km2_per_day,omitempty"`
+}
+
+// ParameterSensitivity is how much one calibrated parameter moves the
+// verdict.
+type ParameterSensitivity struct {
+	Name     string  `json:"name"`
+	Source   string  `json:"source"`
+	Low      float64 `json:"low"`
+	High     float64 `json:"high"`
+	HoldLow  float64 `json:"hold_72h_at_low"`
+	HoldHigh float64 `json:"hold_72h_at_high"`
+	Fixed    bool    `json:"fixed"`
+}
+
+// AxisResult describes one axis of advance.
+type AxisResult struct {
+	ID          string  `json:"id"`
+	Share       float64 `json:"share"`
+	ObjectiveKm float64 `json:"objective_km"`
+	Posture     string  `json:"posture"`
+	// DepthKm is the median depth the attacker reached by the end of the
+	// run (the objective, or the horizon).
+	DepthKm float64 `json:"depth_km_median"`
 }
 
 // Within is the chance the objective falls within a time.

@@ -4,6 +4,8 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+
+	"github.com/backstop-dev/backstop/internal/model"
 )
 
 // maxStepH bounds the step between events: force ratios change with
@@ -16,6 +18,9 @@ type outcome struct {
 	attackerLoss  float64 // share of the attacker's combat power lost
 	defenderLoss  float64 // share of the defence's (local and arrived) lost
 	firstDecision float64 // hour of the first guarantor decision; +Inf if none
+	depthKm       float64 // deepest advance on any axis
+	areaKm2       float64 // ground taken: depth × front, summed over the axes
+	endH          float64 // the hour the run ended
 }
 
 // worker holds the reusable state of one goroutine: nothing in a run
@@ -28,12 +33,27 @@ type worker struct {
 	order   []int     // forces by arrival
 	partyID []uint64
 	forceID []uint64
+	vals    [nUncertain]float64 // this run's calibrated parameters
+	ax      []axisState
 }
+
+// axisState is one axis during a run.
+type axisState struct {
+	attacker, attacker0 float64
+	defence, committed  float64
+	pos                 float64
+	reserve             int // next reserve to join
+	culminated          bool
+	combat, speed       float64 // posture factors of this run
+}
+
+// modelKey is the stream of the calibrated parameters' draws.
+var modelKey = key("model parameters")
 
 func newWorker(p *Plan) *worker {
 	src := rand.NewPCG(0, 0)
 	w := &worker{src: src, rng: rand.New(src), factor: make([]float64, len(p.parties)),
-		arrive: make([]float64, len(p.Forces)), order: make([]int, 0, len(p.Forces))}
+		arrive: make([]float64, len(p.Forces)), order: make([]int, 0, len(p.Forces)), ax: make([]axisState, len(p.Axes))}
 	for _, pt := range p.parties {
 		w.partyID = append(w.partyID, key(pt.id))
 	}
@@ -63,12 +83,33 @@ func (p *Plan) run(i int, seed int64, w *worker) outcome {
 	w.stream(seed, i, 0)
 	noise := func() float64 { return math.Exp(pr.Noise * w.rng.NormFloat64()) }
 	attacker := p.Attacker * noise()
-	defence := p.Defender * noise()
-	speedMax := pr.AdvanceKmh * noise()
-
+	speedNoise := noise()
+	for a := range p.Axes {
+		ax := &p.Axes[a]
+		d := ax.Defence * noise()
+		w.ax[a] = axisState{attacker: attacker * ax.Share, attacker0: attacker * ax.Share, defence: d, committed: d}
+	}
+	// Every parameter is drawn, fixed or not, so that pinning one leaves
+	// the others' draws unchanged (common random numbers).
+	w.stream(seed, i, modelKey)
+	for k := range p.Uncertain {
+		w.vals[k] = p.Uncertain[k].value(w.rng.Float64())
+	}
+	for a := range p.Axes {
+		st := &w.ax[a]
+		st.combat = PostureFactor[p.Axes[a].Posture] * w.vals[uPostureCombat]
+		switch p.Axes[a].Posture {
+		case model.Prepared:
+			st.speed = w.vals[uPreparedSpeed]
+		case model.Fortified:
+			st.speed = w.vals[uFortifiedSpeed]
+		default:
+			st.speed = 1
+		}
+	}
 	p.drawDecisions(i, seed, w)
 	out := outcome{hour: math.Inf(1), firstDecision: p.drawArrivals(i, seed, w)}
-	return p.engage(w, attacker, defence, speedMax, out)
+	return p.engage(w, w.vals[uAdvance]*speedNoise, out)
 }
 
 // drawDecisions draws, for run i, each party's decision time factor
@@ -96,6 +137,7 @@ func (p *Plan) drawArrivals(i int, seed int64, w *worker) (firstDecision float64
 		f := &p.Forces[k]
 		w.stream(seed, i, w.forceID[k])
 		came := !f.Pending || w.rng.Float64() < pr.Approval
+		struck, strikeDelay := w.rng.Float64() < p.StrikeShare, p.StrikeDelayH*math.Exp(0.5*w.rng.NormFloat64())
 		arrive := math.Inf(1)
 		switch {
 		case !came:
@@ -109,6 +151,11 @@ func (p *Plan) drawArrivals(i int, seed int64, w *worker) (firstDecision float64
 				decided := p.consultH + dec*w.factor[pi] - pr.WarningResponse*p.WarningH
 				firstDecision = math.Min(firstDecision, decided)
 				arrive = decided + f.Delay
+				if struck {
+					// A long-range strike on its base or on the move; the
+					// batteries already in theatre shield part of it.
+					arrive += strikeDelay * (1 - math.Min(0.8, 0.1*p.shieldBatteries))
+				}
 			}
 		}
 		w.arrive[k] = arrive
@@ -125,21 +172,24 @@ func (p *Plan) drawArrivals(i int, seed int64, w *worker) (firstDecision float64
 	return firstDecision
 }
 
-// engage plays the offensive out to the objective or the horizon, the
-// forces in w.order joining the defence as they arrive, and completes out.
-func (p *Plan) engage(w *worker, attacker, defence, speedMax float64, out outcome) outcome {
+// engage plays the offensive out on every axis to the objective or the
+// horizon, the forces in w.order and the defender's reserves joining as
+// they arrive, and completes out.
+func (p *Plan) engage(w *worker, speedMax float64, out outcome) outcome {
 	pr := &p.Params
+	k, gq, kills, brk := w.vals[uAttrition], w.vals[uGuarantorQuality], w.vals[uKills], w.vals[uBreakthrough]
 	var aircraft, batteries, orbits float64
-	committed := defence // every battalion the defence ever had, for collapse
-	attacker0 := attacker
-	t, pos := 0.0, 0.0
-	next := 0
+	airDefense := pr.AirDefense
+	t, next := 0.0, 0
 	for t < p.HorizonH {
 		for next < len(w.order) && w.arrive[w.order[next]] <= t {
 			f := &p.Forces[w.order[next]]
-			land := f.Battalions * pr.GuarantorQuality
-			defence += land
-			committed += land
+			for a := range w.ax {
+				// Reinforcements go where the attack is, by its shares.
+				land := f.Power * gq * p.Axes[a].Share
+				w.ax[a].defence += land
+				w.ax[a].committed += land
+			}
 			aircraft += f.Aircraft
 			batteries += f.Batteries
 			orbits += f.Orbits
@@ -149,41 +199,81 @@ func (p *Plan) engage(w *worker, attacker, defence, speedMax float64, out outcom
 		if next < len(w.order) {
 			stop = math.Min(stop, w.arrive[w.order[next]])
 		}
+		for a := range w.ax {
+			st, rs := &w.ax[a], p.Axes[a].Reserves
+			for st.reserve < len(rs) && rs[st.reserve].AfterH <= t {
+				st.defence += rs[st.reserve].Power
+				st.committed += rs[st.reserve].Power
+				st.reserve++
+			}
+			if st.reserve < len(rs) {
+				stop = math.Min(stop, rs[st.reserve].AfterH)
+			}
+		}
 		for t < stop {
 			dt := math.Min(maxStepH, stop-t)
 			isr := 1 + math.Min(0.2, 0.05*orbits)
 			shield := 1 - math.Min(0.5, 0.05*batteries)
-			effective := defence * isr
-			speed := 0.0
-			switch {
-			case defence <= pr.CollapseShare*committed:
-				speed = speedMax
-			case effective <= 0 || attacker > effective:
-				ratio := math.Inf(1)
-				if effective > 0 {
-					ratio = attacker / effective
+			sorties := aircraft * pr.SortiesPerHour * dt
+			air := sorties * kills * (1 - airDefense)
+			holding := true // every decisive axis culminated
+			for a := range w.ax {
+				st, ax := &w.ax[a], &p.Axes[a]
+				if st.culminated {
+					continue
 				}
-				speed = speedMax * math.Min(1, (ratio-1)/(pr.BreakthroughRatio-1))
+				effective := st.defence * st.combat * isr
+				speed := 0.0
+				switch {
+				case st.defence <= pr.CollapseShare*st.committed:
+					speed = speedMax * ax.Terrain
+				case effective <= 0 || st.attacker > effective:
+					ratio := math.Inf(1)
+					if effective > 0 {
+						ratio = st.attacker / effective
+					}
+					speed = speedMax * ax.Terrain * st.speed * math.Min(1, (ratio-1)/(brk-1))
+				}
+				if speed > 0 && st.pos+speed*dt >= ax.ObjectiveKm && ax.Decisive {
+					out.hour = t + (ax.ObjectiveKm-st.pos)/speed
+					st.pos = ax.ObjectiveKm
+					return p.finish(w, out, out.hour)
+				}
+				st.pos = math.Min(ax.ObjectiveKm, st.pos+speed*dt)
+				att := st.attacker
+				st.attacker = math.Max(0, st.attacker-(k*effective+air*ax.Share)*dt)
+				// The defender's posture protects it: at equal power the
+				// attacker loses posture² times as much (docs/simulate.md).
+				st.defence = math.Max(0, st.defence-k*att*shield/st.combat*dt)
+				if st.attacker <= pr.CulminationShare*st.attacker0 {
+					st.culminated = true
+				}
+				holding = holding && (st.culminated || !ax.Decisive)
 			}
-			if speed > 0 && pos+speed*dt >= p.ObjectiveKm {
-				out.hour = t + (p.ObjectiveKm-pos)/speed
-				out.attackerLoss = 1 - attacker/attacker0
-				out.defenderLoss = 1 - defence/committed
-				return out
-			}
-			air := aircraft * pr.SortiesPerHour * pr.KillsPerSortie * (1 - pr.AirDefense)
-			a := attacker
-			attacker = math.Max(0, attacker-(pr.AttritionPerHour*effective+air)*dt)
-			defence = math.Max(0, defence-pr.AttritionPerHour*a*shield*dt)
-			pos += speed * dt
+			// Guarantor air and the attacker's air defence wear each other down.
+			effectiveSorties := sorties * (1 - airDefense)
+			aircraft = math.Max(0, aircraft-sorties*pr.LossPerSortie*airDefense)
+			airDefense *= math.Exp(-pr.SEADPerSortie * effectiveSorties)
 			t += dt
-			if attacker <= pr.CulminationShare*attacker0 {
-				t = p.HorizonH // the offensive culminates: the objective holds
+			if holding {
+				t = p.HorizonH // every decisive axis culminated: the objective holds
 				break
 			}
 		}
 	}
-	out.attackerLoss = 1 - attacker/attacker0
-	out.defenderLoss = 1 - defence/committed
+	return p.finish(w, out, p.HorizonH)
+}
+
+// finish completes out at hour end: the losses, and the ground taken.
+func (p *Plan) finish(w *worker, out outcome, end float64) outcome {
+	var a, a0, d, c float64
+	for i := range w.ax {
+		st := &w.ax[i]
+		a, a0, d, c = a+st.attacker, a0+st.attacker0, d+st.defence, c+st.committed
+		out.areaKm2 += st.pos * p.Axes[i].FrontKm
+		out.depthKm = math.Max(out.depthKm, st.pos)
+	}
+	out.attackerLoss, out.defenderLoss = 1-a/a0, 1-d/c
+	out.endH = end
 	return out
 }

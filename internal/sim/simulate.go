@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -125,7 +126,7 @@ func Simulate(p *Plan, o Options) *Result {
 	total := runs
 	analysisRuns := min(runs, cmp.Or(o.AnalysisRuns, 4000))
 	if o.Analysis {
-		total += analysisRuns * (len(p.Forces) + 2*searchSteps)
+		total += analysisRuns * (len(p.Forces) + 2*searchSteps + 2*len(p.Uncertain))
 	}
 	report := func(n int) {
 		if o.Progress != nil {
@@ -135,7 +136,7 @@ func Simulate(p *Plan, o Options) *Result {
 	os, inPlace := outcomes(p, runs, seed, workers, report)
 	r := &Result{FormatVersion: FormatVersion, Scenario: p.Scenario, Framework: p.Framework, Start: p.Start.String(),
 		Runs: runs, Seed: seed, ObjectiveKm: p.ObjectiveKm, HorizonH: p.HorizonH,
-		Histogram: []Bin{}, Sensitivity: []Sensitivity{}, Needed: []Need{}}
+		Histogram: []Bin{}, Sensitivity: []Sensitivity{}, Needed: []Need{}, Parameters: []ParameterSensitivity{}}
 	r.aggregate(p, os, inPlace)
 	if o.Analysis {
 		r.SensitivityRuns = analysisRuns
@@ -150,6 +151,7 @@ func Simulate(p *Plan, o Options) *Result {
 		slices.SortStableFunc(r.Sensitivity, func(a, b Sensitivity) int {
 			return cmp.Or(cmp.Compare(math.Abs(b.Delta), math.Abs(a.Delta)), cmp.Compare(a.Party+a.Pledge, b.Party+b.Pledge))
 		})
+		r.Parameters = parameters(p, base, analysisRuns, seed, workers, report)
 		r.Needed = []Need{
 			search(p, "troops in theatre", 1000, 100_000, func(x float64) *Plan { return p.with(x, 0) }, analysisRuns, seed, workers, report),
 			search(p, "aircraft", 6, 600, func(x float64) *Plan { return p.with(0, x) }, analysisRuns, seed, workers, report),
@@ -157,6 +159,28 @@ func Simulate(p *Plan, o Options) *Result {
 	}
 	r.Verdict = verdict(r)
 	return r
+}
+
+// parameters pins each calibrated parameter that can move the scenario at
+// either end of its range and measures P(hold 72 h) there.
+func parameters(p *Plan, base float64, runs int, seed int64, workers int, report func(int)) []ParameterSensitivity {
+	list := []ParameterSensitivity{}
+	for k, u := range p.Uncertain {
+		if !u.Relevant {
+			continue
+		}
+		ps := ParameterSensitivity{Name: u.Name, Source: u.Source, Low: u.Lo, High: u.Hi, HoldLow: base, HoldHigh: base, Fixed: u.Fixed}
+		if !u.Fixed {
+			lo, _ := outcomes(p.pinned(k, u.Lo), runs, seed, workers, report)
+			hi, _ := outcomes(p.pinned(k, u.Hi), runs, seed, workers, report)
+			ps.HoldLow, ps.HoldHigh = holdP72(lo), holdP72(hi)
+		}
+		list = append(list, ps)
+	}
+	slices.SortStableFunc(list, func(a, b ParameterSensitivity) int {
+		return cmp.Compare(math.Abs(b.HoldHigh-b.HoldLow), math.Abs(a.HoldHigh-a.HoldLow))
+	})
+	return list
 }
 
 // searchSteps bounds the bisection of search (for the progress total).
@@ -203,6 +227,7 @@ func (r *Result) aggregate(p *Plan, os []outcome, inPlace []int) {
 		r.Losses.Attacker += o.attackerLoss
 		r.Losses.Defender += o.defenderLoss
 	}
+	r.axes(p, os)
 	r.Losses.Attacker /= n
 	r.Losses.Defender /= n
 	r.DecideLate = float64(late) / n
@@ -258,6 +283,35 @@ func (r *Result) aggregate(p *Plan, os []outcome, inPlace []int) {
 	slices.SortStableFunc(r.InPlace, func(a, b InPlace) int { return cmp.Or(cmp.Compare(a.Party, b.Party), cmp.Compare(a.Domain, b.Domain)) })
 }
 
+// axes fills the per-axis depth and the ground taken a day.
+func (r *Result) axes(p *Plan, os []outcome) {
+	depths := make([]float64, len(os))
+	ground := make([]float64, 0, len(os))
+	front := false
+	for _, ax := range p.Axes {
+		front = front || ax.FrontKm > 0
+	}
+	for i, o := range os {
+		depths[i] = o.depthKm
+		if front && o.endH > 0 {
+			ground = append(ground, o.areaKm2/(o.endH/24))
+		}
+	}
+	sort.Float64s(depths)
+	r.Axes = []AxisResult{}
+	for _, ax := range p.Axes {
+		r.Axes = append(r.Axes, AxisResult{ID: ax.ID, Share: ax.Share, ObjectiveKm: ax.ObjectiveKm, Posture: string(ax.Posture)})
+	}
+	if len(p.Axes) == 1 && len(depths) > 0 {
+		r.Axes[0].DepthKm = depths[len(depths)/2]
+	}
+	if len(ground) > 0 {
+		sort.Float64s(ground)
+		q := func(f float64) float64 { return ground[min(len(ground)-1, int(f*float64(len(ground))))] }
+		r.GroundKm2PerDay = &Quantiles{Median: q(0.5), P5: q(0.05), P95: q(0.95)}
+	}
+}
+
 // binWidth picks a histogram bin of 6 h, 12 h, 1 d or 1 week so that the
 // longest time needs at most about 40 bins.
 func binWidth(longest float64) float64 {
@@ -291,6 +345,14 @@ func verdict(r *Result) string {
 	parts := []string{posture, fall}
 	if r.Forces.Pledges > 0 {
 		parts = append(parts, fmt.Sprintf("guarantors decide after 72 h, or not at all, in %s of runs", numfmt.Percent(r.DecideLate)))
+	}
+	if len(r.Parameters) > 0 {
+		top := r.Parameters[0]
+		lo, hi := math.Min(top.HoldLow, top.HoldHigh), math.Max(top.HoldLow, top.HoldHigh)
+		if hi-lo >= 0.1 {
+			parts = append(parts, fmt.Sprintf("the verdict hangs on the %s: holds 72 h in %s–%s of runs across its range (%s–%s)",
+				top.Name, numfmt.Percent(lo), numfmt.Percent(hi), strconv.FormatFloat(top.Low, 'g', 3, 64), strconv.FormatFloat(top.High, 'g', 3, 64)))
+		}
 	}
 	for _, n := range r.Needed {
 		switch {

@@ -11,7 +11,7 @@ import (
 )
 
 const (
-	example   = "../../examples/ukraine-2025"
+	example       = "../../examples/ukraine-2025"
 	incidentsFile = "../cli/testdata/incidents.jsonl"
 )
 
