@@ -10,7 +10,7 @@ import (
 
 // maxStepH bounds the step between events: force ratios change with
 // attrition, so the advance rate is re-evaluated at least this often.
-const maxStepH = 2.0
+const maxStepH = 4.0
 
 // outcome is what one run produced.
 type outcome struct {
@@ -210,10 +210,11 @@ func (p *Plan) engage(w *worker, speedMax float64, out outcome) outcome {
 				stop = math.Min(stop, rs[st.reserve].AfterH)
 			}
 		}
+		// ISR and air defence change only when forces arrive.
+		isr := 1 + math.Min(0.2, 0.05*orbits)
+		shield := 1 - math.Min(0.5, 0.05*batteries)
 		for t < stop {
 			dt := math.Min(maxStepH, stop-t)
-			isr := 1 + math.Min(0.2, 0.05*orbits)
-			shield := 1 - math.Min(0.5, 0.05*batteries)
 			sorties := aircraft * pr.SortiesPerHour * dt
 			air := sorties * kills * (1 - airDefense)
 			holding := true // every decisive axis culminated
@@ -251,9 +252,11 @@ func (p *Plan) engage(w *worker, speedMax float64, out outcome) outcome {
 				holding = holding && (st.culminated || !ax.Decisive)
 			}
 			// Guarantor air and the attacker's air defence wear each other down.
-			effectiveSorties := sorties * (1 - airDefense)
-			aircraft = math.Max(0, aircraft-sorties*pr.LossPerSortie*airDefense)
-			airDefense *= math.Exp(-pr.SEADPerSortie * effectiveSorties)
+			if sorties > 0 {
+				effectiveSorties := sorties * (1 - airDefense)
+				aircraft = math.Max(0, aircraft-sorties*pr.LossPerSortie*airDefense)
+				airDefense *= math.Exp(-pr.SEADPerSortie * effectiveSorties)
+			}
 			t += dt
 			if holding {
 				t = p.HorizonH // every decisive axis culminated: the objective holds
