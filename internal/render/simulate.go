@@ -107,20 +107,20 @@ func paramRange(p sim.ParameterSensitivity) string {
 	return lo + "–" + hi
 }
 
-// swing is a parameter's swing of P(hold 72 h), low to high, in points.
+// swing is a parameter's swing of the sensitivity measure, low to high, in points.
 func swing(p sim.ParameterSensitivity) string {
 	return fmt.Sprintf("%+.1f pts", 100*(p.HoldHigh-p.HoldLow))
 }
 
 const (
 	parametersTitle = "Model parameters (calibrated, drawn per run)"
-	parametersNote  = "P(hold): P(the objective holds 72 h) with the parameter pinned at the low or the high end of its range, the others still drawn; swing: high minus low."
+	parametersNote  = "P(hold): P(the objective %s) with the parameter pinned at the low or the high end of its range, the others still drawn; swing: high minus low."
 )
 
 func parametersGrid(r *sim.Result) grid {
 	g := grid{caption: parametersTitle, cols: []column{keyCol("parameter"), numCol("range"),
 		numCol("P(hold)\nat low"), numCol("P(hold)\nat high"), numCol("swing"), {head: "source", wrap: true}},
-		foot: parametersNote}
+		foot: fmt.Sprintf(parametersNote, r.Measure.Label)}
 	for _, p := range r.Parameters {
 		lo, hi, sw := txt(numfmt.Percent(p.HoldLow)), txt(numfmt.Percent(p.HoldHigh)), txt(swing(p))
 		if p.Fixed {
@@ -164,8 +164,8 @@ func inPlaceGrid(r *sim.Result) grid {
 }
 
 func sensitivityGrid(r *sim.Result) grid {
-	g := grid{caption: fmt.Sprintf("What each pledge adds to P(holds 72 h) (%s runs each)", numfmt.Number(float64(r.SensitivityRuns), 0)),
-		cols: []column{keyCol("party"), col("pledge"), col("domain"), numCol("Δ P(hold 72 h)")}}
+	g := grid{caption: fmt.Sprintf("What each pledge adds to P(%s) (%s runs each)", r.Measure.Label, numfmt.Number(float64(r.SensitivityRuns), 0)),
+		cols: []column{keyCol("party"), col("pledge"), col("domain"), numCol("Δ P(hold)")}}
 	for _, s := range r.Sensitivity {
 		tn := plain
 		if s.Delta >= 0.01 {
@@ -242,7 +242,7 @@ func SimulateHTML(w io.Writer, r *sim.Result) error {
 	}
 	if len(r.Parameters) > 0 {
 		sections = append(sections, htmlSection{ID: "parameters", Title: parametersTitle, Chart: template.HTML(ParameterChart(r)),
-			Intro: parametersNote, Tables: []htmlTable{htmlTab(parametersGrid(r))}})
+			Intro: fmt.Sprintf(parametersNote, r.Measure.Label), Tables: []htmlTable{htmlTab(parametersGrid(r))}})
 	}
 	if showAxes(r) {
 		sections = append(sections, htmlSection{ID: "axes", Title: "Axes", Tables: []htmlTable{htmlTab(axesGrid(r))}})
@@ -305,8 +305,8 @@ func HistogramChart(r *sim.Result) string {
 
 // TornadoChart draws what each pledge adds to P(hold 72 h), largest first.
 func TornadoChart(r *sim.Result) string {
-	c := tornado{id: "tornado", title: "Change of P(hold 72 h) without each pledge",
-		heading: "What each pledge adds to P(holds 72 h)", axis: "points of P(hold 72 h) lost without the pledge", right: 60}
+	c := tornado{id: "tornado", title: "Change of P(" + r.Measure.Label + ") without each pledge",
+		heading: "What each pledge adds to P(" + r.Measure.Label + ")", axis: "points of P(" + r.Measure.Label + ") lost without the pledge", right: 60}
 	for _, s := range r.Sensitivity {
 		label := truncate(s.Party+" "+s.Pledge, 32)
 		fill := palette[3]
@@ -323,9 +323,9 @@ func TornadoChart(r *sim.Result) string {
 // at the low and at the high end of its range, around the base chance,
 // largest swing first.
 func ParameterChart(r *sim.Result) string {
-	c := tornado{id: "param-tornado", title: "P(hold 72 h) with each model parameter at either end of its range",
-		heading: "What each model parameter does to P(holds 72 h)",
-		axis:    "P(hold 72 h) with the parameter at the low or high end; centre line: all drawn, " + numfmt.Percent(r.HoldP72),
+	c := tornado{id: "param-tornado", title: "P(" + r.Measure.Label + ") with each model parameter at either end of its range",
+		heading: "What each model parameter does to P(" + r.Measure.Label + ")",
+		axis:    "P(" + r.Measure.Label + ") with the parameter at the low or high end; centre line: all drawn, " + numfmt.Percent(r.MeasureP),
 		right:   110, keys: []tornadoKey{{palette[4], "low end of the range"}, {palette[1], "high end of the range"}}}
 	for _, p := range r.Parameters {
 		row := tornadoRow{label: truncate(p.Name, 34), note: numfmt.Percent(p.HoldLow) + " → " + numfmt.Percent(p.HoldHigh)}
@@ -333,8 +333,8 @@ func ParameterChart(r *sim.Result) string {
 			row.note = "fixed"
 		} else {
 			row.bars = []tornadoBar{
-				{delta: p.HoldLow - r.HoldP72, fill: palette[4], tip: fmt.Sprintf("%s at %s: %s", p.Name, paramValue(p.Low), numfmt.Percent(p.HoldLow))},
-				{delta: p.HoldHigh - r.HoldP72, fill: palette[1], tip: fmt.Sprintf("%s at %s: %s", p.Name, paramValue(p.High), numfmt.Percent(p.HoldHigh))},
+				{delta: p.HoldLow - r.MeasureP, fill: palette[4], tip: fmt.Sprintf("%s at %s: %s", p.Name, paramValue(p.Low), numfmt.Percent(p.HoldLow))},
+				{delta: p.HoldHigh - r.MeasureP, fill: palette[1], tip: fmt.Sprintf("%s at %s: %s", p.Name, paramValue(p.High), numfmt.Percent(p.HoldHigh))},
 			}
 		}
 		c.rows = append(c.rows, row)

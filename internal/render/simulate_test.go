@@ -19,7 +19,7 @@ func simResult() *sim.Result {
 		Verdict: "The objective holds 72 h in 55 % of runs; the verdict hangs on the advance rate (km/h, hasty defence): holds 72 h in 31–78 % of runs across its range.",
 		Within:  []sim.Within{{Label: "24 h", Hours: 24, P: 0.1}, {Label: "72 h", Hours: 72, P: 0.45}},
 		Reached: 0.6, Hours: sim.Quantiles{Median: 80, P5: 30, P95: 400},
-		HoldP72: 0.55, DecideLate: 0.2, Losses: sim.Losses{Attacker: 0.3, Defender: 0.4},
+		HoldP72: 0.55, Measure: sim.Measure{Label: "holds 72 h", Hours: 72}, MeasureP: 0.55, DecideLate: 0.2, Losses: sim.Losses{Attacker: 0.3, Defender: 0.4},
 		Sensitivity: []sim.Sensitivity{{Party: "fr", Pledge: "brigade", Domain: "land", Delta: 0.12}},
 		Parameters: []sim.ParameterSensitivity{
 			{Name: "advance rate (km/h, hasty defence)", Source: "calibration: RAND's Baltic games (36–60 h) and the southern axis of 2022",

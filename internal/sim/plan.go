@@ -248,6 +248,7 @@ func Prepare(set *load.Set, id string) (*Plan, error) {
 		return nil, err
 	}
 	p.forces(f, set.Latest(f.ID), sc)
+	p.markRelevant()
 	return p, nil
 }
 
@@ -486,4 +487,17 @@ func (p *Plan) with(troops, aircraft float64) *Plan {
 	q.forceDecH = slices.Clone(p.forceDecH)
 	q.AddExtra(troops, aircraft)
 	return &q
+}
+
+// markRelevant leaves out of the report the parameters no force of the
+// plan can feel: guarantor quality without guarantor land forces, kills
+// per sortie without aircraft.
+func (p *Plan) markRelevant() {
+	var land, air bool
+	for _, f := range p.Forces {
+		land = land || f.Power > 0
+		air = air || f.Aircraft > 0
+	}
+	p.Uncertain[uGuarantorQuality].Relevant = land
+	p.Uncertain[uKills].Relevant = air
 }

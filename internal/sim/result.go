@@ -29,14 +29,19 @@ type Result struct {
 	Losses     Losses    `json:"losses"`
 	Forces     Forces    `json:"forces"`
 	InPlace    []InPlace `json:"in_place"`
-	// Sensitivity: for each pledge, P(hold 72 h) with it minus without it.
+	// Sensitivity: for each pledge, the Measure with it minus without it.
 	Sensitivity []Sensitivity `json:"sensitivity"`
 	// Needed: the smallest extra force that lifts P(hold 72 h) to 0.9.
 	Needed []Need `json:"needed"`
 	// SensitivityRuns is the number of runs each variant used.
 	SensitivityRuns int `json:"sensitivity_runs"`
-	// Parameters: for each calibrated parameter drawn per run, P(hold
-	// 72 h) with it pinned at the low and at the high end of its range
+	// Measure is what the sensitivities measure: P(the objective holds
+	// 72 h), or, when it holds 72 h in nearly every run but falls later,
+	// P(it holds to the horizon); MeasureP is its value over all runs.
+	Measure  Measure `json:"sensitivity_measure"`
+	MeasureP float64 `json:"sensitivity_measure_p"`
+	// Parameters: for each calibrated parameter drawn per run, the
+	// Measure with it pinned at the low and at the high end of its range
 	// (the others still drawn), largest swing first.
 	Parameters []ParameterSensitivity `json:"parameters"`
 	// Axes: per axis of advance, how deep the attacker got.
@@ -46,6 +51,12 @@ type Result struct {
 	GroundKm2PerDay *Quantiles `json:"ground_km2_per_day,omitempty"`
 }
 
+// Measure is a chance that the objective holds for Hours.
+type Measure struct {
+	Label string  `json:"label"`
+	Hours float64 `json:"hours"`
+}
+
 // ParameterSensitivity is how much one calibrated parameter moves the
 // verdict.
 type ParameterSensitivity struct {
@@ -53,8 +64,8 @@ type ParameterSensitivity struct {
 	Source   string  `json:"source"`
 	Low      float64 `json:"low"`
 	High     float64 `json:"high"`
-	HoldLow  float64 `json:"hold_72h_at_low"`
-	HoldHigh float64 `json:"hold_72h_at_high"`
+	HoldLow  float64 `json:"hold_at_low"`
+	HoldHigh float64 `json:"hold_at_high"`
 	Fixed    bool    `json:"fixed"`
 }
 
