@@ -18,7 +18,7 @@ const (
 )
 
 // Kinds lists every document kind.
-var Kinds = []Kind{KindFramework, KindDeclaration, KindIncidents, KindScenario, KindCorroboration}
+var Kinds = []Kind{KindFramework, KindDeclaration, KindIncidents, KindScenario, KindCorroboration, KindFinding, KindAction}
 
 // Version is the only value `backstop:` may take.
 const Version = "v1"

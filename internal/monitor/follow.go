@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -44,6 +45,7 @@ func Follow(in Inputs, s Stream, prepared func(*Outcome)) (*Report, error) {
 	if prepared != nil {
 		prepared(out)
 	}
+	in.Options.Referenced = Referenced(in.Set.Findings(), in.Set.Actions())
 	mon, err := New(in.Set, in.Framework, in.Options)
 	if err != nil {
 		return nil, err
@@ -64,5 +66,9 @@ func Follow(in Inputs, s Stream, prepared func(*Outcome)) (*Report, error) {
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return nil, err
 	}
-	return mon.Finish(), nil
+	rep := mon.Finish()
+	if fw := in.Set.Framework(in.Framework); fw != nil {
+		Account(rep, fw, in.Set.Findings(), in.Set.Actions(), cmp.Or(in.AsOf, in.Until))
+	}
+	return rep, nil
 }

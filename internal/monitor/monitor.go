@@ -34,6 +34,9 @@ type Options struct {
 	BeyondLine func(lat, lon float64) bool
 	// Samples is how many incident ids an episode keeps (default 5).
 	Samples int
+	// Referenced are incident ids named by findings and actions
+	// (Referenced): a breach keeps those of its firings, beyond Samples.
+	Referenced map[string]bool
 	// OnEpisode, when set, is called when an episode starts (for --follow).
 	OnEpisode func(Episode)
 	// OnFiring, when set, is called at every firing: the dashboard's map
@@ -528,7 +531,7 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause, inc *model.Incide
 		}
 		count.Episodes++
 		wc.Episodes++
-		ep = &Episode{Trigger: tr.t.ID, Title: tr.t.Title, Severity: string(tr.t.Severity), Start: at, End: at,
+		ep = &Episode{ID: BreachID(tr.t.ID, cause), Status: StatusDetected, Trigger: tr.t.ID, Title: tr.t.Title, Severity: string(tr.t.Severity), Start: at, End: at,
 			Cause: cause, Incidents: []string{}, Sources: []string{}, Days: []Day{}, Measure: tr.t.Measure,
 			Responses: m.responses(tr.t, at)}
 		if cause.Kind == "incident" {
@@ -544,6 +547,9 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause Cause, inc *model.Incide
 	ep.End = at
 	ep.Firings++
 	ep.record(at, inc, cause.Territory, m.opts.Samples)
+	if inc != nil && m.opts.Referenced[inc.ID] {
+		ep.referenced = append(ep.referenced, inc.ID)
+	}
 	if sums := tr.prg.Sums; len(sums) > 0 && inc != nil {
 		// what a summing trigger saw: the attack's total over the window,
 		// not only the rows that happened to cross the threshold

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -51,6 +52,10 @@ type Inputs struct {
 	Rules *model.Corroboration
 	// Since and Until narrow the period in force (zero: open).
 	Since, Until time.Time
+	// AsOf is the time the responses' states are judged at (zero: Until
+	// when set, else the latest of the last event and the findings' and
+	// actions' dates); filings dated after it are not yet known.
+	AsOf time.Time
 	// Options are the monitor's; InForce is set from the framework,
 	// Since and Until, and BeyondLine from Map.
 	Options Options
@@ -198,9 +203,14 @@ func Execute(in Inputs) (*Outcome, error) {
 	if ctx := in.Options.Context; ctx != nil && ctx.Err() != nil {
 		return nil, fmt.Errorf("%w before the triggers: %w", ErrStopped, context.Cause(ctx))
 	}
+	findings, actions := in.Set.Findings(), in.Set.Actions()
+	in.Options.Referenced = Referenced(findings, actions)
 	out.Report, err = Run(in.Set, in.Framework, in.Incidents, states, in.Options)
 	if err != nil {
 		return nil, err
+	}
+	if fw := in.Set.Framework(in.Framework); fw != nil {
+		Account(out.Report, fw, findings, actions, cmp.Or(in.AsOf, in.Until))
 	}
 	return out, nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // FormatVersion is the version of the Report's JSON schema (docs/monitor.md).
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Report is the outcome of monitoring one framework over a period.
 type Report struct {
@@ -43,6 +43,8 @@ type Report struct {
 	// SingleSource counts the breaches that rest on one source.
 	SingleSource int         `json:"single_source"`
 	Weekly       []WeekCount `json:"weekly"`
+	// Account sums up the findings and actions matched to the breaches.
+	Account *AccountSummary `json:"account"`
 }
 
 // TriggerCount sums up one trigger.
@@ -77,6 +79,9 @@ func reportPeriod(p Period) ReportPeriod {
 
 // Episode is one breach: firings of a trigger by the rules of Monitor.
 type Episode struct {
+	// ID is the breach's stable id (BreachID), which findings and
+	// actions name.
+	ID       string    `json:"id"`
 	Trigger  string    `json:"trigger"`
 	Title    string    `json:"title"`
 	Severity string    `json:"severity"`
@@ -113,6 +118,13 @@ type Episode struct {
 	// when there is one: the breach is reported, not confirmed.
 	Sources      []string `json:"sources"`
 	SingleSource bool     `json:"single_source"`
+	// Status is the finding in force ("detected" when no monitor has
+	// filed one); Finding is that finding (Account).
+	Status  string        `json:"status"`
+	Finding *FindingState `json:"finding,omitempty"`
+	// referenced are the firing incidents named by findings or actions
+	// (Options.Referenced), beyond the samples in Incidents.
+	referenced []string
 }
 
 // Day is one day of a breach.
@@ -161,6 +173,10 @@ type ResponseDue struct {
 	// deciding (decision).
 	Due     time.Time        `json:"due"`
 	Pledges []PledgeActivity `json:"pledges"`
+	// State is the worst of the parties' states (Account); Parties
+	// says where each party expected to act stands.
+	State   string          `json:"state"`
+	Parties []PartyResponse `json:"parties"`
 }
 
 // PledgeActivity is a guarantor's layer-2 pledge that a response

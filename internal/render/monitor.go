@@ -57,8 +57,56 @@ func MonitorSummary(r *monitor.Report) string {
 	if r.SingleSource > 0 {
 		single = fmt.Sprintf(" (%d on one source: reported, not confirmed)", r.SingleSource)
 	}
-	return fmt.Sprintf("%s%s: %s; latest %s at %s", plural(len(r.Episodes), "breach", "breaches"), single,
-		strings.Join(parts, ", "), last.Trigger, stamp(last.Start))
+	breaches, account := len(r.Episodes), ""
+	if a := r.Account; a != nil && a.Findings+a.Actions > 0 {
+		// A breach a monitor rejected is a false alarm, not a breach.
+		breaches -= a.Rejected
+		account = fmt.Sprintf("; %s, %s", plural(a.Findings, "finding", "findings"), plural(a.Actions, "action", "actions"))
+		if a.Rejected > 0 {
+			account += ", " + plural(a.Rejected, "rejected as a false alarm", "rejected as false alarms")
+		}
+	}
+	return fmt.Sprintf("%s%s: %s; latest %s at %s%s", plural(breaches, "breach", "breaches"), single,
+		strings.Join(parts, ", "), last.Trigger, stamp(last.Start), account)
+}
+
+// AccountNote says which findings and actions name a breach this run did
+// not find ("" when all matched): they are about other inputs, or name a
+// wrong id.
+func AccountNote(r *monitor.Report) string {
+	if r.Account == nil || len(r.Account.Unmatched) == 0 {
+		return ""
+	}
+	ids := r.Account.Unmatched
+	if len(ids) > 3 {
+		return fmt.Sprintf("%d findings and actions name no breach of this run (other inputs, or a wrong id): %s, … (all in the JSON's account.unmatched)",
+			len(ids), strings.Join(ids[:3], ", "))
+	}
+	return fmt.Sprintf("%s name no breach of this run (other inputs, or a wrong id): %s",
+		plural(len(ids), "filing", "filings"), strings.Join(ids, ", "))
+}
+
+// stateLine lists the parties of a response due by state: "on time: FR;
+// late: GB +41h; declined: US; overdue: DE, FI".
+func stateLine(d monitor.ResponseDue) string {
+	by := map[string][]string{}
+	for _, p := range d.Parties {
+		who := p.Party
+		switch {
+		case p.LateBy != "":
+			who += " +" + p.LateBy
+		case p.DueIn != "":
+			who += " in " + p.DueIn
+		}
+		by[p.State] = append(by[p.State], who)
+	}
+	var parts []string
+	for _, st := range monitor.ResponseStates {
+		if len(by[st]) > 0 {
+			parts = append(parts, strings.ReplaceAll(st, "-", " ")+": "+strings.Join(by[st], ", "))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // MonitorPeriod says which period the triggers were evaluated in and what
@@ -202,6 +250,9 @@ func responseLines(e monitor.Episode) []string {
 			line += fmt.Sprintf("; activates %s from %s", plural(n, "pledge", "pledges"), strings.Join(names, ", "))
 		}
 		out = append(out, line)
+		if st := stateLine(resp); st != "" {
+			out = append(out, "  "+st)
+		}
 	}
 	if len(out) == 0 {
 		out = []string{empty}
@@ -209,15 +260,33 @@ func responseLines(e monitor.Episode) []string {
 	return out
 }
 
+// breachCell is a breach's trigger, id and status: a breach a monitor
+// rejected says so.
+func breachCell(e monitor.Episode) cell {
+	tn := warn
+	if e.Severity == "grave" {
+		tn = bad
+	}
+	status := e.Status
+	if e.Finding != nil {
+		status += " (" + e.Finding.Party
+		if e.Finding.AttributedTo != "" {
+			status += " → " + e.Finding.AttributedTo
+		}
+		status += ")"
+	}
+	if e.Status == "rejected" {
+		tn = plain
+		status = "rejected as a false alarm (" + e.Finding.Party + ")"
+	}
+	return cell{lines: []string{e.Trigger, e.ID, status}, tone: tn}
+}
+
 func episodesGrid(r *monitor.Report) grid {
 	g := grid{caption: "Breaches", cols: []column{keyCol("trigger"), col("from"), col("to"), numCol("firings"),
 		{head: "per day", wrap: true}, {head: "first cause, sources", wrap: true}, {head: "responses due", wrap: true}}}
 	for _, e := range r.Episodes {
-		tn := warn
-		if e.Severity == "grave" {
-			tn = bad
-		}
-		g.rows = append(g.rows, []cell{toned(e.Trigger, tn), txt(stamp(e.Start)), txt(stamp(e.End)),
+		g.rows = append(g.rows, []cell{breachCell(e), txt(stamp(e.Start)), txt(stamp(e.End)),
 			txt(numfmt.Number(float64(e.Firings), 0)), {lines: dayLines(e)}, causeCell(e), {lines: responseLines(e)}})
 	}
 	return g
@@ -282,6 +351,9 @@ func MonitorTable(w io.Writer, r *monitor.Report, o TableOptions) error {
 	t := &term{out: &errWriter{w: w}, color: o.Color, width: width}
 	t.wrapped(MonitorSummary(r), "", "  ", monitorTone(r), true)
 	t.wrapped(monitorFacts(r), "", "  ", plain, false)
+	if note := AccountNote(r); note != "" {
+		t.wrapped(note, "", "  ", warn, false)
+	}
 	if len(r.Inputs) > 0 {
 		t.section("Inputs")
 		t.grid(inputsGrid(r))

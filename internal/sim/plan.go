@@ -151,6 +151,8 @@ type Plan struct {
 	decisionH       map[string]float64
 	forceDecH       []float64 // decision deadline per force (NaN: never activated)
 	shieldBatteries float64   // guarantor batteries in theatre from hour 0
+	// politics says where each party's behaviour came from (UseMeasured).
+	politics []PoliticsSource
 }
 
 // Axis is one axis of advance as the plan holds it.

@@ -49,6 +49,10 @@ type Result struct {
 	// GroundKm2PerDay is the ground taken a day over the run (depth ×
 	// front_km, summed over the axes), when the scenario gives front_km.
 	GroundKm2PerDay *Quantiles `json:"ground_km2_per_day,omitempty"`
+	// Politics says, per guarantor, the chance of deciding and the delay
+	// the runs used, and whether they came from the scenario or from the
+	// party's record (simulate --record).
+	Politics []PoliticsSource `json:"politics"`
 }
 
 // Measure is a chance that the objective holds for Hours.

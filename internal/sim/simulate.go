@@ -142,6 +142,14 @@ func Simulate(p *Plan, o Options) *Result {
 		Runs: runs, Seed: seed, ObjectiveKm: p.ObjectiveKm, HorizonH: p.HorizonH,
 		Histogram: []Bin{}, Sensitivity: []Sensitivity{}, Needed: []Need{}, Parameters: []ParameterSensitivity{}}
 	r.aggregate(p, os, inPlace)
+	r.Politics = []PoliticsSource{}
+	for _, pt := range p.parties {
+		src := PoliticsSource{Party: pt.id, Decide: pt.decide, Delay: pt.delay, Spread: pt.spread, Source: "scenario"}
+		if i := slices.IndexFunc(p.politics, func(x PoliticsSource) bool { return x.Party == pt.id }); i >= 0 {
+			src = p.politics[i]
+		}
+		r.Politics = append(r.Politics, src)
+	}
 	if o.Analysis {
 		r.SensitivityRuns = analysisRuns
 		r.Measure = Measure{Label: "holds 72 h", Hours: 72}

@@ -1,0 +1,289 @@
+package monitor
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"time"
+
+	"github.com/backstop-dev/backstop/internal/model"
+)
+
+// The account of a breach: what monitors found and what the parties did
+// (docs/monitor.md, "From breach to account"). Findings and Actions name
+// a breach by the id backstop derives for it (BreachID) or by its trigger
+// and cause; Account matches them to the report's breaches and gives
+// every breach its status and every response due its state per party.
+
+// Breach statuses beyond the findings' own: a breach no finding names yet
+// was detected by backstop only.
+const StatusDetected = "detected"
+
+// Response states, per party and for a response as a whole (the worst of
+// its parties', in the order of ResponseStates).
+const (
+	StateOverdue  = "overdue"
+	StateDeclined = "declined"
+	StateLate     = "late"
+	StatePending  = "pending"
+	StateOnTime   = "on-time"
+	StateNotDue   = "not-due" // the breach was rejected as a false alarm
+)
+
+// ResponseStates are the states, worst first.
+var ResponseStates = []string{StateOverdue, StateDeclined, StateLate, StatePending, StateOnTime, StateNotDue}
+
+// BreachID is the stable id of a breach: "B-" and ten hex digits of the
+// SHA-256 of its trigger and its cause (the first incident that fired it,
+// or the date of the snapshot that did). The same inputs give the same id
+// in every run, on the CLI and on the server.
+func BreachID(trigger string, c Cause) string {
+	key := c.Incident
+	if c.Kind == "snapshot" && c.Territory != nil {
+		key = "map:" + c.Territory.AsOf.UTC().Format(time.DateOnly)
+	}
+	sum := sha256.Sum256([]byte(trigger + "\x00" + key))
+	return "B-" + hex.EncodeToString(sum[:5])
+}
+
+// FindingState is the finding in force on a breach: the latest a monitor
+// filed on it.
+type FindingState struct {
+	ID           string           `json:"id"`
+	Party        string           `json:"party"`
+	Date         time.Time        `json:"date"`
+	Status       string           `json:"status"`
+	AttributedTo string           `json:"attributed_to,omitempty"`
+	Evidence     []model.Evidence `json:"evidence"`
+	Reply        string           `json:"reply,omitempty"`
+	Note         string           `json:"note,omitempty"`
+	// Earlier counts the findings on the breach it supersedes.
+	Earlier int `json:"earlier"`
+}
+
+// PartyResponse is where one party stands on one response due.
+type PartyResponse struct {
+	Party string `json:"party"`
+	State string `json:"state"`
+	// Action is what was done ("" when nothing was filed), by ActionID at
+	// At; Collective when the secretariat filed it for all.
+	Action     string     `json:"action,omitempty"`
+	ActionID   string     `json:"action_id,omitempty"`
+	At         *time.Time `json:"at,omitempty"`
+	Collective bool       `json:"collective,omitempty"`
+	// LateBy (late) and DueIn (pending) are durations such as "36h".
+	LateBy string `json:"late_by,omitempty"`
+	DueIn  string `json:"due_in,omitempty"`
+	// Delivered are the quantities of the party's pledges the action
+	// fulfils.
+	Delivered []model.PledgeFulfilment `json:"delivered,omitempty"`
+}
+
+// AccountSummary counts what the account matched, and lists the findings
+// and actions that name no breach of the report (nothing is dropped
+// silently: a typo in a breach id shows here).
+type AccountSummary struct {
+	AsOf      time.Time `json:"as_of"`
+	Findings  int       `json:"findings"`
+	Actions   int       `json:"actions"`
+	Rejected  int       `json:"rejected"`
+	Unmatched []string  `json:"unmatched"`
+}
+
+// matches reports whether ref names episode e.
+func matches(ref model.BreachRef, e *Episode) bool {
+	if ref.ID != "" {
+		return ref.ID == e.ID
+	}
+	if ref.Trigger != e.Trigger {
+		return false
+	}
+	if !ref.MapDate.IsZero() {
+		return e.Cause.Kind == "snapshot" && e.Cause.Territory != nil &&
+			e.Cause.Territory.AsOf.UTC().Format(time.DateOnly) == ref.MapDate.Format(time.DateOnly)
+	}
+	for _, id := range ref.Incidents {
+		if id == e.Cause.Incident || slices.Contains(e.Incidents, id) || slices.Contains(e.referenced, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// Referenced lists the incident ids the findings and actions name, for
+// Options.Referenced: the monitor keeps those of every breach's firings,
+// beyond its samples, so that any of them finds its breach.
+func Referenced(findings []*model.Finding, actions []*model.Action) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range findings {
+		for _, id := range f.Breach.Incidents {
+			out[id] = true
+		}
+	}
+	for _, a := range actions {
+		for _, id := range a.Breach.Incidents {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+// Account gives the report's breaches their status and their responses
+// their states from the findings and actions of framework f, as of asOf
+// (zero: the latest of the report's last event and the filings' dates).
+func Account(r *Report, f *model.Framework, findings []*model.Finding, actions []*model.Action, asOf time.Time) {
+	sum := AccountSummary{Unmatched: []string{}}
+	if asOf.IsZero() {
+		if t, err := time.Parse(time.RFC3339, r.To); err == nil {
+			asOf = t
+		}
+		for _, x := range findings {
+			asOf = maxTime(asOf, x.Date.Time)
+		}
+		for _, a := range actions {
+			asOf = maxTime(asOf, a.Date.Time)
+		}
+	}
+	sum.AsOf = asOf.UTC()
+	// Filings dated after asOf are not yet known as of then.
+	findings = slices.DeleteFunc(slices.Clone(findings), func(x *model.Finding) bool { return x.Date.After(asOf) })
+	actions = slices.DeleteFunc(slices.Clone(actions), func(a *model.Action) bool { return a.Date.After(asOf) })
+	on := func(ref model.BreachRef) int {
+		return slices.IndexFunc(r.Episodes, func(e Episode) bool { return matches(ref, &e) })
+	}
+	byEpisode := make([][]*model.Finding, len(r.Episodes))
+	for _, x := range findings {
+		if x.Framework != f.ID {
+			continue
+		}
+		i := on(x.Breach)
+		if i < 0 {
+			sum.Unmatched = append(sum.Unmatched, x.ID)
+			continue
+		}
+		sum.Findings++
+		byEpisode[i] = append(byEpisode[i], x)
+	}
+	acts := make([][]*model.Action, len(r.Episodes))
+	for _, a := range actions {
+		if a.Framework != f.ID {
+			continue
+		}
+		i := on(a.Breach)
+		if i < 0 {
+			sum.Unmatched = append(sum.Unmatched, a.ID)
+			continue
+		}
+		sum.Actions++
+		acts[i] = append(acts[i], a)
+	}
+	for i := range r.Episodes {
+		e := &r.Episodes[i]
+		e.Status, e.Finding = StatusDetected, nil
+		if fs := byEpisode[i]; len(fs) > 0 {
+			// The latest supersedes; a tie keeps the later filed.
+			latest := fs[0]
+			for _, x := range fs[1:] {
+				if !x.Date.Before(latest.Date.Time) {
+					latest = x
+				}
+			}
+			e.Status = string(latest.Status)
+			e.Finding = &FindingState{ID: latest.ID, Party: latest.Party, Date: latest.Date.UTC(), Status: e.Status,
+				AttributedTo: latest.AttributedTo, Evidence: orEmpty(latest.Evidence), Reply: latest.Reply,
+				Note: latest.Note, Earlier: len(fs) - 1}
+		}
+		if e.Status == string(model.FalseAlarm) {
+			sum.Rejected++
+		}
+		for k := range e.Responses {
+			respond(e, &e.Responses[k], f, acts[i], asOf)
+		}
+	}
+	r.Account = &sum
+}
+
+// respond sets the state of one response due on breach e, per party:
+// those expected to act are the guarantors whose pledges it activates,
+// or every guarantor for a consultation or a response that activates
+// none. A party's own latest action counts; for a consultation, the
+// secretariat's action counts for every party that filed none.
+func respond(e *Episode, d *ResponseDue, f *model.Framework, acts []*model.Action, asOf time.Time) {
+	var parties []string
+	if d.Mode != string(model.Consultation) {
+		for _, p := range d.Pledges {
+			if !slices.Contains(parties, p.Party) {
+				parties = append(parties, p.Party)
+			}
+		}
+	}
+	if len(parties) == 0 {
+		parties = f.PartiesWithRole(model.Guarantor)
+	}
+	slices.Sort(parties)
+	latest := func(party string) *model.Action {
+		var out *model.Action
+		for _, a := range acts {
+			if a.Party == party && a.Response == d.Response && (out == nil || !a.Date.Before(out.Date.Time)) {
+				out = a
+			}
+		}
+		return out
+	}
+	var collective *model.Action
+	if d.Mode == string(model.Consultation) {
+		for _, s := range f.PartiesWithRole(model.Secretariat) {
+			if a := latest(s); a != nil && (collective == nil || !a.Date.Before(collective.Date.Time)) {
+				collective = a
+			}
+		}
+	}
+	d.Parties = []PartyResponse{}
+	worst := len(ResponseStates) - 1
+	for _, party := range parties {
+		pr := PartyResponse{Party: party}
+		a := latest(party)
+		if a == nil && collective != nil {
+			a, pr.Collective = collective, true
+		}
+		switch {
+		case e.Status == string(model.FalseAlarm):
+			pr.State = StateNotDue
+		case a != nil:
+			at := a.Date.UTC()
+			pr.Action, pr.ActionID, pr.At = string(a.Action), a.ID, &at
+			if !pr.Collective {
+				pr.Delivered = a.Pledges
+			}
+			switch {
+			case a.Action == model.Declined:
+				pr.State = StateDeclined
+			case !at.After(d.Due):
+				pr.State = StateOnTime
+			default:
+				pr.State, pr.LateBy = StateLate, model.Duration(at.Sub(d.Due)).String()
+			}
+		case asOf.Before(d.Due):
+			pr.State, pr.DueIn = StatePending, model.Duration(d.Due.Sub(asOf).Round(time.Hour)).String()
+		default:
+			pr.State = StateOverdue
+		}
+		worst = min(worst, slices.Index(ResponseStates, pr.State))
+		d.Parties = append(d.Parties, pr)
+	}
+	d.State = ResponseStates[worst]
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
