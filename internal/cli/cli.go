@@ -36,6 +36,7 @@ func commands() []command {
 		{"validate", "Check documents: syntax, fields, references, expressions, caveats", validateUsage, runValidate},
 		{"assess", "Who covers what, where the gaps are, who crosses whose red line", assessUsage, runAssess},
 		{"monitor", "Incident feeds in, breaches found, responses due", monitorUsage, runMonitor},
+		{"record", "Each party's record on the responses due: on time, late, overdue; a grade by a stated rule", recordUsage, runRecord},
 		{"corroborate", "Give incidents a confidence from other sources, and say what chance alone would give", corroborateUsage, runCorroborate},
 		{"simulate", "Would the guarantee hold? A Monte Carlo of a renewed offensive", simulateUsage, runSimulate},
 		{"import", "Turn public data into documents: the Kiel tracker into Declarations, incident feeds into Incidents", importUsage, runImport},

@@ -149,7 +149,7 @@ func monitorRun(p monitorParams, s Streams) int {
 		},
 	})
 	if err != nil {
-		return watchError(err, s)
+		return watchError("monitor", err, s)
 	}
 	if req.Follow {
 		fmt.Fprintf(s.Err, "%s\n", render.MonitorSummary(res.Report))
@@ -172,15 +172,15 @@ func monitorRun(p monitorParams, s Streams) int {
 }
 
 // watchError prints why a monitoring stopped and gives its exit code.
-func watchError(err error, s Streams) int {
+func watchError(cmd string, err error, s Streams) int {
 	var we *watch.Error
 	if !errors.As(err, &we) {
-		fmt.Fprintf(s.Err, "backstop monitor: %v\n", err)
+		fmt.Fprintf(s.Err, "backstop %s: %v\n", cmd, err)
 		return ExitInvalid
 	}
 	writeDiagnosticsText(s.Err, we.Diagnostics)
 	if we.Err != nil {
-		fmt.Fprintf(s.Err, "backstop monitor: %v\n", we.Err)
+		fmt.Fprintf(s.Err, "backstop %s: %v\n", cmd, we.Err)
 	}
 	switch {
 	case we.Usage:

@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/record"
 	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/sim"
 )
@@ -33,6 +36,10 @@ Flags:
   --workers K         goroutines (default: the number of CPUs)
   --no-analysis       skip the sensitivity to each pledge and the search for
                       the smallest extra force
+  --record FILE       take each guarantor's chance of acting and its delay from
+                      its record (backstop record --format json) where the
+                      record holds 3 responses or more; the report says which
+                      parties' behaviour came from it
   --format FORMAT     table (default), json or html
   --out FILE          write the report to FILE
   --color WHEN        auto, always or never
@@ -49,8 +56,9 @@ func runSimulate(args []string, s Streams) int {
 	var runs, workers int
 	var seed int64
 	var noAnalysis bool
-	var format, out, color string
+	var format, out, color, recordFile string
 	fs.IntVar(&runs, "runs", 0, "runs")
+	fs.StringVar(&recordFile, "record", "", "record JSON")
 	fs.Int64Var(&seed, "seed", 0, "seed")
 	fs.IntVar(&workers, "workers", runtime.NumCPU(), "workers")
 	fs.BoolVar(&noAnalysis, "no-analysis", false, "skip sensitivity")
@@ -90,6 +98,17 @@ func runSimulate(args []string, s Streams) int {
 	if err != nil {
 		return usage("%v", err)
 	}
+	if recordFile != "" {
+		measured, err := measuredPolitics(recordFile)
+		if err != nil {
+			return usage("--record %s: %v", recordFile, err)
+		}
+		for _, src := range plan.UseMeasured(measured) {
+			if src.Source != "scenario" {
+				fmt.Fprintf(s.Err, "politics of %s from its %s: decides in %.0f %% of runs, %.2f× the deadline\n", src.Party, src.Source, 100*src.Decide, src.Delay)
+			}
+		}
+	}
 	bar := render.NewProgress(s.Err)
 	res := sim.Simulate(plan, sim.Options{Runs: runs, Seed: seed, Workers: workers, Analysis: !noAnalysis, Progress: bar.Update})
 	bar.Finish()
@@ -119,4 +138,30 @@ func scenarioOf(set *load.Set, first string) (string, error) {
 		return ids[0], nil
 	}
 	return "", fmt.Errorf("%s holds several scenarios (%s); give one scenario file first", first, strings.Join(ids, ", "))
+}
+
+// measuredPolitics reads a party record (backstop record --format json)
+// into what the simulation takes from it.
+func measuredPolitics(path string) (map[string]sim.Measured, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errors.New(ioMessage(err))
+	}
+	defer f.Close()
+	rec, err := record.ReadJSON(f)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]sim.Measured{}
+	for _, p := range rec.Parties {
+		if p.ActedShare == nil {
+			continue
+		}
+		m := sim.Measured{Acted: *p.ActedShare, Samples: p.Samples}
+		if p.MedianDelayRatio != nil {
+			m.DelayRatio = *p.MedianDelayRatio
+		}
+		out[p.Party] = m
+	}
+	return out, nil
 }

@@ -87,7 +87,8 @@ type rig struct {
 	url       string // the server with the layers and the incidents
 	bare      string // a server with the example alone: no layers, no incidents
 	alloc     context.Context
-	incidents int // submitted
+	incidents int           // submitted
+	layers    server.Config // the oblasts and the territory, for a server of a test's own
 	cleanup   []func()
 }
 
@@ -129,7 +130,8 @@ func newRig(tb testing.TB, bin string) (*rig, error) {
 	if ds.HasErrors() {
 		return nil, fmt.Errorf("territory: %v", ds)
 	}
-	if r.url, err = r.serve(server.Config{Oblasts: obl, Territory: snaps}); err != nil {
+	r.layers = server.Config{Oblasts: obl, Territory: snaps}
+	if r.url, err = r.serve(r.layers); err != nil {
 		return nil, err
 	}
 	if r.bare, err = r.serve(server.Config{}); err != nil {
@@ -268,11 +270,16 @@ func (r *rig) submit(doc []byte, k signing.KeyPair) error {
 }
 
 func (r *rig) submitEntry(doc []byte, k signing.KeyPair) (int64, error) {
+	return submitTo(r.url, doc, k)
+}
+
+// submitTo signs a document and posts it to the server at url.
+func submitTo(url string, doc []byte, k signing.KeyPair) (int64, error) {
 	signed, err := signing.Sign(doc, k.Signer)
 	if err != nil {
 		return 0, err
 	}
-	resp, err := http.Post(r.url+"/v1/frameworks/"+framework+"/documents", api.NoteType, bytes.NewReader(signed))
+	resp, err := http.Post(url+"/v1/frameworks/"+framework+"/documents", api.NoteType, bytes.NewReader(signed))
 	if err != nil {
 		return 0, err
 	}

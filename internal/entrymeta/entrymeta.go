@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/backstop-dev/backstop/internal/load"
+	"github.com/backstop-dev/backstop/internal/model"
 )
 
 // Meta is what the server derives from one document.
@@ -22,9 +23,13 @@ type Meta struct {
 	// Corroboration documents and a Scenario naming none, whose framework
 	// is the one they were submitted to (the path decides).
 	Framework string
-	// Subject: a Framework's id, a Declaration's party; otherwise "".
+	// Subject: a Framework's id, a Declaration's party, the breach a
+	// Finding or an Action is about (its id, or else its trigger);
+	// otherwise "".
 	Subject string
-	// Date and Revision: a Declaration's; otherwise "" and 0.
+	// Date: a Declaration's date, a Finding's or an Action's day (of its
+	// time, in UTC), as YYYY-MM-DD (the API's date format); otherwise "".
+	// Revision: a Declaration's; otherwise 0.
 	Date     string
 	Revision int64
 	// Incidents are an Incidents document's incident ids, in order.
@@ -41,12 +46,35 @@ func Of(doc *load.Document) Meta {
 		m.Subject = doc.Declaration.Party
 		m.Date = doc.Declaration.Date.String()
 		m.Revision = int64(doc.Declaration.Revision)
+	case doc.Finding != nil:
+		m.Subject = breachSubject(doc.Finding.Breach)
+		m.Date = timestamp(doc.Finding.Date)
+	case doc.Action != nil:
+		m.Subject = breachSubject(doc.Action.Breach)
+		m.Date = timestamp(doc.Action.Date)
 	case doc.Incidents != nil:
 		for _, inc := range doc.Incidents.Incidents {
 			m.Incidents = append(m.Incidents, inc.ID)
 		}
 	}
 	return m
+}
+
+// breachSubject names the breach a Finding or Action is about: its id
+// when it gives one, else its trigger.
+func breachSubject(b model.BreachRef) string {
+	if b.ID != "" {
+		return b.ID
+	}
+	return b.Trigger
+}
+
+// timestamp writes the day of a document's time, in UTC, as a Date.
+func timestamp(t model.Timestamp) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(model.DateLayout)
 }
 
 // FromText decodes a document's text (without its signature block) alone

@@ -95,6 +95,10 @@ type Document struct {
 	Scenario    *model.Scenario
 	// Corroboration is a backstop addition (docs/language.md).
 	Corroboration *model.Corroboration
+	// Finding and Action are backstop additions (docs/language.md): a
+	// monitor's finding on a breach, and what a party did about it.
+	Finding *model.Finding
+	Action  *model.Action
 
 	values map[string]*yaml.Node
 	keys   map[string]*yaml.Node
@@ -192,8 +196,9 @@ func parent(path string) string {
 }
 
 // FrameworkID names the framework the document belongs to: a Framework's
-// own id, the one a Declaration declares to, or a Scenario's framework;
-// "" when it names none (Incidents, Corroboration rules).
+// own id, the one a Declaration declares to, or a Scenario's, Finding's
+// or Action's framework; "" when it names none (Incidents, Corroboration
+// rules).
 func (d *Document) FrameworkID() string {
 	switch {
 	case d.Framework != nil:
@@ -202,6 +207,10 @@ func (d *Document) FrameworkID() string {
 		return d.Declaration.Framework
 	case d.Scenario != nil:
 		return d.Scenario.Framework
+	case d.Finding != nil:
+		return d.Finding.Framework
+	case d.Action != nil:
+		return d.Action.Framework
 	}
 	return ""
 }

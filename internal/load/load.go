@@ -286,6 +286,12 @@ func (l *Loader) decodeDocument(doc *Document) bool {
 	case model.KindCorroboration:
 		doc.Corroboration = &model.Corroboration{}
 		target = doc.Corroboration
+	case model.KindFinding:
+		doc.Finding = &model.Finding{}
+		target = doc.Finding
+	case model.KindAction:
+		doc.Action = &model.Action{}
+		target = doc.Action
 	default:
 		msg := fmt.Sprintf("unknown kind %q; expected one of %s", kind.Value, kindList())
 		if s := model.Suggest(kind.Value, kindNames()); s != "" {

@@ -101,6 +101,28 @@ func (s *Set) Corroborations() []*model.Corroboration {
 	return out
 }
 
+// Findings returns the loaded findings in load order.
+func (s *Set) Findings() []*model.Finding {
+	var out []*model.Finding
+	for _, d := range s.Docs {
+		if d.Finding != nil {
+			out = append(out, d.Finding)
+		}
+	}
+	return out
+}
+
+// Actions returns the loaded actions in load order.
+func (s *Set) Actions() []*model.Action {
+	var out []*model.Action
+	for _, d := range s.Docs {
+		if d.Action != nil {
+			out = append(out, d.Action)
+		}
+	}
+	return out
+}
+
 // When returns the compiled `when` of a framework's trigger, or nil.
 func (s *Set) When(framework, trigger string) *expr.Expression {
 	return s.exprs[exprKey{framework, expr.Trigger, trigger}]

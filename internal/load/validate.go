@@ -34,6 +34,7 @@ var stages = []stage{
 	{"scenarios", checkScenarios},
 	{"forces and axes", checkSimScenarios},
 	{"corroborations", checkCorroborations},
+	{"findings and actions", checkAccounts},
 }
 
 // Finish validates every document loaded so far as one set and returns

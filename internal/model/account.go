@@ -43,9 +43,9 @@ type BreachRef struct {
 // Evidence is one piece of a finding's evidence: a URL, a file's SHA-256
 // (a photo, a report), and a note; at least one of the three.
 type Evidence struct {
-	URL    string `yaml:"url"`
-	SHA256 string `yaml:"sha256"`
-	Note   string `yaml:"note"`
+	URL    string `yaml:"url" json:"url,omitempty"`
+	SHA256 string `yaml:"sha256" json:"sha256,omitempty"`
+	Note   string `yaml:"note" json:"note,omitempty"`
 }
 
 // FindingStatus is where a breach stands in a monitor's review.
@@ -87,8 +87,8 @@ type Action struct {
 // PledgeFulfilment is a quantity of one of the party's pledges delivered
 // by an action.
 type PledgeFulfilment struct {
-	Pledge   string  `yaml:"pledge,required"`
-	Quantity float64 `yaml:"quantity,required"`
+	Pledge   string  `yaml:"pledge,required" json:"pledge"`
+	Quantity float64 `yaml:"quantity,required" json:"quantity"`
 }
 
 // ActionKind is what was done.

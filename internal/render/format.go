@@ -33,6 +33,7 @@ var (
 	CorroborateFormats = Formats{FormatTable, FormatJSON, FormatJSONL, FormatCSV}
 	MonitorFormats     = Formats{FormatTable, FormatJSON, FormatJSONL, FormatHTML, FormatReport, FormatReportCSV, FormatReportHTML, FormatReportJSON}
 	TerritoryFormats   = Formats{FormatTable, FormatJSON}
+	RecordFormats      = Formats{FormatTable, FormatJSON, FormatMarkdown, FormatHTML}
 	ValidateFormats    = Formats{FormatText, FormatJSON}
 )
 

@@ -39,12 +39,13 @@ type frameworkRecord struct {
 	keyring *signing.Keyring
 	// documents are the entries that make up the framework's set, in log
 	// order: declarations (superseded ones too), incidents, scenarios,
-	// corroborations.
+	// corroborations, findings and actions.
 	documents []int64
 	latest    map[string]int64 // party → entry of its declaration in force
 	supersede map[int64]int64  // declaration entry → the entry that replaced it
 	incidents map[string]int64 // incident id → the entry that reported it
-	// named are the Scenario and Corroboration documents by kind and id
+	// named are the Scenario, Corroboration, Finding and Action documents
+	// by kind and id
 	// (namedKey) → their entry: an id is stored once, as two documents of
 	// one id would make the stored set invalid.
 	named map[string]int64
@@ -81,8 +82,8 @@ func text(e *store.Entry) []byte { return signing.Text(e.Note) }
 
 // decoded is what a submission's check already read of its document, so
 // that apply does not parse or decode it again under the record's lock:
-// the incidents of an Incidents document, the namedKey of a Scenario or
-// Corroboration, a Framework parsed and decoded. Rebuilding from the store
+// the incidents of an Incidents document, the namedKey of a Scenario,
+// Corroboration, Finding or Action, a Framework parsed and decoded. Rebuilding from the store
 // has none of it (the zero value), and apply decodes what it needs.
 type decoded struct {
 	reports []model.Incident
@@ -120,7 +121,7 @@ func (r *record) apply(e store.Entry, known decoded) error {
 		}
 		fr.latest[e.Subject] = e.Index
 	}
-	if e.Kind == string(model.KindScenario) || e.Kind == string(model.KindCorroboration) {
+	if namedKind(e.Kind) {
 		key := known.named
 		if key == "" {
 			key = namedKeyOf(text(&e))
@@ -169,12 +170,23 @@ func (r *record) applyFramework(e store.Entry, known decoded) error {
 	return nil
 }
 
-// namedKey identifies a Scenario or Corroboration document among its
-// framework's documents.
+// namedKey identifies a Scenario, Corroboration, Finding or Action
+// document among its framework's documents.
 func namedKey(kind model.Kind, id string) string { return string(kind) + "\x00" + id }
 
-// namedKeyOf is the namedKey of a stored Scenario or Corroboration
-// document ("" for another kind); it was validated when it was accepted.
+// namedKind reports whether documents of kind are stored once per id
+// (namedKey).
+func namedKind(kind string) bool {
+	switch model.Kind(kind) {
+	case model.KindScenario, model.KindCorroboration, model.KindFinding, model.KindAction:
+		return true
+	}
+	return false
+}
+
+// namedKeyOf is the namedKey of a stored Scenario, Corroboration, Finding
+// or Action document ("" for another kind); it was validated when it was
+// accepted.
 func namedKeyOf(src []byte) string {
 	set, _ := load.Bytes("document", src)
 	for _, d := range set.Docs {
@@ -183,6 +195,10 @@ func namedKeyOf(src []byte) string {
 			return namedKey(model.KindScenario, d.Scenario.ID)
 		case d.Corroboration != nil:
 			return namedKey(model.KindCorroboration, d.Corroboration.ID)
+		case d.Finding != nil:
+			return namedKey(model.KindFinding, d.Finding.ID)
+		case d.Action != nil:
+			return namedKey(model.KindAction, d.Action.ID)
 		}
 	}
 	return ""

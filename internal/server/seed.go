@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/signing"
@@ -40,6 +41,15 @@ func SeedFiles(files map[string][]byte) ([]SeedDocument, error) {
 				r = 0
 			case d.Declaration != nil:
 				date = fmt.Sprintf("%s/%06d", d.Declaration.Date, d.Declaration.Revision)
+			case d.Finding != nil, d.Action != nil:
+				// after the declarations whose pledges actions name, in
+				// the order they were filed
+				r = 2
+				if d.Finding != nil {
+					date = d.Finding.Date.UTC().Format(time.RFC3339)
+				} else {
+					date = d.Action.Date.UTC().Format(time.RFC3339)
+				}
 			}
 			docs = append(docs, SeedDocument{Name: fmt.Sprintf("%s#%d", name, i+1), Text: part})
 			rank, dates = append(rank, r), append(dates, date)

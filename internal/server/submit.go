@@ -35,8 +35,8 @@ type submission struct {
 	// once, as a correction would make the stored set contradict itself.
 	incidents []string
 	// decoded is what the check read of the document: its incidents, or
-	// the namedKey of a Scenario or Corroboration (whose id is stored
-	// once); the record keeps them.
+	// the namedKey of a Scenario, Corroboration, Finding or Action (whose
+	// id is stored once); the record keeps them.
 	decoded decoded
 	done    chan submitResult
 }
@@ -162,6 +162,15 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 	if p != nil {
 		return nil, p
 	}
+	if fr != nil && doc.Action != nil && len(doc.Action.Pledges) > 0 {
+		// An action's pledges are checked against its party's declaration
+		// in force, as its framework's set will check them.
+		if decl := s.latestDeclaration(fr, doc.Action.Party); decl != nil {
+			if doc, warnings, p = decodeParsed(parsed, fwParsed, decl); p != nil {
+				return nil, p
+			}
+		}
+	}
 	sub := &submission{fwEntry: fwEntry, warnings: warnings, entry: store.Entry{
 		Note: body, Kind: string(doc.Kind), Framework: id,
 	}}
@@ -171,6 +180,14 @@ func (s *Server) check(id string, body []byte, seeding bool) (*submission, *api.
 	}
 	if doc.Framework != nil && fr != nil {
 		if p := s.checkChange(fr, parsed); p != nil {
+			return nil, p
+		}
+	}
+	if doc.Declaration != nil && fr != nil && !seeding {
+		// The party's stored actions name pledges of its declaration in
+		// force: one that drops them would make them invalid. (Seeded
+		// documents were validated together, and come in no date order.)
+		if p := s.checkActions(fr, parsed, doc.Declaration.Party); p != nil {
 			return nil, p
 		}
 	}
@@ -195,8 +212,29 @@ func decodedOf(doc *load.Document, parsed *load.Parsed) decoded {
 		return decoded{named: namedKey(model.KindScenario, doc.Scenario.ID)}
 	case doc.Corroboration != nil:
 		return decoded{named: namedKey(model.KindCorroboration, doc.Corroboration.ID)}
+	case doc.Finding != nil:
+		return decoded{named: namedKey(model.KindFinding, doc.Finding.ID)}
+	case doc.Action != nil:
+		return decoded{named: namedKey(model.KindAction, doc.Action.ID)}
 	}
 	return decoded{}
+}
+
+// latestDeclaration returns, parsed under its entry's name, the
+// declaration in force of party in the framework's record, or nil. The
+// caller must not hold mu.
+func (s *Server) latestDeclaration(fr *frameworkRecord, party string) *load.Parsed {
+	s.rec.mu.RLock()
+	idx, ok := fr.latest[party]
+	var src []byte
+	if ok {
+		src = text(&s.rec.entries[idx])
+	}
+	s.rec.mu.RUnlock()
+	if !ok {
+		return nil
+	}
+	return load.Parse(entryName(idx), src)
 }
 
 // checkChange validates a changed framework together with the documents
@@ -204,15 +242,46 @@ func decodedOf(doc *load.Document, parsed *load.Parsed) decoded {
 // with declarations removed, a domain renamed) is refused, or the record
 // could no longer be assessed.
 func (s *Server) checkChange(fr *frameworkRecord, submitted *load.Parsed) *api.Problem {
+	return s.checkWith(fr, false, submitted, nil)
+}
+
+// checkActions validates a party's new declaration together with the
+// party's stored actions (next to the framework in force): one that no
+// longer makes the pledges they fulfil is refused, or the framework's set
+// would not validate.
+func (s *Server) checkActions(fr *frameworkRecord, submitted *load.Parsed, party string) *api.Problem {
+	return s.checkWith(fr, true, submitted, func(e *store.Entry) bool {
+		return e.Kind == string(model.KindAction) && e.Signer == party // an action is signed by its party
+	})
+}
+
+// checkWith validates the submitted document together with the
+// framework's stored documents that keep passes (all when nil), and with
+// the framework in force when withFramework; errors in the stored
+// documents refuse the submission.
+func (s *Server) checkWith(fr *frameworkRecord, withFramework bool, submitted *load.Parsed, keep func(*store.Entry) bool) *api.Problem {
 	s.rec.mu.RLock()
 	var names []string
 	var texts [][]byte
+	var framework *load.Parsed
+	if withFramework {
+		framework = fr.parsed
+	}
 	for _, idx := range fr.documents {
+		if keep != nil && !keep(&s.rec.entries[idx]) {
+			continue
+		}
 		names = append(names, entryName(idx))
 		texts = append(texts, text(&s.rec.entries[idx]))
 	}
 	s.rec.mu.RUnlock()
+	if keep != nil && len(texts) == 0 {
+		return nil
+	}
 	files := []*load.Parsed{submitted}
+	if framework != nil {
+		files = []*load.Parsed{framework, submitted}
+	}
 	for i := range texts {
 		files = append(files, load.Parse(names[i], texts[i]))
 	}
@@ -220,7 +289,7 @@ func (s *Server) checkChange(fr *frameworkRecord, submitted *load.Parsed) *api.P
 	var errs []api.Diagnostic
 	first := ""
 	for _, d := range ds {
-		if d.Severity == diag.Error && d.Range.File != submittedName {
+		if d.Severity == diag.Error && d.Range.File != submittedName && (framework == nil || d.Range.File != framework.Name()) {
 			errs = append(errs, apiDiagnostic(d))
 			if first == "" {
 				first = fmt.Sprintf("%s:%d:%d: %s", d.Range.File, d.Range.Start.Line, d.Range.Start.Column, d.Summary)
@@ -259,7 +328,9 @@ func decode(src []byte, fw *load.Parsed) (*load.Document, []api.Diagnostic, *api
 }
 
 // decodeParsed is decode of a document already parsed (as submittedName).
-func decodeParsed(submitted, fw *load.Parsed) (*load.Document, []api.Diagnostic, *api.Problem) {
+// More stored documents it is checked against (an action's party's
+// declaration) may follow; only the submitted document's diagnostics count.
+func decodeParsed(submitted, fw *load.Parsed, more ...*load.Parsed) (*load.Document, []api.Diagnostic, *api.Problem) {
 	set, ds := load.Files(submitted)
 	if len(set.Docs) != 1 {
 		// Several documents are refused as such before their errors: a
@@ -275,11 +346,11 @@ func decodeParsed(submitted, fw *load.Parsed) (*load.Document, []api.Diagnostic,
 		return doc, nil, nil // authorize refuses it: no framework to submit to
 	}
 	if doc.Framework == nil {
-		set, ds = load.Files(fw, submitted)
+		set, ds = load.Files(append([]*load.Parsed{fw, submitted}, more...)...)
 		if p := invalid(ds); p != nil {
 			return nil, nil, p
 		}
-		if len(set.Docs) != 2 {
+		if len(set.Docs) < 2 || set.Docs[1].File.Name != submittedName {
 			return nil, nil, problem(http.StatusUnprocessableEntity, "invalid-document", "the document does not load next to its framework")
 		}
 		doc = set.Docs[1]
@@ -325,7 +396,10 @@ func apiDiagnostic(d diag.Diagnostic) api.Diagnostic {
 //     secretariat has a key);
 //   - a Declaration: from the declaring party;
 //   - Incidents and Corroboration rules: from a monitor;
-//   - a Scenario: from the secretariat or a monitor.
+//   - a Scenario: from the secretariat or a monitor;
+//   - a Finding: from the monitor that is its party;
+//   - an Action: from its party, a guarantor, the beneficiary or the
+//     secretariat (the secretariat's for what the guarantors did together).
 func authorize(doc *load.Document, id string, fw *model.Framework, signed *signing.Signed, seeding bool) (signing.Signature, *api.Problem) {
 	forbidden := func(format string, a ...any) (signing.Signature, *api.Problem) {
 		return signing.Signature{}, problem(http.StatusForbidden, "not-allowed", fmt.Sprintf(format, a...))
@@ -402,6 +476,28 @@ func authorize(doc *load.Document, id string, fw *model.Framework, signed *signi
 			return sig, nil
 		}
 		return forbidden("scenarios are accepted from the secretariat or a monitor; it was signed by %s", signers())
+	case doc.Finding != nil, doc.Action != nil:
+		framework, party, what := "", "", ""
+		var roles []model.Role
+		if f := doc.Finding; f != nil {
+			framework, party, what = f.Framework, f.Party, "finding"
+			roles = []model.Role{model.Monitor}
+		} else {
+			a := doc.Action
+			framework, party, what = a.Framework, a.Party, "action"
+			roles = []model.Role{model.Guarantor, model.Beneficiary, model.Secretariat}
+		}
+		if framework != id {
+			return signing.Signature{}, problem(http.StatusUnprocessableEntity, "wrong-framework",
+				fmt.Sprintf("this %s is to framework %s, submitted to framework %s", what, framework, id))
+		}
+		if p := fw.Parties[party]; p == nil || !slices.Contains(roles, p.Role) {
+			return forbidden("%s", accountFilers(what, party, fw))
+		}
+		if sig, ok := signed.SignedBy(party); ok {
+			return sig, nil
+		}
+		return forbidden("the %s of %s must be signed with a key of %s; it was signed by %s", what, party, party, signers())
 	}
 	return signing.Signature{}, problem(http.StatusUnprocessableEntity, "invalid-document", "unknown kind of document")
 }
@@ -456,6 +552,15 @@ func precheck(id string, fw *model.Framework, signed *signing.Signed, seeding bo
 		doc.Corroboration = &model.Corroboration{}
 	case model.KindScenario:
 		doc.Scenario = &model.Scenario{Framework: h.framework}
+	case model.KindFinding, model.KindAction:
+		if h.framework == "" || h.party == "" {
+			return nil
+		}
+		if h.kind == model.KindFinding {
+			doc.Finding = &model.Finding{Framework: h.framework, Party: h.party}
+		} else {
+			doc.Action = &model.Action{Framework: h.framework, Party: h.party}
+		}
 	default:
 		return nil
 	}
@@ -465,6 +570,19 @@ func precheck(id string, fw *model.Framework, signed *signing.Signed, seeding bo
 		return p
 	}
 	return nil
+}
+
+// accountFilers says who files a finding or an action (what), for
+// party, which may not.
+func accountFilers(what, party string, fw *model.Framework) string {
+	role := "is not a party of " + fw.ID
+	if p := fw.Parties[party]; p != nil {
+		role = fmt.Sprintf("has role %s in %s", p.Role, fw.ID)
+	}
+	if what == "finding" {
+		return fmt.Sprintf("%s %s; findings are filed by monitors (%s)", party, role, strings.Join(fw.PartiesWithRole(model.Monitor), ", "))
+	}
+	return fmt.Sprintf("%s %s; actions are filed by guarantors and the beneficiary for themselves, and by the secretariat for what the guarantors did together", party, role)
 }
 
 func fwParty(fw *model.Framework, id string) *model.Party {
@@ -799,8 +917,8 @@ func (s *Server) refusal(sub *submission, th tlog.Hash, b *batchCheck) *api.Prob
 	return nil
 }
 
-// namedTaken refuses a Scenario or Corroboration whose id is already in
-// the record or the batch. The caller holds rec.mu.
+// namedTaken refuses a Scenario, Corroboration, Finding or Action whose id
+// is already in the record or the batch. The caller holds rec.mu.
 func namedTaken(fr *frameworkRecord, sub *submission, b *batchCheck) *api.Problem {
 	e := &sub.entry
 	if sub.decoded.named == "" {
@@ -814,9 +932,13 @@ func namedTaken(fr *frameworkRecord, sub *submission, b *batchCheck) *api.Proble
 		return nil
 	}
 	kind, id, _ := strings.Cut(sub.decoded.named, "\x00")
+	counts := fmt.Sprintf("the latest %s counts", kind)
+	if kind == string(model.KindAction) {
+		counts = "each Action counts"
+	}
 	p := problem(http.StatusConflict, "id-exists", fmt.Sprintf(
-		"%s %q is already in the record%s; documents are never rewritten: submit the new one under a new id (the latest %s counts)",
-		kind, id, entryText(at, stored), kind))
+		"%s %q is already in the record%s; documents are never rewritten: submit the new one under a new id (%s)",
+		kind, id, entryText(at, stored), counts))
 	if stored {
 		p.Entry = &at
 	}

@@ -50,6 +50,8 @@ type Hooks struct {
 // Result is what a monitoring found.
 type Result struct {
 	Report *monitor.Report
+	// Framework is the framework monitored, as loaded.
+	Framework *model.Framework
 	// Evaluated are the incidents the triggers ran on, in time order
 	// (batch only), for the mission report.
 	Evaluated []model.Incident
@@ -166,6 +168,7 @@ func batch(req Request, in monitor.Inputs, opts feeds.Options, mapping feeds.Rea
 	if h.Prepared != nil {
 		h.Prepared(out)
 	}
+	res.Framework = in.Set.Framework(in.Framework)
 	if res.Report = out.Report; inputs != nil {
 		res.Report.Inputs = inputs
 	}

@@ -48,7 +48,8 @@ async function breachesLine(ctx, into) {
   };
   try {
     const m = await ctx.api.get(`/v1/frameworks/${ctx.framework}/monitoring`, {signal: ctx.signal});
-    const eps = m.episodes;
+    // A breach the monitor rejected as a false alarm is not one.
+    const eps = m.episodes.filter(e => e.status !== 'rejected');
     if (!eps.length) {
       set('0', `breaches (${num(m.incidents)} incidents, ${num(m.snapshots)} maps evaluated)`, 'ok');
       return;
