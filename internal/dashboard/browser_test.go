@@ -17,6 +17,7 @@ var pages = []struct {
 	{"breaches", "/breaches", `document.querySelector('#breach-summary') !== null`},
 	{"stress", "/stress", `document.querySelector('#hold-tiles') !== null`},
 	{"record", "/record", `document.querySelectorAll('.proof[data-status="checking"]').length === 0 && document.querySelectorAll('.proof').length > 0`},
+	{"track-record", "/guarantors", `document.querySelector('#record-rule') !== null`},
 }
 
 // TestPagesLoad loads every page: each draws its data with no console

@@ -92,7 +92,7 @@ func Handler() http.Handler {
 // and reloaded. web/assets/app.js has the same list.
 func isPage(p string) bool {
 	switch p {
-	case "/", "/coverage", "/map", "/breaches", "/stress", "/record":
+	case "/", "/coverage", "/map", "/breaches", "/guarantors", "/stress", "/record":
 		return true
 	}
 	return false

@@ -44,6 +44,7 @@ func TestHandler(t *testing.T) {
 		{"/coverage", 200, "text/html"},
 		{"/map", 200, "text/html"},
 		{"/breaches", 200, "text/html"},
+		{"/guarantors", 200, "text/html"},
 		{"/stress", 200, "text/html"},
 		{"/record", 200, "text/html"},
 		{"/record?framework=x", 200, "text/html"},

@@ -53,9 +53,16 @@ func MonitorSummary(r *monitor.Report) string {
 		}
 	}
 	last := r.Episodes[len(r.Episodes)-1]
+	// Breaches rejected as false alarms count in neither figure.
+	singles := 0
+	for _, e := range r.Episodes {
+		if e.SingleSource && e.Status != "rejected" {
+			singles++
+		}
+	}
 	single := ""
-	if r.SingleSource > 0 {
-		single = fmt.Sprintf(" (%d on one source: reported, not confirmed)", r.SingleSource)
+	if singles > 0 {
+		single = fmt.Sprintf(" (%d on one source: reported, not confirmed)", singles)
 	}
 	breaches, account := len(r.Episodes), ""
 	if a := r.Account; a != nil && a.Findings+a.Actions > 0 {

@@ -210,6 +210,10 @@ func SimulateTable(w io.Writer, r *sim.Result, o TableOptions) error {
 		t.section("Guarantor forces in place in time")
 		t.grid(inPlaceGrid(r))
 	}
+	if len(r.Politics) > 0 {
+		t.section("Politics")
+		t.grid(politicsGrid(r))
+	}
 	if len(r.Sensitivity) > 0 {
 		t.section("Sensitivity")
 		t.grid(sensitivityGrid(r))
@@ -427,4 +431,17 @@ func (c tornado) svg() string {
 	fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="12" text-anchor="middle">%s</text>`, f1(mid), f1(height-8), esc(c.axis))
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// politicsGrid says, per guarantor, the chance of deciding and the delay
+// the runs used, and where they came from: the scenario or the party's
+// record (simulate --record).
+func politicsGrid(r *sim.Result) grid {
+	g := grid{caption: "Each guarantor's politics in the runs", cols: []column{keyCol("party"), numCol("decides"),
+		numCol("delay × deadline"), numCol("spread"), col("from")}}
+	for _, p := range r.Politics {
+		g.rows = append(g.rows, []cell{txt(p.Party), txt(numfmt.Percent(p.Decide)), txt(numfmt.Number(p.Delay, 2)),
+			txt(numfmt.Number(p.Spread, 2)), txt(p.Source)})
+	}
+	return g
 }

@@ -202,6 +202,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/frameworks/{id}/declarations", s.handleDeclarations)
 	mux.HandleFunc("GET /v1/frameworks/{id}/assessment", s.handleAssessment)
 	mux.HandleFunc("GET /v1/frameworks/{id}/monitoring", s.handleMonitoring)
+	mux.HandleFunc("GET /v1/frameworks/{id}/record", s.handlePartyRecord)
 	mux.HandleFunc("GET /v1/frameworks/{id}/scenarios", s.handleScenarios)
 	mux.HandleFunc("GET /v1/frameworks/{id}/simulation", s.handleSimulation)
 	mux.HandleFunc("GET /v1/frameworks/{id}/map/territory", s.handleTerritory)

@@ -62,7 +62,9 @@ func (v *views) init() {
 		}
 		v.assessments.maxBytes, v.assessments.size = maxAssessmentBytes, encodedSize
 		v.monitoring.limit, v.monitoring.maxBytes, v.monitoring.maxFlights = maxMonitorings, maxMonitoringBytes, monitorComputations
-		v.monitoring.size = func(mv *monitorView) int64 { return encodedSize(mv.report) + encodedSize(mv.layer) }
+		v.monitoring.size = func(mv *monitorView) int64 {
+			return encodedSize(mv.report) + encodedSize(mv.layer) + encodedSize(mv.record)
+		}
 		v.sims.limit, v.sims.maxBytes, v.sims.size = maxSimulations, maxSimulationBytes, encodedSize
 	})
 }
@@ -91,10 +93,12 @@ func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error
 	})
 }
 
-// monitorView is one monitoring of the stored incidents.
+// monitorView is one monitoring of the stored incidents, and what the
+// routes that answer from the same run take of it.
 type monitorView struct {
 	report *encoded // render.MonitorJSON
 	layer  *encoded // maplayers.Incidents
+	record *encoded // render.RecordJSON of record.Compute (partyrecord.go)
 }
 
 // documents loads the framework's document set and refuses a record whose
@@ -167,11 +171,15 @@ func (s *Server) monitor(ctx context.Context, fr *frameworkRecord, quiet time.Du
 	if err := render.MonitorJSON(&buf, rep); err != nil {
 		return nil, err
 	}
+	rec, err := partyRecord(rep, set.Framework(fr.id))
+	if err != nil {
+		return nil, err
+	}
 	var legend []maplayers.Trigger
 	for _, t := range rep.Triggers {
 		legend = append(legend, maplayers.Trigger{ID: t.Trigger, Title: t.Title, Severity: t.Severity, Firings: t.Firings})
 	}
-	return &monitorView{report: newEncoded(buf.Bytes()), layer: newEncoded(maplayers.Incidents(incs, fired, legend, levels))}, nil
+	return &monitorView{report: newEncoded(buf.Bytes()), layer: newEncoded(maplayers.Incidents(incs, fired, legend, levels)), record: rec}, nil
 }
 
 // scenarios lists the framework's scenarios in log order.

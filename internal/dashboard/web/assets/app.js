@@ -9,10 +9,11 @@ import overview from './pages/overview.js';
 import coverage from './pages/coverage.js';
 import map from './pages/map.js';
 import breaches from './pages/breaches.js';
+import guarantors from './pages/guarantors.js';
 import stress from './pages/stress.js';
 import record from './pages/record.js';
 
-const routes = {'/': overview, '/coverage': coverage, '/map': map, '/breaches': breaches, '/stress': stress, '/record': record};
+const routes = {'/': overview, '/coverage': coverage, '/map': map, '/breaches': breaches, '/guarantors': guarantors, '/stress': stress, '/record': record};
 
 // ApiError carries the API's problem+json (RFC 9457) when it sent one.
 export class ApiError extends Error {
