@@ -99,6 +99,8 @@ type Document struct {
 	// monitor's finding on a breach, and what a party did about it.
 	Finding *model.Finding
 	Action  *model.Action
+	// Option is a territorial option (backstop addition).
+	Option *model.TerritorialOption
 
 	values map[string]*yaml.Node
 	keys   map[string]*yaml.Node
@@ -211,6 +213,8 @@ func (d *Document) FrameworkID() string {
 		return d.Finding.Framework
 	case d.Action != nil:
 		return d.Action.Framework
+	case d.Option != nil:
+		return d.Option.Framework
 	}
 	return ""
 }

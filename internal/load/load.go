@@ -292,6 +292,9 @@ func (l *Loader) decodeDocument(doc *Document) bool {
 	case model.KindAction:
 		doc.Action = &model.Action{}
 		target = doc.Action
+	case model.KindTerritorialOption:
+		doc.Option = &model.TerritorialOption{}
+		target = doc.Option
 	default:
 		msg := fmt.Sprintf("unknown kind %q; expected one of %s", kind.Value, kindList())
 		if s := model.Suggest(kind.Value, kindNames()); s != "" {

@@ -123,6 +123,17 @@ func (s *Set) Actions() []*model.Action {
 	return out
 }
 
+// Options returns the loaded territorial options in load order.
+func (s *Set) Options() []*model.TerritorialOption {
+	var out []*model.TerritorialOption
+	for _, d := range s.Docs {
+		if d.Option != nil {
+			out = append(out, d.Option)
+		}
+	}
+	return out
+}
+
 // When returns the compiled `when` of a framework's trigger, or nil.
 func (s *Set) When(framework, trigger string) *expr.Expression {
 	return s.exprs[exprKey{framework, expr.Trigger, trigger}]

@@ -35,6 +35,9 @@ var stages = []stage{
 	{"forces and axes", checkSimScenarios},
 	{"corroborations", checkCorroborations},
 	{"findings and actions", checkAccounts},
+	{"bindings", checkBindings},
+	{"commitments", checkCommitments},
+	{"territorial options", checkOptions},
 }
 
 // Finish validates every document loaded so far as one set and returns

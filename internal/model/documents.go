@@ -18,7 +18,7 @@ const (
 )
 
 // Kinds lists every document kind.
-var Kinds = []Kind{KindFramework, KindDeclaration, KindIncidents, KindScenario, KindCorroboration, KindFinding, KindAction}
+var Kinds = []Kind{KindFramework, KindDeclaration, KindIncidents, KindScenario, KindCorroboration, KindFinding, KindAction, KindTerritorialOption}
 
 // Version is the only value `backstop:` may take.
 const Version = "v1"
@@ -169,6 +169,9 @@ type Response struct {
 	// Within is the deadline to convene (consultation) or decide (decision).
 	Within Duration `yaml:"within"`
 	Note   string   `yaml:"note"`
+	// Binding is how binding the response is (backstop addition; default
+	// by mode: docs/language.md).
+	Binding Binding `yaml:"binding"`
 }
 
 // Step is one gated stage of the settlement's sequence.
@@ -191,6 +194,9 @@ type Declaration struct {
 	Revision int      `yaml:"revision"`
 	Pledges  []Pledge `yaml:"pledges"`
 	Note     string   `yaml:"note"`
+	// Commitments are promises about the party's own conduct (backstop
+	// addition), the adversary's above all.
+	Commitments []Commitment `yaml:"commitments"`
 }
 
 // Pledge is one commitment of a declaration.
@@ -212,6 +218,9 @@ type Pledge struct {
 	// mechanised): its combat-power weight in the simulation, and how a
 	// quantity in battalions or brigades converts.
 	ForceType ForceType `yaml:"force_type"`
+	// Binding is how binding the pledge is (backstop addition; default
+	// from its sign-off: docs/language.md).
+	Binding Binding `yaml:"binding"`
 }
 
 // NeedsSignOff reports whether the pledge needs a legislative or popular vote.
