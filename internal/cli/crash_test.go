@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/client"
+	"github.com/backstop-dev/backstop/internal/server"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
 )
@@ -366,7 +368,15 @@ func TestServeCrash(t *testing.T) {
 	dir := t.TempDir()
 	cp := filepath.Join(t.TempDir(), "checkpoint.txt")
 	proc := startServe(t, dir)
-	if !strings.Contains(proc.stderr.String(), "seeded the record with 16 documents") {
+	files, _, err := server.SeedSource(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := server.SeedFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(proc.stderr.String(), fmt.Sprintf("seeded the record with %d documents", len(docs))) {
 		t.Fatalf("the first start did not seed the example:\n%s", proc.stderr)
 	}
 	exit, out, errOut := runCLI("verify", "--server", proc.url, "--save", cp)
