@@ -53,6 +53,8 @@ func Assess(set *load.Set, id string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.Binding = a.bindingProfile(r.Requirements)
+	r.Commitments = a.commitments()
 	r.Verdict = verdict(r)
 	return r, nil
 }

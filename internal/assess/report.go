@@ -21,6 +21,62 @@ type Report struct {
 	GDPSource    string                `json:"gdp_source"`
 	Politics     Politics              `json:"politics"`
 	Sequence     []StepStatus          `json:"sequence"`
+	// Binding is the binding profile: per domain with requirements, how
+	// binding the pledged coverage is.
+	Binding []BindingProfile `json:"binding"`
+	// Commitments are the commitments of the declarations in force, the
+	// adversary's first.
+	Commitments []CommitmentState `json:"commitments"`
+}
+
+// BindingProfile is how binding one domain's pledged coverage is: the
+// coverage counted at the assessment date split by the pledges' effective
+// class (docs/assess.md).
+type BindingProfile struct {
+	Domain       string `json:"domain"`
+	Requirements int    `json:"requirements"`
+	// Amounts is the split in each unit of the domain's requirements, in
+	// requirement order; a pledge counted towards two requirements of one
+	// unit is counted once.
+	Amounts []BindingAmount `json:"amounts"`
+	// Share is the split as shares of the domain's pledged coverage, each
+	// requirement weighing equally (its counted quantity over the required
+	// one); they add up to 1, or are all 0 when nothing is pledged.
+	Share BindingSplit `json:"share"`
+}
+
+// BindingAmount is the pledged coverage of a domain in one unit and its
+// split by class.
+type BindingAmount struct {
+	Unit    string  `json:"unit"`
+	Pledged float64 `json:"pledged"`
+	BindingSplit
+}
+
+// BindingSplit is a quantity or a share per class, strongest first.
+type BindingSplit struct {
+	Automatic     float64 `json:"automatic"`
+	Conditional   float64 `json:"conditional"`
+	Discretionary float64 `json:"discretionary"`
+	Assurance     float64 `json:"assurance"`
+}
+
+// CommitmentState is one commitment of a declaration in force: a promise
+// a party makes about its own conduct.
+type CommitmentState struct {
+	Party string `json:"party"`
+	Role  string `json:"role"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Status is the status in force (the last of its history) and Since
+	// its date.
+	Status string `json:"status"`
+	Since  string `json:"since"`
+	// Binding is the class the declaration gives it ("" when none).
+	Binding string `json:"binding"`
+	// Breach names the breach that violated it (status violated).
+	Breach string `json:"breach"`
+	Note   string `json:"note"`
 }
 
 // FrameworkInfo identifies the framework assessed.

@@ -2,6 +2,7 @@ package assess
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/backstop-dev/backstop/internal/expr"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -131,6 +132,10 @@ func (a *assessment) gateFuncs(r *Report, done func(string) bool) expr.GateFuncs
 			return true
 		},
 		Signed: signed,
+		Accepts: func(party, option string) bool {
+			d := a.latest[party]
+			return d != nil && slices.Contains(d.AcceptsOptions, option)
+		},
 		SignedGuarantors: func() int {
 			n := 0
 			for _, id := range a.f.PartiesWithRole(model.Guarantor) {

@@ -43,6 +43,9 @@ func verdict(r *Report) string {
 	case len(met) > 0:
 		parts = append(parts, strings.Join(met, ", ")+" met")
 	}
+	if b := bindingVerdict(r.Binding); b != "" {
+		parts = append(parts, b)
+	}
 	pol := r.Politics
 	if n := len(pol.CaveatViolations); n > 0 {
 		parts = append(parts, plural(n, "caveat")+" broken")

@@ -39,7 +39,7 @@ func TestCommands(t *testing.T) {
 	}
 	cases := []invocation{
 		{name: "validate-example", args: []string{"validate", "examples/ukraine-2025"}, exit: 0, golden: true,
-			stderr: "valid: 28 documents in 16 files, 0 errors, 8 warnings\n"},
+			stderr: "valid: 32 documents in 20 files, 0 errors, 8 warnings\n"},
 		{name: "validate-example-json", args: []string{"validate", "examples/ukraine-2025", "--format", "json"}, exit: 0, golden: true},
 		{name: "validate-invalid", args: []string{"validate", "--format=text", "internal/load/testdata/invalid/caveat-violated"}, exit: 1, golden: true,
 			stderr: "invalid: 3 documents in 3 files, 1 error, 1 warning\n"},

@@ -26,6 +26,8 @@ Subcommands:
   diff FROM TO          km² gained by the adversary (occupied in TO, not in
                         FROM), lost (occupied in FROM, not in TO) and net
                         (area of TO − area of FROM), in total or by oblast
+  options FILE...       territorial options against today's map
+                        (backstop territory options --help)
 
 Flags:
   --format table|json   output format (default table); the JSON is described
@@ -71,6 +73,10 @@ type territoryParams struct {
 }
 
 func runTerritory(args []string, s Streams) int {
+	if len(args) > 0 && args[0] == "options" {
+		// Its own flags (docs/territory.md, "Territorial options").
+		return runTerritoryOptions(args[1:], s)
+	}
 	fs := flag.NewFlagSet("territory", flag.ContinueOnError)
 	var p territoryParams
 	var date, from, to, format string

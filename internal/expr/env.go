@@ -131,6 +131,9 @@ func NewEnv(kind Kind) (*Env, error) {
 			cel.Function("signed_guarantors", cel.Overload("signed_guarantors", nil, cel.IntType)),
 			cel.Function("approved_share", cel.Overload("approved_share", nil, cel.DoubleType)),
 			cel.Function("done", cel.Overload("done_string", []*cel.Type{cel.StringType}, cel.BoolType)),
+			// [backstop] accepts(party, option): the party's declaration in
+			// force accepts that territorial option.
+			cel.Function("accepts", cel.Overload("accepts_string_string", []*cel.Type{cel.StringType, cel.StringType}, cel.BoolType)),
 		)
 	default:
 		return nil, fmt.Errorf("expr: unknown environment kind %d", int(kind))

@@ -20,6 +20,9 @@ type GateFuncs struct {
 	SignedGuarantors func() int
 	ApprovedShare    func() float64
 	Done             func(step string) bool
+	// Accepts reports whether a party's declaration in force accepts a
+	// territorial option ([backstop]).
+	Accepts func(party, option string) bool
 }
 
 // Gates evaluates gate expressions against one set of GateFuncs.
@@ -56,6 +59,15 @@ func (e *Env) NewGates(f GateFuncs) (*Gates, error) {
 			cel.FunctionBinding(func(...ref.Val) ref.Val { return types.Double(f.ApprovedShare()) }))),
 		cel.Function("done", cel.Overload("done_string", []*cel.Type{cel.StringType}, cel.BoolType,
 			str(func(s string) ref.Val { return types.Bool(f.Done(s)) }))),
+		cel.Function("accepts", cel.Overload("accepts_string_string", []*cel.Type{cel.StringType, cel.StringType}, cel.BoolType,
+			cel.BinaryBinding(func(a, b ref.Val) ref.Val {
+				party, ok1 := a.(types.String)
+				option, ok2 := b.(types.String)
+				if !ok1 || !ok2 {
+					return types.NewErr("accepts(party, option) takes two strings")
+				}
+				return types.Bool(f.Accepts != nil && f.Accepts(string(party), string(option)))
+			}))),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("expr: binding gate functions: %w", err)

@@ -51,8 +51,8 @@ func TestLanguageReferenceSnippets(t *testing.T) {
 	if errs := errorsOf(ds); len(errs) > 0 {
 		t.Errorf("docs/language.md examples do not validate:\n%s", render(errs))
 	}
-	if n := len(set.Docs); n != 8 {
-		t.Errorf("loaded %d documents from docs/language.md, want one of each kind, the Scenario additions, a Corroboration, a Finding and an Action (8)", n)
+	if n := len(set.Docs); n != 10 {
+		t.Errorf("loaded %d documents from docs/language.md, want one of each kind, the Scenario additions, a Corroboration, a Finding, an Action, a declaration of commitments and a TerritorialOption (10)", n)
 	}
 }
 

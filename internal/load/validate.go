@@ -38,6 +38,7 @@ var stages = []stage{
 	{"bindings", checkBindings},
 	{"commitments", checkCommitments},
 	{"territorial options", checkOptions},
+	{"accepted options", checkAcceptedOptions},
 }
 
 // Finish validates every document loaded so far as one set and returns
@@ -382,8 +383,12 @@ func checkReferences(v *validator) {
 			switch {
 			case p == nil:
 				v.errorf(d, "party", "unknown-party", "party %q is not a party of framework %s%s", decl.Party, f.ID, suggestion(decl.Party, f.PartyIDs()))
-			case p.Role != model.Guarantor && p.Role != model.Beneficiary:
+			case p.Role != model.Guarantor && p.Role != model.Beneficiary && len(decl.Pledges) > 0:
 				v.errorf(d, "party", "wrong-role", "%s has role %s in %s; only guarantors and the beneficiary declare pledges", decl.Party, p.Role, f.ID)
+			case p.Role != model.Guarantor && p.Role != model.Beneficiary && len(decl.Commitments) == 0:
+				// Any party may declare commitments about its own conduct
+				// (the adversary's above all), and nothing else.
+				v.errorf(d, "party", "wrong-role", "%s has role %s in %s; it declares commitments only (promises about its own conduct), and this declaration has none", decl.Party, p.Role, f.ID)
 			case p.Role == model.Beneficiary:
 				for i, pl := range decl.Pledges {
 					if pl.Layer == 2 {

@@ -82,30 +82,36 @@ func (v *validator) checkParty(d *Document, f *model.Framework, party string, ro
 // checkBreach checks a breach reference: an id, or a trigger of f with
 // incidents or a map date. It returns the trigger named, or nil.
 func (v *validator) checkBreach(d *Document, f *model.Framework, b model.BreachRef) *model.Trigger {
-	if d.Failed("breach") {
+	return v.checkBreachAt(d, f, "breach", b)
+}
+
+// checkBreachAt is checkBreach for a breach reference at path (a
+// commitment's history names one too).
+func (v *validator) checkBreachAt(d *Document, f *model.Framework, path string, b model.BreachRef) *model.Trigger {
+	if d.Failed(path) {
 		return nil
 	}
 	hasCause := len(b.Incidents) > 0 || !b.MapDate.IsZero()
 	switch {
 	case b.ID != "" && (b.Trigger != "" || hasCause):
-		v.errorf(d, "breach", "ambiguous-breach", "breach: give either `id` or `trigger` with `incidents` or `map_date`, not both")
+		v.errorf(d, path, "ambiguous-breach", "breach: give either `id` or `trigger` with `incidents` or `map_date`, not both")
 		return nil
 	case b.ID != "":
 		if !breachIDPattern.MatchString(b.ID) {
-			v.errorf(d, "breach.id", "invalid-id", "breach id %q must be \"B-\" and 10 lower-case hex digits, as `backstop monitor` prints it (B-3f09a1c2d4)", b.ID)
+			v.errorf(d, path+".id", "invalid-id", "breach id %q must be \"B-\" and 10 lower-case hex digits, as `backstop monitor` prints it (B-3f09a1c2d4)", b.ID)
 		}
 		return nil
 	case b.Trigger == "":
-		v.errorf(d, "breach", "missing-field", "breach: give its `id`, or its `trigger` with `incidents` or `map_date`")
+		v.errorf(d, path, "missing-field", "breach: give its `id`, or its `trigger` with `incidents` or `map_date`")
 		return nil
 	case len(b.Incidents) > 0 && !b.MapDate.IsZero():
-		v.errorf(d, "breach.map_date", "ambiguous-breach", "breach: give `incidents` or `map_date`, not both")
+		v.errorf(d, path+".map_date", "ambiguous-breach", "breach: give `incidents` or `map_date`, not both")
 	case !hasCause:
-		v.errorf(d, "breach.trigger", "missing-field", "breach of trigger %q: give the `incidents` that fired it or the `map_date` of the map snapshot", b.Trigger)
+		v.errorf(d, path+".trigger", "missing-field", "breach of trigger %q: give the `incidents` that fired it or the `map_date` of the map snapshot", b.Trigger)
 	}
 	for i, id := range b.Incidents {
 		if strings.TrimSpace(id) == "" {
-			v.errorf(d, fmt.Sprintf("breach.incidents[%d]", i), "invalid-id", "an incident id must not be empty")
+			v.errorf(d, fmt.Sprintf("%s.incidents[%d]", path, i), "invalid-id", "an incident id must not be empty")
 		}
 	}
 	i := slices.IndexFunc(f.Triggers, func(t model.Trigger) bool { return t.ID == b.Trigger })
@@ -114,7 +120,7 @@ func (v *validator) checkBreach(d *Document, f *model.Framework, b model.BreachR
 		for j, t := range f.Triggers {
 			ids[j] = t.ID
 		}
-		v.errorf(d, "breach.trigger", "unknown-reference", "trigger %q is not a trigger of %s%s", b.Trigger, f.ID, suggestion(b.Trigger, ids))
+		v.errorf(d, path+".trigger", "unknown-reference", "trigger %q is not a trigger of %s%s", b.Trigger, f.ID, suggestion(b.Trigger, ids))
 		return nil
 	}
 	return &f.Triggers[i]

@@ -197,6 +197,9 @@ type Declaration struct {
 	// Commitments are promises about the party's own conduct (backstop
 	// addition), the adversary's above all.
 	Commitments []Commitment `yaml:"commitments"`
+	// AcceptsOptions are the territorial options (TerritorialOption ids)
+	// the party accepts (backstop addition; the gates' accepts()).
+	AcceptsOptions []string `yaml:"accepts_options"`
 }
 
 // Pledge is one commitment of a declaration.

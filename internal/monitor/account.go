@@ -128,10 +128,32 @@ func Referenced(findings []*model.Finding, actions []*model.Action) map[string]b
 	return out
 }
 
+// CommitmentState is one commitment of a party about its own conduct
+// (model.Commitment) with its status as of the account's date.
+type CommitmentState struct {
+	Party string `json:"party"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Status is the last status of its history dated on or before the
+	// account's date, Since that status's date.
+	Status  string `json:"status"`
+	Since   string `json:"since"` // YYYY-MM-DD
+	Binding string `json:"binding,omitempty"`
+	// ViolatedBy are the ids of the breaches its history names as
+	// violating it (by then): those of the report, or the id given when
+	// the report has no such breach (it is then also Unmatched).
+	ViolatedBy []string `json:"violated_by"`
+}
+
 // Account gives the report's breaches their status and their responses
 // their states from the findings and actions of framework f, as of asOf
-// (zero: the latest of the report's last event and the filings' dates).
-func Account(r *Report, f *model.Framework, findings []*model.Finding, actions []*model.Action, asOf time.Time) {
+// (zero: the latest of the report's last event, the filings' dates and
+// the dates of declarations with commitments). decls are the
+// declarations made to f, superseded ones included, in any order: the
+// latest of each party dated on or before asOf is in force, and its
+// commitments' violations mark their breaches (Episode.Violates) and
+// give the report its Commitments.
+func Account(r *Report, f *model.Framework, findings []*model.Finding, actions []*model.Action, decls []*model.Declaration, asOf time.Time) {
 	sum := AccountSummary{Unmatched: []string{}}
 	if asOf.IsZero() {
 		if t, err := time.Parse(time.RFC3339, r.To); err == nil {
@@ -142,6 +164,11 @@ func Account(r *Report, f *model.Framework, findings []*model.Finding, actions [
 		}
 		for _, a := range actions {
 			asOf = maxTime(asOf, a.Date.Time)
+		}
+		for _, d := range decls {
+			if d.Framework == f.ID && len(d.Commitments) > 0 {
+				asOf = maxTime(asOf, d.Date.Time)
+			}
 		}
 	}
 	sum.AsOf = asOf.UTC()
@@ -200,7 +227,75 @@ func Account(r *Report, f *model.Framework, findings []*model.Finding, actions [
 			respond(e, &e.Responses[k], f, acts[i], asOf)
 		}
 	}
+	r.Commitments = commitments(r, f, inForce(f, decls, asOf), asOf, &sum)
 	r.Account = &sum
+}
+
+// inForce is, per party, the declaration to f in force at t: the latest
+// by date and revision dated on or before t.
+func inForce(f *model.Framework, decls []*model.Declaration, t time.Time) map[string]*model.Declaration {
+	out := map[string]*model.Declaration{}
+	for _, d := range decls {
+		if d.Framework != f.ID || d.Date.After(t) {
+			continue
+		}
+		if l := out[d.Party]; l == nil || d.Date.After(l.Date.Time) || d.Date.Equal(l.Date.Time) && d.Revision >= l.Revision {
+			out[d.Party] = d
+		}
+	}
+	return out
+}
+
+// commitments gives the commitments of the declarations in force their
+// status as of asOf, and marks the breaches their violations name; a
+// violation that names no breach of the report is unmatched
+// ("PARTY/commitment-id").
+func commitments(r *Report, f *model.Framework, decls map[string]*model.Declaration, asOf time.Time, sum *AccountSummary) []CommitmentState {
+	for i := range r.Episodes {
+		r.Episodes[i].Violates = nil
+	}
+	parties := make([]string, 0, len(decls))
+	for p := range decls {
+		parties = append(parties, p)
+	}
+	slices.Sort(parties)
+	var out []CommitmentState
+	for _, party := range parties {
+		for _, c := range decls[party].Commitments {
+			cs := CommitmentState{Party: party, ID: c.ID, Title: c.Title, Binding: string(c.Binding), ViolatedBy: []string{}}
+			name := party + "/" + c.ID
+			for _, ev := range c.History {
+				if ev.Date.After(asOf) {
+					break // the history is in date order (load checks it)
+				}
+				cs.Status, cs.Since = string(ev.Status), ev.Date.String()
+				if ev.Status != model.Violated || ev.Breach == nil {
+					continue
+				}
+				i := slices.IndexFunc(r.Episodes, func(e Episode) bool { return matches(*ev.Breach, &e) })
+				if i < 0 {
+					if !slices.Contains(sum.Unmatched, name) {
+						sum.Unmatched = append(sum.Unmatched, name)
+					}
+					if ev.Breach.ID != "" && !slices.Contains(cs.ViolatedBy, ev.Breach.ID) {
+						cs.ViolatedBy = append(cs.ViolatedBy, ev.Breach.ID)
+					}
+					continue
+				}
+				e := &r.Episodes[i]
+				if !slices.Contains(cs.ViolatedBy, e.ID) {
+					cs.ViolatedBy = append(cs.ViolatedBy, e.ID)
+				}
+				if !slices.Contains(e.Violates, name) {
+					e.Violates = append(e.Violates, name)
+				}
+			}
+			if cs.Status != "" {
+				out = append(out, cs)
+			}
+		}
+	}
+	return out
 }
 
 // respond sets the state of one response due on breach e, per party:

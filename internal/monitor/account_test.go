@@ -52,7 +52,7 @@ func TestAccount(t *testing.T) {
 		{ID: "a4", Framework: "fw", Party: "C", Date: ts("2025-09-01T09:00:00Z"), Breach: model.BreachRef{ID: b1}, Response: "consult", Action: model.Convened},
 		{ID: "a5", Framework: "fw", Party: "C", Date: ts("2025-09-05T12:00:00Z"), Breach: model.BreachRef{ID: b1}, Response: "decide", Action: model.Decided},
 	}
-	Account(r, f, findings, actions, time.Time{})
+	Account(r, f, findings, actions, nil, time.Time{})
 
 	if r.Account.AsOf != ts("2025-09-05T12:00:00Z").Time || r.Account.Findings != 3 || r.Account.Actions != 5 || r.Account.Rejected != 1 ||
 		len(r.Account.Unmatched) != 1 || r.Account.Unmatched[0] != "f4" {
@@ -120,7 +120,7 @@ func TestAccount(t *testing.T) {
 	// As of an earlier time: later filings are not yet known; a deadline
 	// still ahead is pending, one passed with nothing filed overdue.
 	r2 := &Report{Episodes: []Episode{ep("b1", "i1")}}
-	Account(r2, f, findings, actions, ts("2025-09-01T08:00:00Z").Time)
+	Account(r2, f, findings, actions, nil, ts("2025-09-01T08:00:00Z").Time)
 	if s := r2.Episodes[0].Status; s != "reported" {
 		t.Errorf("as of 08:00 the status is %s, want reported", s)
 	}
@@ -128,7 +128,7 @@ func TestAccount(t *testing.T) {
 		t.Errorf("as of 08:00 B is %+v, want pending, due in 64h", p)
 	}
 	r3 := &Report{Episodes: []Episode{ep("b1", "i1")}}
-	Account(r3, f, nil, nil, ts("2025-09-05T00:00:00Z").Time)
+	Account(r3, f, nil, nil, nil, ts("2025-09-05T00:00:00Z").Time)
 	if d := r3.Episodes[0].Responses[0]; d.State != StateOverdue {
 		t.Errorf("nothing filed after the deadline: %s, want overdue", d.State)
 	}

@@ -68,7 +68,7 @@ func Follow(in Inputs, s Stream, prepared func(*Outcome)) (*Report, error) {
 	}
 	rep := mon.Finish()
 	if fw := in.Set.Framework(in.Framework); fw != nil {
-		Account(rep, fw, in.Set.Findings(), in.Set.Actions(), cmp.Or(in.AsOf, in.Until))
+		Account(rep, fw, in.Set.Findings(), in.Set.Actions(), in.Set.Declarations(fw.ID), cmp.Or(in.AsOf, in.Until))
 	}
 	return rep, nil
 }

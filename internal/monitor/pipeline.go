@@ -210,7 +210,7 @@ func Execute(in Inputs) (*Outcome, error) {
 		return nil, err
 	}
 	if fw := in.Set.Framework(in.Framework); fw != nil {
-		Account(out.Report, fw, findings, actions, cmp.Or(in.AsOf, in.Until))
+		Account(out.Report, fw, findings, actions, in.Set.Declarations(fw.ID), cmp.Or(in.AsOf, in.Until))
 	}
 	return out, nil
 }

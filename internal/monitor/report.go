@@ -45,6 +45,10 @@ type Report struct {
 	Weekly       []WeekCount `json:"weekly"`
 	// Account sums up the findings and actions matched to the breaches.
 	Account *AccountSummary `json:"account"`
+	// Commitments are the parties' commitments about their own conduct
+	// with their status as of the account's date (Account), by party and
+	// id; none when no declaration in force has any.
+	Commitments []CommitmentState `json:"commitments,omitempty"`
 }
 
 // TriggerCount sums up one trigger.
@@ -122,6 +126,10 @@ type Episode struct {
 	// filed one); Finding is that finding (Account).
 	Status  string        `json:"status"`
 	Finding *FindingState `json:"finding,omitempty"`
+	// Violates lists the commitments ("PARTY/commitment-id") whose
+	// history names this breach as violating them (Account): the breach
+	// is the guarantors' to answer and a mark on that party's record.
+	Violates []string `json:"violates,omitempty"`
 	// referenced are the firing incidents named by findings or actions
 	// (Options.Referenced), beyond the samples in Incidents.
 	referenced []string

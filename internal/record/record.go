@@ -75,6 +75,21 @@ type Party struct {
 	Score   *float64 `json:"score"`
 	Grade   string   `json:"grade"`
 	Samples int      `json:"samples"`
+	// Commitments are the party's promises about its own conduct with
+	// their status as of AsOf (monitor.Report.Commitments): the
+	// adversary's record, which no response counts.
+	Commitments []Commitment `json:"commitments,omitempty"`
+}
+
+// Commitment is one of a party's commitments with its status in force.
+type Commitment struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	// Since is the date of Status (YYYY-MM-DD).
+	Since string `json:"since"`
+	// ViolatedBy are the ids of the breaches that violated it.
+	ViolatedBy []string `json:"violated_by"`
 }
 
 // Delivery is a quantity of one pledge delivered.
@@ -83,8 +98,9 @@ type Delivery struct {
 	Quantity float64 `json:"quantity"`
 }
 
-// Compute gives the record of every guarantor of f and of every other
-// party with a response due in r, sorted by party id. r must have its
+// Compute gives the record of every guarantor of f, of every other
+// party with a response due in r and of every party with commitments in
+// r (the adversary's, whose responses count nothing), sorted by party id. r must have its
 // account (monitor.Account); f may be nil, leaving names and roles empty.
 func Compute(r *monitor.Report, f *model.Framework) *Record {
 	rec := &Record{FormatVersion: FormatVersion, Rule: Rule, Parties: []Party{}}
@@ -157,6 +173,11 @@ func Compute(r *monitor.Report, f *model.Framework) *Record {
 				}
 			}
 		}
+	}
+	for _, c := range r.Commitments {
+		t := of(c.Party)
+		t.Commitments = append(t.Commitments, Commitment{ID: c.ID, Title: c.Title, Status: c.Status,
+			Since: c.Since, ViolatedBy: append([]string{}, c.ViolatedBy...)})
 	}
 	for _, t := range parties {
 		p := t.Party

@@ -1,7 +1,11 @@
 package record
 
 import (
+	"encoding/json"
 	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,5 +207,62 @@ func TestCompute(t *testing.T) {
 		len(gb.Delivered) != 1 || gb.Delivered[0] != (Delivery{"gb-air", 16}) || *gb.ActedShare != 1 || gb.Samples != 2 ||
 		*gb.MedianDelayRatio != (0.5+0.05)/2 {
 		t.Errorf("GB %+v", gb)
+	}
+}
+
+// TestComputeCommitments checks that a party with commitments has a
+// record even when nothing is due from it (the adversary's), its
+// response counts all zero, with its commitments as the account left
+// them.
+func TestComputeCommitments(t *testing.T) {
+	f := framework()
+	f.Parties["RU"] = &model.Party{Name: "Russia", Role: model.Consulted}
+	r := &monitor.Report{Framework: "fw", Account: &monitor.AccountSummary{AsOf: t0},
+		Episodes: []monitor.Episode{{ID: "B-5404039898", Start: t0, Status: monitor.StatusDetected, Violates: []string{"RU/heavy-weapons"},
+			Responses: []monitor.ResponseDue{{Due: t0.Add(time.Hour), Parties: []monitor.PartyResponse{{Party: "GB", State: monitor.StateOverdue}}}}}},
+		Commitments: []monitor.CommitmentState{
+			{Party: "RU", ID: "non-aggression-law", Title: "No attack", Status: "proposed", Since: "2025-09-01"},
+			{Party: "RU", ID: "heavy-weapons", Title: "Heavy weapons back", Status: "violated", Since: "2025-09-03", ViolatedBy: []string{"B-5404039898"}},
+		}}
+	rec := Compute(r, f)
+	var ru, gb *Party
+	for i := range rec.Parties {
+		switch rec.Parties[i].Party {
+		case "RU":
+			ru = &rec.Parties[i]
+		case "GB":
+			gb = &rec.Parties[i]
+		}
+	}
+	if ru == nil || gb == nil {
+		t.Fatalf("parties %+v", rec.Parties)
+	}
+	if ru.Name != "Russia" || ru.Role != "consulted" || ru.Due != 0 || ru.Overdue != 0 || ru.NotDue != 0 || ru.Grade != NoGrade || ru.Score != nil {
+		t.Errorf("RU's record %+v", *ru)
+	}
+	want := []Commitment{
+		{ID: "non-aggression-law", Title: "No attack", Status: "proposed", Since: "2025-09-01", ViolatedBy: []string{}},
+		{ID: "heavy-weapons", Title: "Heavy weapons back", Status: "violated", Since: "2025-09-03", ViolatedBy: []string{"B-5404039898"}},
+	}
+	if len(ru.Commitments) != len(want) {
+		t.Fatalf("RU's commitments %+v", ru.Commitments)
+	}
+	for i, w := range want {
+		g := ru.Commitments[i]
+		if g.ID != w.ID || g.Title != w.Title || g.Status != w.Status || g.Since != w.Since || !slices.Equal(g.ViolatedBy, w.ViolatedBy) {
+			t.Errorf("commitment %d = %+v, want %+v", i, g, w)
+		}
+	}
+	if gb.Overdue != 1 || len(gb.Commitments) != 0 {
+		t.Errorf("GB's record %+v", *gb)
+	}
+	// The record reads back.
+	var b strings.Builder
+	if err := json.NewEncoder(&b).Encode(rec); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadJSON(strings.NewReader(b.String()))
+	if err != nil || !reflect.DeepEqual(back.Parties, rec.Parties) {
+		t.Errorf("ReadJSON: %v\n%+v", err, back)
 	}
 }

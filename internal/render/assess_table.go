@@ -16,7 +16,7 @@ var errNilReport = errors.New("report: nil report")
 
 // Table writes the report for a terminal: the verdict line first, then
 // Requirements, Domains and layers, Coverage over time, Who gives what,
-// Burden sharing, Politics and Sequence.
+// Burden sharing, How binding, Politics, Commitments and Sequence.
 func Table(w io.Writer, r *assess.Report, o TableOptions) error {
 	if r == nil {
 		return errNilReport
@@ -58,10 +58,19 @@ func Table(w io.Writer, r *assess.Report, o TableOptions) error {
 		t.wrapped("GDP: "+r.GDPSource, "", "  ", plain, false)
 	}
 
+	t.section("How binding")
+	if len(r.Binding) > 0 {
+		t.wrapped(bindingIntro, "", "", plain, false)
+	}
+	t.grid(bindingGrid(r))
+
 	t.section("Politics")
 	for _, g := range politicsGrids(r) {
 		t.politics(g)
 	}
+
+	t.section("Commitments")
+	t.politics(commitmentsGrid(r))
 
 	t.section("Sequence")
 	t.grid(sequenceGrid(r))

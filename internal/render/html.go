@@ -44,6 +44,10 @@ func HTML(w io.Writer, r *assess.Report) error {
 	if len(r.Matrix.Rows) > 0 {
 		matrix.Intro = "Each cell: the quantities a party's pledges count towards the domain's requirements, and below them its share of what the domain needs; the darker, the larger."
 	}
+	binding := htmlSection{ID: "binding", Title: "How binding", Tables: []htmlTable{htmlTab(bindingGrid(r))}}
+	if len(r.Binding) > 0 {
+		binding.Intro = bindingIntro
+	}
 	burden := htmlSection{ID: "burden", Title: "Burden sharing", Tables: []htmlTable{htmlTab(burdenGrid(r, true))}}
 	if r.GDPSource != "" && len(r.Parties) > 0 {
 		burden.Foot = "GDP: " + r.GDPSource
@@ -59,7 +63,9 @@ func HTML(w io.Writer, r *assess.Report) error {
 		timeline,
 		matrix,
 		burden,
+		binding,
 		politics,
+		{ID: "commitments", Title: "Commitments", Tables: []htmlTable{htmlTab(commitmentsGrid(r))}},
 		{ID: "sequence", Title: "Sequence", Tables: []htmlTable{htmlTab(sequenceGrid(r))}},
 	}
 	for _, s := range sections {

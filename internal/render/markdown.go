@@ -66,6 +66,12 @@ func Markdown(w io.Writer, r *assess.Report) error {
 		m.para(mdEsc("GDP: " + r.GDPSource))
 	}
 
+	m.para("## How binding")
+	if len(r.Binding) > 0 {
+		m.para(mdEsc(bindingIntro))
+	}
+	m.table(bindingGrid(r), false)
+
 	m.para("## Politics")
 	for _, g := range politicsGrids(r) {
 		if len(g.rows) == 0 {
@@ -75,6 +81,9 @@ func Markdown(w io.Writer, r *assess.Report) error {
 		m.para("### " + mdEsc(g.caption))
 		m.table(g, false)
 	}
+
+	m.para("## Commitments")
+	m.table(commitmentsGrid(r), false)
 
 	m.para("## Sequence")
 	m.table(sequenceGrid(r), false)

@@ -86,7 +86,7 @@ func AccountNote(r *monitor.Report) string {
 	}
 	ids := r.Account.Unmatched
 	if len(ids) > 3 {
-		return fmt.Sprintf("%d findings and actions name no breach of this run (other inputs, or a wrong id): %s, … (all in the JSON's account.unmatched)",
+		return fmt.Sprintf("%d findings, actions and violations name no breach of this run (other inputs, or a wrong id): %s, … (all in the JSON's account.unmatched)",
 			len(ids), strings.Join(ids[:3], ", "))
 	}
 	return fmt.Sprintf("%s name no breach of this run (other inputs, or a wrong id): %s",
@@ -286,7 +286,11 @@ func breachCell(e monitor.Episode) cell {
 		tn = plain
 		status = "rejected as a false alarm (" + e.Finding.Party + ")"
 	}
-	return cell{lines: []string{e.Trigger, e.ID, status}, tone: tn}
+	lines := []string{e.Trigger, e.ID, status}
+	for _, v := range e.Violates {
+		lines = append(lines, "violates "+v)
+	}
+	return cell{lines: lines, tone: tn}
 }
 
 func episodesGrid(r *monitor.Report) grid {

@@ -55,19 +55,31 @@ func recordTotals(r *record.Record) (t record.Party) {
 	return t
 }
 
+// answering counts the parties responses are expected from: all but
+// those in the record for their commitments alone (the adversary's).
+func answering(r *record.Record) int {
+	n := 0
+	for _, p := range r.Parties {
+		if p.Due+p.NotDue > 0 || len(p.Commitments) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // RecordSummary is the record's headline: the responses due and where
 // they stand.
 func RecordSummary(r *record.Record) string {
 	t := recordTotals(r)
 	if t.Due == 0 {
-		s := fmt.Sprintf("no response due from %s", plural(len(r.Parties), "party", "parties"))
+		s := fmt.Sprintf("no response due from %s", plural(answering(r), "party", "parties"))
 		if t.NotDue > 0 {
 			s += fmt.Sprintf(" (%s on rejected breaches)", plural(t.NotDue, "response not due", "responses not due"))
 		}
 		return s
 	}
 	s := fmt.Sprintf("%s from %s: %s on time, %s late, %s declined, %s pending, %s overdue",
-		plural(t.Due, "response due", "responses due"), plural(len(r.Parties), "party", "parties"),
+		plural(t.Due, "response due", "responses due"), plural(answering(r), "party", "parties"),
 		countText(t.OnTime), countText(t.Late), countText(t.Declined), countText(t.Pending), countText(t.Overdue))
 	if t.NotDue > 0 {
 		s += fmt.Sprintf("; %s on rejected breaches", plural(t.NotDue, "not due", "not due"))
@@ -141,6 +153,28 @@ func recordGrid(r *record.Record) grid {
 	return g
 }
 
+// recordCommitmentsGrid lists every party's commitments about its own conduct
+// (the adversary's above all) with the status in force and, when
+// violated, the breaches; nil when no party has any.
+func recordCommitmentsGrid(r *record.Record) *grid {
+	g := grid{caption: "Commitments", cols: []column{keyCol("party"), col("commitment"), col("status"), col("since"),
+		{head: "violated by", wrap: true}}}
+	for _, p := range r.Parties {
+		for _, c := range p.Commitments {
+			tn := plain
+			if c.Status == "violated" {
+				tn = bad
+			}
+			g.rows = append(g.rows, []cell{txt(p.Party), txt(c.Title), toned(c.Status, tn), txt(c.Since),
+				{lines: listOrEmpty(c.ViolatedBy)}})
+		}
+	}
+	if len(g.rows) == 0 {
+		return nil
+	}
+	return &g
+}
+
 // RecordTable writes the record for a terminal: the headline, a row per
 // party and the rule under it.
 func RecordTable(w io.Writer, r *record.Record, o TableOptions) error {
@@ -153,6 +187,10 @@ func RecordTable(w io.Writer, r *record.Record, o TableOptions) error {
 	t.wrapped(recordFacts(r), "", "  ", plain, false)
 	t.section("Record")
 	t.grid(recordGrid(r))
+	if g := recordCommitmentsGrid(r); g != nil {
+		t.section("Commitments")
+		t.grid(*g)
+	}
 	return t.out.err
 }
 
@@ -167,6 +205,10 @@ func RecordMarkdown(w io.Writer, r *record.Record) error {
 	m.para(mdEsc(recordFacts(r)))
 	m.table(recordGrid(r), false)
 	m.para(mdEsc(recordRule(r)))
+	if g := recordCommitmentsGrid(r); g != nil {
+		m.para("## Commitments")
+		m.table(*g, false)
+	}
 	return m.out.err
 }
 
@@ -195,6 +237,10 @@ func RecordHTML(w io.Writer, r *record.Record) error {
 		Version:      r.FormatVersion,
 		Sections: []htmlSection{{ID: "record", Title: "Record", Tables: []htmlTable{tab}, Foot: recordRule(r),
 			Intro: "Per party: the responses the breaches called for and where they stand (on time, late, declined, pending, overdue), the quantities its actions delivered by pledge, the share it acted on of the responses that fell due, and its grade."}},
+	}
+	if g := recordCommitmentsGrid(r); g != nil {
+		page.Sections = append(page.Sections, htmlSection{ID: "commitments", Title: "Commitments", Tables: []htmlTable{htmlTab(*g)},
+			Intro: "Each party's promises about its own conduct, with the status in force; a violation names the breach."})
 	}
 	return pageTemplate.Execute(w, page)
 }

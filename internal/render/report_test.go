@@ -270,6 +270,25 @@ func realistic() *assess.Report {
 				Gate: `done("territorial-talks") && signed("US")`, State: "blocked", BlockedBy: []string{"territorial-talks"},
 				Failing: []assess.Condition{{Expression: `done("territorial-talks")`, Values: map[string]string{`done("territorial-talks")`: "false"}}}},
 		},
+		Binding: []assess.BindingProfile{
+			{Domain: "land", Requirements: 1,
+				Amounts: []assess.BindingAmount{{Unit: "troops", Pledged: 12000, BindingSplit: assess.BindingSplit{Conditional: 4500, Discretionary: 7500}}},
+				Share:   assess.BindingSplit{Conditional: 0.375, Discretionary: 0.625}},
+			{Domain: "logistics", Requirements: 2,
+				Amounts: []assess.BindingAmount{{Unit: "hubs", Pledged: 2, BindingSplit: assess.BindingSplit{Discretionary: 2}},
+					{Unit: "EUR-bn", Pledged: 4, BindingSplit: assess.BindingSplit{Automatic: 1, Discretionary: 3}}},
+				Share: assess.BindingSplit{Automatic: 0.1, Discretionary: 0.9}},
+			{Domain: "sanctions", Requirements: 1,
+				Amounts: []assess.BindingAmount{{Unit: "packages", Pledged: 3, BindingSplit: assess.BindingSplit{Automatic: 2, Assurance: 1}}},
+				Share:   assess.BindingSplit{Automatic: 2.0 / 3, Assurance: 1.0 / 3}},
+			{Domain: "cyber", Requirements: 1, Amounts: []assess.BindingAmount{{Unit: "teams"}}},
+		},
+		Commitments: []assess.CommitmentState{
+			{Party: "RU", Role: "consulted", ID: "non-aggression-law", Title: "Enact a law not to attack Ukraine or other European countries",
+				Status: "proposed", Since: "2025-08-17", Binding: "assurance", Note: "seed 004: Witkoff said Russia had agreed to enact such a law"},
+			{Party: "RU", Role: "consulted", ID: "heavy-weapons-15km", Title: "Withdraw heavy weapons 15 km from the line of contact",
+				Status: "violated", Since: "2025-09-03", Breach: "B-5404039898", Note: "illustrative"},
+		},
 	}
 }
 
@@ -304,7 +323,9 @@ func emptyReport() *assess.Report {
 		Parties:       []assess.PartySummary{},
 		Politics: assess.Politics{CaveatViolations: []assess.RestrictionHit{}, RedLineCrossings: []assess.RestrictionHit{},
 			Superseded: []assess.Supersession{}, NoPledge: []string{}, AwaitingApproval: []assess.PledgeRef{}, Rejected: []assess.PledgeRef{}},
-		Sequence: []assess.StepStatus{},
+		Sequence:    []assess.StepStatus{},
+		Binding:     []assess.BindingProfile{},
+		Commitments: []assess.CommitmentState{},
 	}
 }
 
@@ -492,7 +513,7 @@ func TestTableSections(t *testing.T) {
 		t.Errorf("the first line is not the verdict: %q", first)
 	}
 	last := -1
-	for _, s := range []string{"Requirements", "Domains and layers", "Coverage over time", "Who gives what", "Burden sharing", "Politics", "Sequence"} {
+	for _, s := range []string{"Requirements", "Domains and layers", "Coverage over time", "Who gives what", "Burden sharing", "How binding", "Politics", "Commitments", "Sequence"} {
 		i := strings.Index(out, "── "+s)
 		if i < last {
 			t.Errorf("section %q missing or out of order", s)
@@ -507,6 +528,7 @@ func TestTableSections(t *testing.T) {
 		"caveat violations: none", "guarantors with no pledge: none", "rejected: none",
 		`coverage("land") >= 1.0 where coverage("land") = 0.80`,
 		"steady throughout: air-defense 100 %, cyber 67 %, isr 100 %, sanctions 150 %",
+		"4,500 (38 %)", "0 + 1.0 (10 %)", "violated since 2025-09-03 (breach B-5404039898)",
 	} {
 		if !strings.Contains(words, want) {
 			t.Errorf("table lacks %q", want)

@@ -503,7 +503,8 @@ func authorize(doc *load.Document, id string, fw *model.Framework, signed *signi
 }
 
 // submitters are the roles that may submit some kind of document
-// (authorize); consulted and observer parties may submit none.
+// (authorize); observer parties may submit none, and consulted parties
+// only their own declarations of commitments (commitmentsOnly).
 var submitters = []model.Role{model.Guarantor, model.Beneficiary, model.Secretariat, model.Monitor}
 
 // precheck refuses a signer who may not submit the document before the
@@ -518,15 +519,15 @@ func precheck(id string, fw *model.Framework, signed *signing.Signed, seeding bo
 	if _, byServer := signed.SignedBy(""); seeding && byServer {
 		return nil
 	}
+	h, ok := peekHeader(signed.Text)
 	if fw != nil && !slices.ContainsFunc(signed.Signatures, func(sig signing.Signature) bool {
 		p := fw.Parties[sig.Party]
 		return sig.Party == "" || p != nil && slices.Contains(submitters, p.Role)
-	}) {
+	}) && !commitmentsOnly(fw, signed, h, ok) {
 		return problem(http.StatusForbidden, "not-allowed", fmt.Sprintf(
-			"%s may submit nothing to framework %s: documents come from guarantors and the beneficiary (their declarations), the secretariat and monitors",
+			"%s may submit nothing to framework %s: documents come from guarantors and the beneficiary (their declarations), consulted parties (their own declarations of commitments, without pledges), the secretariat and monitors",
 			signerList(fw, signed), id))
 	}
-	h, ok := peekHeader(signed.Text)
 	if !ok {
 		return nil
 	}
@@ -542,9 +543,10 @@ func precheck(id string, fw *model.Framework, signed *signing.Signed, seeding bo
 			return nil
 		}
 		doc.Declaration = &model.Declaration{Framework: h.framework, Party: h.party}
-		if p := fwParty(fw, h.party); h.framework == id && p != nil && p.Role != model.Guarantor && p.Role != model.Beneficiary {
+		if p := fwParty(fw, h.party); h.framework == id && p != nil && p.Role != model.Guarantor && p.Role != model.Beneficiary &&
+			(p.Role != model.Consulted || h.pledges) {
 			return problem(http.StatusForbidden, "not-allowed", fmt.Sprintf(
-				"%s has role %s in %s; only guarantors and the beneficiary declare pledges", h.party, p.Role, id))
+				"%s has role %s in %s; only guarantors and the beneficiary declare pledges (a consulted party declares commitments only)", h.party, p.Role, id))
 		}
 	case model.KindIncidents:
 		doc.Incidents = &model.Incidents{}
@@ -612,6 +614,8 @@ func signerList(fw *model.Framework, signed *signing.Signed) string {
 type header struct {
 	kind                 model.Kind
 	id, framework, party string
+	// pledges is set when the document has a top-level `pledges` key.
+	pledges bool
 }
 
 // peekHeader reads the top-level scalars kind, id, framework and party of
@@ -648,6 +652,9 @@ func peekHeader(text []byte) (header, bool) {
 		}
 		switch key {
 		case "kind", "id", "framework", "party":
+		case "pledges":
+			h.pledges = true
+			continue
 		default:
 			continue
 		}
@@ -1102,4 +1109,21 @@ func describe(e *store.Entry) string {
 		return e.Date
 	}
 	return fmt.Sprintf("%s revision %d", e.Date, e.Revision)
+}
+
+// commitmentsOnly reports whether the document is what a consulted party
+// (the adversary) may submit: its own Declaration to the framework,
+// without pledges, signed by it, read from a header peekHeader could read
+// for sure (a document whose header cannot be read is refused before it
+// is decoded, as from any party that may submit nothing else).
+func commitmentsOnly(fw *model.Framework, signed *signing.Signed, h header, readable bool) bool {
+	if !readable || h.kind != model.KindDeclaration || h.pledges || h.party == "" {
+		return false
+	}
+	p := fw.Parties[h.party]
+	if p == nil || p.Role != model.Consulted {
+		return false
+	}
+	_, ok := signed.SignedBy(h.party)
+	return ok
 }

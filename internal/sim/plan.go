@@ -412,9 +412,14 @@ func (p *Plan) forces(f *model.Framework, latest map[string]*model.Declaration, 
 	}
 }
 
-// counts says whether a pledge enters the simulation.
+// counts says whether a pledge enters the simulation. A pledge that is
+// only an assurance (its effective binding, model.DefaultBinding) brings
+// no force: it is a promise to talk.
 func (p *Plan) counts(pl *model.Pledge, pt *model.Party, sc *model.Scenario) bool {
 	if pl.Layer != 2 || pl.Approval == model.Rejected || !pl.Available.AvailableBy(p.Start) {
+		return false
+	}
+	if pl.EffectiveBinding() == model.Assurance {
 		return false
 	}
 	switch pl.Domain {
