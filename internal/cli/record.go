@@ -10,7 +10,6 @@ import (
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/monitor"
-	"github.com/backstop-dev/backstop/internal/record"
 	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/watch"
 )
@@ -109,7 +108,7 @@ func recordRun(p recordParams, s Streams) int {
 	if err != nil {
 		return watchError("record", err, s)
 	}
-	rec := record.Compute(res.Report, res.Framework)
+	rec := monitor.Records(res.Report, res.Framework)
 	view := func(w io.Writer, opts render.TableOptions) error { return render.Record(w, p.format, rec, opts) }
 	if code := writeView(s, "record", p.out, p.color, view, func() string { return render.RecordSummary(rec) }); code != ExitOK {
 		return code

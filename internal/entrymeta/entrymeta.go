@@ -52,6 +52,8 @@ func Of(doc *load.Document) Meta {
 	case doc.Action != nil:
 		m.Subject = breachSubject(doc.Action.Breach)
 		m.Date = timestamp(doc.Action.Date)
+	case doc.Option != nil:
+		m.Subject = doc.Option.ID
 	case doc.Incidents != nil:
 		for _, inc := range doc.Incidents.Incidents {
 			m.Incidents = append(m.Incidents, inc.ID)

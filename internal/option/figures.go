@@ -133,6 +133,19 @@ func (e *Env) Evaluate(o *model.TerritorialOption, f *model.Framework, withMap b
 		return cmp.Or(cmp.Compare(b.ToAdversaryKm2+b.ToUkraineKm2, a.ToAdversaryKm2+a.ToUkraineKm2), cmp.Compare(a.Code, b.Code))
 	})
 
+	e.places(r, x, today)
+	r.LineKm = LengthKm(e.lineOf(x.Contains, outlines))
+	r.ContactLineKm = LengthKm(e.Front(e.Today))
+	if withMap {
+		r.Map = mapOf(regions, occ, x)
+	}
+	return r, nil
+}
+
+// places fills in the settlements and power plants that would change
+// hands: inside the held area x and not today's occupied area, or the
+// reverse.
+func (e *Env) places(r *Result, x *geo.Expr, today *geo.Shape) {
 	var toAdv, toUA []Place
 	for _, p := range e.Settlements {
 		h, o := x.Contains(p.Lon, p.Lat), today.Contains(p.Lon, p.Lat)
@@ -144,35 +157,36 @@ func (e *Env) Evaluate(o *model.TerritorialOption, f *model.Framework, withMap b
 		}
 	}
 	r.SettlementsToAdversary, r.SettlementsToUkraine = sum(toAdv), sum(toUA)
-	if e.Plants != nil {
-		r.PowerPlantsToAdversary, r.PowerPlantsToUkraine = []Plant{}, []Plant{}
-		for _, p := range e.Plants {
-			h, o := x.Contains(p.Lon, p.Lat), today.Contains(p.Lon, p.Lat)
-			switch {
-			case h && !o:
-				r.PowerPlantsToAdversary = append(r.PowerPlantsToAdversary, p)
-			case o && !h:
-				r.PowerPlantsToUkraine = append(r.PowerPlantsToUkraine, p)
-			}
+	if e.Plants == nil {
+		return
+	}
+	r.PowerPlantsToAdversary, r.PowerPlantsToUkraine = []Plant{}, []Plant{}
+	for _, p := range e.Plants {
+		h, o := x.Contains(p.Lon, p.Lat), today.Contains(p.Lon, p.Lat)
+		switch {
+		case h && !o:
+			r.PowerPlantsToAdversary = append(r.PowerPlantsToAdversary, p)
+		case o && !h:
+			r.PowerPlantsToUkraine = append(r.PowerPlantsToUkraine, p)
 		}
 	}
-	r.LineKm = LengthKm(e.lineOf(x.Contains, outlines))
-	r.ContactLineKm = LengthKm(e.Front(e.Today))
-	if withMap {
-		ua := make([]*geo.Expr, len(regions))
-		for i, s := range regions {
-			ua[i] = geo.Leaf(s)
-		}
-		r.Map = &Map{
-			StepM:       MapStepM,
-			Ukraine:     geo.Rows(geo.Union(ua...), MapStepM),
-			Occupied:    geo.Rows(occ, MapStepM),
-			Held:        geo.Rows(x, MapStepM),
-			ToAdversary: geo.Rows(geo.Difference(x, occ), MapStepM),
-			ToUkraine:   geo.Rows(geo.Difference(occ, x), MapStepM),
-		}
+}
+
+// mapOf is the option's map, in rows of MapStepM: Ukraine, today's
+// occupied area, the held area and the changes each way.
+func mapOf(regions []*geo.Shape, occ, x *geo.Expr) *Map {
+	ua := make([]*geo.Expr, len(regions))
+	for i, s := range regions {
+		ua[i] = geo.Leaf(s)
 	}
-	return r, nil
+	return &Map{
+		StepM:       MapStepM,
+		Ukraine:     geo.Rows(geo.Union(ua...), MapStepM),
+		Occupied:    geo.Rows(occ, MapStepM),
+		Held:        geo.Rows(x, MapStepM),
+		ToAdversary: geo.Rows(geo.Difference(x, occ), MapStepM),
+		ToUkraine:   geo.Rows(geo.Difference(occ, x), MapStepM),
+	}
 }
 
 func sum(ps []Place) Places {

@@ -1,15 +1,10 @@
 package record
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"time"
-
-	"github.com/backstop-dev/backstop/internal/model"
-	"github.com/backstop-dev/backstop/internal/monitor"
 )
 
 // FormatVersion is the version of the Record's JSON schema
@@ -101,107 +96,6 @@ type Delivery struct {
 // Compute gives the record of every guarantor of f, of every other
 // party with a response due in r and of every party with commitments in
 // r (the adversary's, whose responses count nothing), sorted by party id. r must have its
-// account (monitor.Account); f may be nil, leaving names and roles empty.
-func Compute(r *monitor.Report, f *model.Framework) *Record {
-	rec := &Record{FormatVersion: FormatVersion, Rule: Rule, Parties: []Party{}}
-	if r == nil {
-		return rec
-	}
-	rec.Framework = r.Framework
-	if r.Account != nil {
-		rec.AsOf = r.Account.AsOf
-	}
-	type tally struct {
-		Party
-		pledges   map[string]bool
-		delivered map[string]float64
-		ratios    []float64
-	}
-	parties := map[string]*tally{}
-	of := func(id string) *tally {
-		if t := parties[id]; t != nil {
-			return t
-		}
-		t := &tally{Party: Party{Party: id, Delivered: []Delivery{}}, pledges: map[string]bool{}, delivered: map[string]float64{}}
-		if f != nil {
-			if p := f.Parties[id]; p != nil {
-				t.Name, t.Role = p.Name, string(p.Role)
-			}
-		}
-		parties[id] = t
-		return t
-	}
-	if f != nil {
-		for _, id := range f.PartiesWithRole(model.Guarantor) {
-			of(id)
-		}
-	}
-	for _, e := range r.Episodes {
-		rejected := e.Status == string(model.FalseAlarm)
-		for _, d := range e.Responses {
-			if !rejected {
-				for _, p := range d.Pledges {
-					of(p.Party).pledges[p.Pledge] = true
-				}
-			}
-			for _, pr := range d.Parties {
-				t := of(pr.Party)
-				for _, x := range pr.Delivered {
-					t.delivered[x.Pledge] += x.Quantity
-				}
-				if rejected || pr.State == monitor.StateNotDue {
-					t.NotDue++
-					continue
-				}
-				t.Due++
-				switch pr.State {
-				case monitor.StateOnTime:
-					t.OnTime++
-				case monitor.StateLate:
-					t.Late++
-				case monitor.StateDeclined:
-					t.Declined++
-				case monitor.StatePending:
-					t.Pending++
-				default: // overdue, or a state this package does not know
-					t.Overdue++
-				}
-				if (pr.State == monitor.StateOnTime || pr.State == monitor.StateLate) && pr.At != nil {
-					if ratio, ok := DelayRatio(e.Start, d.Due, *pr.At); ok {
-						t.ratios = append(t.ratios, ratio)
-					}
-				}
-			}
-		}
-	}
-	for _, c := range r.Commitments {
-		t := of(c.Party)
-		t.Commitments = append(t.Commitments, Commitment{ID: c.ID, Title: c.Title, Status: c.Status,
-			Since: c.Since, ViolatedBy: append([]string{}, c.ViolatedBy...)})
-	}
-	for _, t := range parties {
-		p := t.Party
-		p.PledgesActivated = len(t.pledges)
-		for _, id := range sortedKeys(t.delivered) {
-			p.Delivered = append(p.Delivered, Delivery{Pledge: id, Quantity: t.delivered[id]})
-		}
-		if n := p.OnTime + p.Late + p.Declined + p.Overdue; n > 0 {
-			p.ActedShare = ptr(float64(p.OnTime+p.Late) / float64(n))
-		}
-		p.Samples = len(t.ratios)
-		if m, ok := median(t.ratios); ok {
-			p.MedianDelayRatio = ptr(m)
-		}
-		p.Grade = NoGrade
-		if s, ok := Score(p); ok {
-			p.Score, p.Grade = ptr(s), Grade(s)
-		}
-		rec.Parties = append(rec.Parties, p)
-	}
-	slices.SortFunc(rec.Parties, func(a, b Party) int { return cmp.Compare(a.Party, b.Party) })
-	return rec
-}
-
 // Score is p's score by Rule, and false when nothing was due yet.
 func Score(p Party) (float64, bool) {
 	n := p.OnTime + p.Late + p.Declined + p.Overdue
@@ -231,30 +125,6 @@ func DelayRatio(start, due, at time.Time) (float64, bool) {
 	}
 	return max(0, float64(at.Sub(start))/float64(window)), true
 }
-
-func median(xs []float64) (float64, bool) {
-	if len(xs) == 0 {
-		return 0, false
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2], true
-	}
-	return (s[n/2-1] + s[n/2]) / 2, true
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func ptr(v float64) *float64 { return &v }
 
 // ReadJSON reads a record written by `backstop record --format json`,
 // refusing another format version or a file that holds something else.

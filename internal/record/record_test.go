@@ -1,4 +1,4 @@
-package record
+package record_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
+	"github.com/backstop-dev/backstop/internal/record"
 )
 
 var t0 = time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
@@ -76,7 +77,7 @@ func TestComputeProperties(t *testing.T) {
 	f := framework()
 	for i := range 2000 {
 		r := randomReport(rng, []string{"DE", "FR", "GB", "UA"})
-		rec := Compute(r, f)
+		rec := monitor.Records(r, f)
 		total := 0
 		for _, e := range r.Episodes {
 			for _, d := range e.Responses {
@@ -94,12 +95,12 @@ func TestComputeProperties(t *testing.T) {
 			counted += p.Due + p.NotDue
 			n := p.Due - p.Pending
 			switch {
-			case n == 0 && (p.Grade != NoGrade || p.Score != nil):
+			case n == 0 && (p.Grade != record.NoGrade || p.Score != nil):
 				t.Fatalf("history %d: %s: nothing due yet, graded %q", i, p.Party, p.Grade)
 			case n > 0:
 				want := (float64(p.OnTime) + 0.5*float64(p.Late)) / float64(n)
-				if p.Score == nil || *p.Score != want || p.Grade != Grade(want) {
-					t.Fatalf("history %d: %s: score %v grade %q, want %v %q", i, p.Party, p.Score, p.Grade, want, Grade(want))
+				if p.Score == nil || *p.Score != want || p.Grade != record.Grade(want) {
+					t.Fatalf("history %d: %s: score %v grade %q, want %v %q", i, p.Party, p.Score, p.Grade, want, record.Grade(want))
 				}
 			}
 			if (p.ActedShare == nil) != (n == 0) {
@@ -142,25 +143,25 @@ func TestGradeBoundaries(t *testing.T) {
 		{1, "A"}, {0.9, "A"}, {0.8999, "B"}, {0.75, "B"}, {0.7499, "C"}, {0.5, "C"}, {0.4999, "D"},
 		{0.25, "D"}, {0.2499, "F"}, {0, "F"},
 	} {
-		if got := Grade(c.score); got != c.want {
+		if got := record.Grade(c.score); got != c.want {
 			t.Errorf("Grade(%v) = %q, want %q", c.score, got, c.want)
 		}
 	}
 	for _, c := range []struct {
-		p    Party
+		p    record.Party
 		want string
 	}{
-		{Party{}, NoGrade},
-		{Party{Pending: 3, Due: 3}, NoGrade},
-		{Party{OnTime: 9, Overdue: 1}, "A"},
-		{Party{OnTime: 8, Late: 2}, "A"},             // 0.9
-		{Party{OnTime: 3, Late: 1, Overdue: 1}, "C"}, // 0.7
-		{Party{OnTime: 1, Declined: 3}, "D"},         // 0.25
-		{Party{Late: 1, Declined: 2}, "F"},           // 1/6
+		{record.Party{}, record.NoGrade},
+		{record.Party{Pending: 3, Due: 3}, record.NoGrade},
+		{record.Party{OnTime: 9, Overdue: 1}, "A"},
+		{record.Party{OnTime: 8, Late: 2}, "A"},             // 0.9
+		{record.Party{OnTime: 3, Late: 1, Overdue: 1}, "C"}, // 0.7
+		{record.Party{OnTime: 1, Declined: 3}, "D"},         // 0.25
+		{record.Party{Late: 1, Declined: 2}, "F"},           // 1/6
 	} {
-		got := NoGrade
-		if s, ok := Score(c.p); ok {
-			got = Grade(s)
+		got := record.NoGrade
+		if s, ok := record.Score(c.p); ok {
+			got = record.Grade(s)
 		}
 		if got != c.want {
 			t.Errorf("%+v: grade %q, want %q", c.p, got, c.want)
@@ -188,15 +189,15 @@ func TestCompute(t *testing.T) {
 			Parties: []monitor.PartyResponse{{Party: "DE", State: monitor.StateNotDue}},
 		}}},
 	}}
-	rec := Compute(r, framework())
-	if rec.FormatVersion != 1 || rec.Framework != "fw" || !rec.AsOf.Equal(t0.Add(100*time.Hour)) || rec.Rule != Rule {
+	rec := monitor.Records(r, framework())
+	if rec.FormatVersion != 1 || rec.Framework != "fw" || !rec.AsOf.Equal(t0.Add(100*time.Hour)) || rec.Rule != record.Rule {
 		t.Fatalf("header %+v", rec)
 	}
 	if len(rec.Parties) != 3 {
 		t.Fatalf("parties %+v", rec.Parties)
 	}
 	de, fr, gb := rec.Parties[0], rec.Parties[1], rec.Parties[2]
-	if de.Party != "DE" || de.Due != 1 || de.Pending != 1 || de.NotDue != 1 || de.PledgesActivated != 0 || de.Grade != NoGrade || de.ActedShare != nil {
+	if de.Party != "DE" || de.Due != 1 || de.Pending != 1 || de.NotDue != 1 || de.PledgesActivated != 0 || de.Grade != record.NoGrade || de.ActedShare != nil {
 		t.Errorf("DE %+v", de)
 	}
 	if fr.Late != 1 || fr.Score == nil || *fr.Score != 0.5 || fr.Grade != "C" || fr.PledgesActivated != 1 ||
@@ -204,7 +205,7 @@ func TestCompute(t *testing.T) {
 		t.Errorf("FR %+v", fr)
 	}
 	if gb.Name != "United Kingdom" || gb.Role != "guarantor" || gb.OnTime != 2 || gb.Grade != "A" || gb.PledgesActivated != 1 ||
-		len(gb.Delivered) != 1 || gb.Delivered[0] != (Delivery{"gb-air", 16}) || *gb.ActedShare != 1 || gb.Samples != 2 ||
+		len(gb.Delivered) != 1 || gb.Delivered[0] != (record.Delivery{"gb-air", 16}) || *gb.ActedShare != 1 || gb.Samples != 2 ||
 		*gb.MedianDelayRatio != (0.5+0.05)/2 {
 		t.Errorf("GB %+v", gb)
 	}
@@ -224,8 +225,8 @@ func TestComputeCommitments(t *testing.T) {
 			{Party: "RU", ID: "non-aggression-law", Title: "No attack", Status: "proposed", Since: "2025-09-01"},
 			{Party: "RU", ID: "heavy-weapons", Title: "Heavy weapons back", Status: "violated", Since: "2025-09-03", ViolatedBy: []string{"B-5404039898"}},
 		}}
-	rec := Compute(r, f)
-	var ru, gb *Party
+	rec := monitor.Records(r, f)
+	var ru, gb *record.Party
 	for i := range rec.Parties {
 		switch rec.Parties[i].Party {
 		case "RU":
@@ -237,10 +238,10 @@ func TestComputeCommitments(t *testing.T) {
 	if ru == nil || gb == nil {
 		t.Fatalf("parties %+v", rec.Parties)
 	}
-	if ru.Name != "Russia" || ru.Role != "consulted" || ru.Due != 0 || ru.Overdue != 0 || ru.NotDue != 0 || ru.Grade != NoGrade || ru.Score != nil {
+	if ru.Name != "Russia" || ru.Role != "consulted" || ru.Due != 0 || ru.Overdue != 0 || ru.NotDue != 0 || ru.Grade != record.NoGrade || ru.Score != nil {
 		t.Errorf("RU's record %+v", *ru)
 	}
-	want := []Commitment{
+	want := []record.Commitment{
 		{ID: "non-aggression-law", Title: "No attack", Status: "proposed", Since: "2025-09-01", ViolatedBy: []string{}},
 		{ID: "heavy-weapons", Title: "Heavy weapons back", Status: "violated", Since: "2025-09-03", ViolatedBy: []string{"B-5404039898"}},
 	}
@@ -261,7 +262,7 @@ func TestComputeCommitments(t *testing.T) {
 	if err := json.NewEncoder(&b).Encode(rec); err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReadJSON(strings.NewReader(b.String()))
+	back, err := record.ReadJSON(strings.NewReader(b.String()))
 	if err != nil || !reflect.DeepEqual(back.Parties, rec.Parties) {
 		t.Errorf("ReadJSON: %v\n%+v", err, back)
 	}

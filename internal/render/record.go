@@ -11,7 +11,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/record"
 )
 
-// The views of the parties' record (record.Compute): a terminal table
+// The views of the parties' record (monitor.Records): a terminal table
 // with a row per party and the grading rule under it, Markdown, one
 // self-contained HTML page and JSON. docs/record.md describes them.
 

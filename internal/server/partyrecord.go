@@ -6,12 +6,11 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
-	partyrec "github.com/backstop-dev/backstop/internal/record"
 	"github.com/backstop-dev/backstop/internal/render"
 )
 
 // handlePartyRecord gives every party's record as a guarantor
-// (record.Compute, as `backstop record --format json` writes it) over
+// (monitor.Records, as `backstop record --format json` writes it) over
 // the monitoring that handleMonitoring serves: the same run, cached with
 // it per version of the record and ?quiet (default 72h), so that the two
 // never disagree and the pipeline runs once for both. Readable, cached
@@ -24,7 +23,7 @@ func (s *Server) handlePartyRecord(w http.ResponseWriter, r *http.Request) {
 // carries its account (monitor.Execute gives it one).
 func partyRecord(rep *monitor.Report, f *model.Framework) (*encoded, error) {
 	var buf bytes.Buffer
-	if err := render.RecordJSON(&buf, partyrec.Compute(rep, f)); err != nil {
+	if err := render.RecordJSON(&buf, monitor.Records(rep, f)); err != nil {
 		return nil, err
 	}
 	return newEncoded(buf.Bytes()), nil

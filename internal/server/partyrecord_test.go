@@ -19,6 +19,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/feeds/all"
 	incfeed "github.com/backstop-dev/backstop/internal/feeds/incidents"
 	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/monitor"
 	"github.com/backstop-dev/backstop/internal/oblast"
 	partyrec "github.com/backstop-dev/backstop/internal/record"
 	"github.com/backstop-dev/backstop/internal/render"
@@ -167,7 +168,7 @@ func checkPartyRecord(t *testing.T, path string, everyState bool) {
 		t.Fatal(err)
 	}
 	var cli bytes.Buffer
-	if err := render.RecordJSON(&cli, partyrec.Compute(res.Report, res.Framework)); err != nil {
+	if err := render.RecordJSON(&cli, monitor.Records(res.Report, res.Framework)); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(rec.body, cli.Bytes()) {

@@ -178,7 +178,7 @@ func namedKey(kind model.Kind, id string) string { return string(kind) + "\x00" 
 // (namedKey).
 func namedKind(kind string) bool {
 	switch model.Kind(kind) {
-	case model.KindScenario, model.KindCorroboration, model.KindFinding, model.KindAction:
+	case model.KindScenario, model.KindCorroboration, model.KindFinding, model.KindAction, model.KindTerritorialOption:
 		return true
 	}
 	return false
@@ -199,6 +199,8 @@ func namedKeyOf(src []byte) string {
 			return namedKey(model.KindFinding, d.Finding.ID)
 		case d.Action != nil:
 			return namedKey(model.KindAction, d.Action.ID)
+		case d.Option != nil:
+			return namedKey(model.KindTerritorialOption, d.Option.ID)
 		}
 	}
 	return ""

@@ -216,6 +216,8 @@ func decodedOf(doc *load.Document, parsed *load.Parsed) decoded {
 		return decoded{named: namedKey(model.KindFinding, doc.Finding.ID)}
 	case doc.Action != nil:
 		return decoded{named: namedKey(model.KindAction, doc.Action.ID)}
+	case doc.Option != nil:
+		return decoded{named: namedKey(model.KindTerritorialOption, doc.Option.ID)}
 	}
 	return decoded{}
 }
@@ -433,24 +435,7 @@ func authorize(doc *load.Document, id string, fw *model.Framework, signed *signi
 	}
 	switch {
 	case doc.Framework != nil:
-		if doc.Framework.ID != id {
-			return signing.Signature{}, problem(http.StatusUnprocessableEntity, "wrong-framework",
-				fmt.Sprintf("this is framework %s, submitted to framework %s", doc.Framework.ID, id))
-		}
-		if fw == nil {
-			if byServer {
-				return server, nil
-			}
-			return forbidden("a new framework is created only with the server's key or an --admin key; it was signed by %s", signers())
-		}
-		if sig, ok := byRole(model.Secretariat); ok {
-			return sig, nil
-		}
-		if byServer && !hasKeys(fw, model.Secretariat) {
-			return server, nil
-		}
-		return forbidden("framework %s is changed only by its secretariat (%s); it was signed by %s",
-			id, strings.Join(fw.PartiesWithRole(model.Secretariat), ", "), signers())
+		return authorizeFramework(doc.Framework.ID, id, fw, signed, signers)
 	case doc.Declaration != nil:
 		d := doc.Declaration
 		if d.Framework != id {
@@ -477,29 +462,77 @@ func authorize(doc *load.Document, id string, fw *model.Framework, signed *signi
 		}
 		return forbidden("scenarios are accepted from the secretariat or a monitor; it was signed by %s", signers())
 	case doc.Finding != nil, doc.Action != nil:
-		framework, party, what := "", "", ""
-		var roles []model.Role
-		if f := doc.Finding; f != nil {
-			framework, party, what = f.Framework, f.Party, "finding"
-			roles = []model.Role{model.Monitor}
-		} else {
-			a := doc.Action
-			framework, party, what = a.Framework, a.Party, "action"
-			roles = []model.Role{model.Guarantor, model.Beneficiary, model.Secretariat}
-		}
-		if framework != id {
+		return authorizeAccount(doc, id, fw, signed, signers)
+	case doc.Option != nil:
+		if o := doc.Option.Framework; o != id {
 			return signing.Signature{}, problem(http.StatusUnprocessableEntity, "wrong-framework",
-				fmt.Sprintf("this %s is to framework %s, submitted to framework %s", what, framework, id))
+				fmt.Sprintf("this territorial option is for framework %s, submitted to framework %s", o, id))
 		}
-		if p := fw.Parties[party]; p == nil || !slices.Contains(roles, p.Role) {
-			return forbidden("%s", accountFilers(what, party, fw))
-		}
-		if sig, ok := signed.SignedBy(party); ok {
+		if sig, ok := byRole(model.Secretariat, model.Monitor); ok {
 			return sig, nil
 		}
-		return forbidden("the %s of %s must be signed with a key of %s; it was signed by %s", what, party, party, signers())
+		return forbidden("territorial options are accepted from the secretariat or a monitor; it was signed by %s", signers())
 	}
 	return signing.Signature{}, problem(http.StatusUnprocessableEntity, "invalid-document", "unknown kind of document")
+}
+
+// authorizeFramework decides on a Framework: a new one only with the
+// server's key (or an --admin key, which the server signs with); a change
+// only from the framework's secretariat, or from the server's key while
+// no secretariat party has a key.
+func authorizeFramework(docID, id string, fw *model.Framework, signed *signing.Signed, signers func() string) (signing.Signature, *api.Problem) {
+	forbidden := func(format string, a ...any) (signing.Signature, *api.Problem) {
+		return signing.Signature{}, problem(http.StatusForbidden, "not-allowed", fmt.Sprintf(format, a...))
+	}
+	if docID != id {
+		return signing.Signature{}, problem(http.StatusUnprocessableEntity, "wrong-framework",
+			fmt.Sprintf("this is framework %s, submitted to framework %s", docID, id))
+	}
+	server, byServer := signed.SignedBy("")
+	if fw == nil {
+		if byServer {
+			return server, nil
+		}
+		return forbidden("a new framework is created only with the server's key or an --admin key; it was signed by %s", signers())
+	}
+	for _, sig := range signed.Signatures {
+		if p := fw.Parties[sig.Party]; sig.Party != "" && p != nil && p.Role == model.Secretariat {
+			return sig, nil
+		}
+	}
+	if byServer && !hasKeys(fw, model.Secretariat) {
+		return server, nil
+	}
+	return forbidden("framework %s is changed only by its secretariat (%s); it was signed by %s",
+		id, strings.Join(fw.PartiesWithRole(model.Secretariat), ", "), signers())
+}
+
+// authorizeAccount decides on a Finding (only from the monitor it names)
+// or an Action (only from the party it speaks for: a guarantor, the
+// beneficiary, or the secretariat for a consultation).
+func authorizeAccount(doc *load.Document, id string, fw *model.Framework, signed *signing.Signed, signers func() string) (signing.Signature, *api.Problem) {
+	framework, party, what := "", "", ""
+	var roles []model.Role
+	if f := doc.Finding; f != nil {
+		framework, party, what = f.Framework, f.Party, "finding"
+		roles = []model.Role{model.Monitor}
+	} else {
+		a := doc.Action
+		framework, party, what = a.Framework, a.Party, "action"
+		roles = []model.Role{model.Guarantor, model.Beneficiary, model.Secretariat}
+	}
+	if framework != id {
+		return signing.Signature{}, problem(http.StatusUnprocessableEntity, "wrong-framework",
+			fmt.Sprintf("this %s is to framework %s, submitted to framework %s", what, framework, id))
+	}
+	if p := fw.Parties[party]; p == nil || !slices.Contains(roles, p.Role) {
+		return signing.Signature{}, problem(http.StatusForbidden, "not-allowed", accountFilers(what, party, fw))
+	}
+	if sig, ok := signed.SignedBy(party); ok {
+		return sig, nil
+	}
+	return signing.Signature{}, problem(http.StatusForbidden, "not-allowed",
+		fmt.Sprintf("the %s of %s must be signed with a key of %s; it was signed by %s", what, party, party, signers()))
 }
 
 // submitters are the roles that may submit some kind of document
@@ -554,6 +587,11 @@ func precheck(id string, fw *model.Framework, signed *signing.Signed, seeding bo
 		doc.Corroboration = &model.Corroboration{}
 	case model.KindScenario:
 		doc.Scenario = &model.Scenario{Framework: h.framework}
+	case model.KindTerritorialOption:
+		if h.framework == "" {
+			return nil
+		}
+		doc.Option = &model.TerritorialOption{Framework: h.framework}
 	case model.KindFinding, model.KindAction:
 		if h.framework == "" || h.party == "" {
 			return nil

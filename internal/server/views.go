@@ -98,7 +98,7 @@ func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error
 type monitorView struct {
 	report *encoded // render.MonitorJSON
 	layer  *encoded // maplayers.Incidents
-	record *encoded // render.RecordJSON of record.Compute (partyrecord.go)
+	record *encoded // render.RecordJSON of monitor.Records (partyrecord.go)
 }
 
 // documents loads the framework's document set and refuses a record whose

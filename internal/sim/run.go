@@ -177,39 +177,12 @@ func (p *Plan) drawArrivals(i int, seed int64, w *worker) (firstDecision float64
 // they arrive, and completes out.
 func (p *Plan) engage(w *worker, speedMax float64, out outcome) outcome {
 	pr := &p.Params
-	k, gq, kills, brk := w.vals[uAttrition], w.vals[uGuarantorQuality], w.vals[uKills], w.vals[uBreakthrough]
-	var aircraft, batteries, orbits float64
-	airDefense := pr.AirDefense
-	t, next := 0.0, 0
+	k, kills, brk := w.vals[uAttrition], w.vals[uKills], w.vals[uBreakthrough]
+	b := support{airDefense: pr.AirDefense}
+	t := 0.0
 	for t < p.HorizonH {
-		for next < len(w.order) && w.arrive[w.order[next]] <= t {
-			f := &p.Forces[w.order[next]]
-			for a := range w.ax {
-				// Reinforcements go where the attack is, by its shares.
-				land := f.Power * gq * p.Axes[a].Share
-				w.ax[a].defence += land
-				w.ax[a].committed += land
-			}
-			aircraft += f.Aircraft
-			batteries += f.Batteries
-			orbits += f.Orbits
-			next++
-		}
-		stop := p.HorizonH
-		if next < len(w.order) {
-			stop = math.Min(stop, w.arrive[w.order[next]])
-		}
-		for a := range w.ax {
-			st, rs := &w.ax[a], p.Axes[a].Reserves
-			for st.reserve < len(rs) && rs[st.reserve].AfterH <= t {
-				st.defence += rs[st.reserve].Power
-				st.committed += rs[st.reserve].Power
-				st.reserve++
-			}
-			if st.reserve < len(rs) {
-				stop = math.Min(stop, rs[st.reserve].AfterH)
-			}
-		}
+		stop := p.join(w, &b, t)
+		aircraft, batteries, orbits, airDefense := b.aircraft, b.batteries, b.orbits, b.airDefense
 		// ISR and air defence change only when forces arrive.
 		isr := 1 + math.Min(0.2, 0.05*orbits)
 		shield := 1 - math.Min(0.5, 0.05*batteries)
@@ -263,8 +236,52 @@ func (p *Plan) engage(w *worker, speedMax float64, out outcome) outcome {
 				break
 			}
 		}
+		b.aircraft, b.airDefense = aircraft, airDefense
 	}
 	return p.finish(w, out, p.HorizonH)
+}
+
+// support is what the guarantors have brought to the fight so far, and
+// the attacker's air defence as the air campaign wears it down.
+type support struct {
+	aircraft, batteries, orbits, airDefense float64
+	next                                    int // the next force of w.order to arrive
+}
+
+// join adds the guarantor forces and the defender's reserves that have
+// arrived by hour t, and returns the hour of the next arrival (or the
+// horizon): the engagement is stepped between events.
+func (p *Plan) join(w *worker, b *support, t float64) (stop float64) {
+	gq := w.vals[uGuarantorQuality]
+	for b.next < len(w.order) && w.arrive[w.order[b.next]] <= t {
+		f := &p.Forces[w.order[b.next]]
+		for a := range w.ax {
+			// Reinforcements go where the attack is, by its shares.
+			land := f.Power * gq * p.Axes[a].Share
+			w.ax[a].defence += land
+			w.ax[a].committed += land
+		}
+		b.aircraft += f.Aircraft
+		b.batteries += f.Batteries
+		b.orbits += f.Orbits
+		b.next++
+	}
+	stop = p.HorizonH
+	if b.next < len(w.order) {
+		stop = math.Min(stop, w.arrive[w.order[b.next]])
+	}
+	for a := range w.ax {
+		st, rs := &w.ax[a], p.Axes[a].Reserves
+		for st.reserve < len(rs) && rs[st.reserve].AfterH <= t {
+			st.defence += rs[st.reserve].Power
+			st.committed += rs[st.reserve].Power
+			st.reserve++
+		}
+		if st.reserve < len(rs) {
+			stop = math.Min(stop, rs[st.reserve].AfterH)
+		}
+	}
+	return stop
 }
 
 // finish completes out at hour end: the losses, and the ground taken.
