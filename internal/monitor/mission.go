@@ -127,10 +127,14 @@ type MissionTotals struct {
 
 // MissionBreach is a breach opened in a period.
 type MissionBreach struct {
+	ID       string    `json:"id"`
 	Trigger  string    `json:"trigger"`
 	Title    string    `json:"title"`
 	Severity string    `json:"severity"`
 	Start    time.Time `json:"start"`
+	// Status is the breach's status (Account): "detected" or the
+	// latest finding's.
+	Status string `json:"status"`
 }
 
 // MissionResponse is a response falling due in a period.
@@ -142,6 +146,8 @@ type MissionResponse struct {
 	Trigger     string    `json:"trigger"`
 	BreachStart time.Time `json:"breach_start"`
 	Due         time.Time `json:"due"`
+	// State is the worst of the parties' states on it (Account).
+	State string `json:"state"`
 }
 
 // Mission cuts a monitoring into the periods of a mission's report.
@@ -176,13 +182,17 @@ func Mission(rep *Report, incidents []model.Incident, opts MissionOptions) *Miss
 	if rep != nil {
 		out.Framework = rep.Framework
 		for _, e := range rep.Episodes {
+			if e.Status == string(model.FalseAlarm) {
+				continue // rejected by a monitor: a false alarm, not a breach
+			}
 			a := get(e.Start)
-			a.p.Breaches = append(a.p.Breaches, MissionBreach{Trigger: e.Trigger, Title: e.Title, Severity: e.Severity, Start: e.Start.UTC()})
+			a.p.Breaches = append(a.p.Breaches, MissionBreach{ID: e.ID, Trigger: e.Trigger, Title: e.Title, Severity: e.Severity,
+				Start: e.Start.UTC(), Status: e.Status})
 			breaches[e.Trigger]++
 			for _, r := range e.Responses {
 				a := get(r.Due)
 				a.p.ResponsesDue = append(a.p.ResponsesDue, MissionResponse{Response: r.Response, Title: r.Title, Mode: r.Mode,
-					Trigger: e.Trigger, BreachStart: e.Start.UTC(), Due: r.Due.UTC()})
+					Trigger: e.Trigger, BreachStart: e.Start.UTC(), Due: r.Due.UTC(), State: r.State})
 				responses[r.Response]++
 			}
 		}
