@@ -207,6 +207,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/frameworks/{id}/simulation", s.handleSimulation)
 	mux.HandleFunc("GET /v1/frameworks/{id}/map/territory", s.handleTerritory)
 	mux.HandleFunc("GET /v1/frameworks/{id}/map/incidents", s.handleMapIncidents)
+	mux.HandleFunc("GET /v1/frameworks/{id}/options", s.handleOptions)
 	mux.HandleFunc("GET /v1/map/oblasts", s.handleOblasts)
 	mux.Handle("/", pages(dashboard.Handler()))
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {

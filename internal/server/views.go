@@ -40,6 +40,10 @@ type views struct {
 	monitoring  cache[time.Duration, *monitorView]
 	sims        cache[string, *encoded]
 	initOnce    sync.Once
+	// options are the territorial options measured (options.go), bounded
+	// there once.
+	options     cache[string, *encoded]
+	optionsOnce sync.Once
 }
 
 // Bounds of each framework's caches of answers (see cache). A monitoring

@@ -2,7 +2,10 @@
 // line at the framework's ceasefire (what was taken since shows red), and
 // the record's incidents as points coloured by the trigger they fired and
 // shaded by their corroborated confidence; incidents that started a breach
-// are ringed. The layers come from the API as GeoJSON.
+// are ringed. The layers come from the API as GeoJSON. A territorial option
+// of the record, chosen under Options, draws over the current line what it
+// would hand to the adversary (red hatching) and back to Ukraine (blue
+// dots), with its figures beside the map (/v1/frameworks/{id}/options).
 //
 // Points are written straight into an ImageData on their own canvas, so
 // that 100,000 of them draw in a few milliseconds; the shapes are Path2D
@@ -15,6 +18,11 @@ import {palette} from '../charts.js';
 const COS = Math.cos(48.5 * Math.PI / 180); // Ukraine's middle latitude
 const UKRAINE = {minLon: 22.1, maxLon: 40.3, minLat: 44.3, maxLat: 52.4};
 const NO_TRIGGER = '#5f6b7a';
+// The option's areas: a pattern each, so that colour is not the only cue.
+export const OPTION_STYLES = {
+  to_adversary: {ink: '#b2182b', ground: 'rgba(178, 24, 43, 0.18)', label: 'would go to the adversary (red hatching)'},
+  to_ukraine: {ink: '#2166ac', ground: 'rgba(33, 102, 172, 0.18)', label: 'would come back to Ukraine (blue dots)'},
+};
 const WINDOWS = [['all', 'every incident up to the date'], ['365', 'the year up to the date'], ['30', 'the 30 days up to the date'], ['7', 'the 7 days up to the date']];
 
 function wx(lon) { return lon * COS; }
@@ -71,10 +79,16 @@ export default {
     const picked = h('div', {class: 'picked', id: 'picked', 'aria-live': 'polite'}, 'No incident picked.');
     const oblastList = h('details', {id: 'oblast-list'}, h('summary', {}, 'Oblasts on the map'));
     const problems = h('div', {});
+    const optionSel = h('select', {id: 'map-option', 'aria-label': 'Territorial option drawn over the current line'},
+      h('option', {value: ''}, 'none'));
+    const optionLegend = h('ul', {class: 'plain-list', id: 'option-legend', hidden: true},
+      Object.entries(OPTION_STYLES).map(([k, st]) => h('li', {}, h('span', {class: `swatch sq pattern-${k}`}), st.label)));
+    const optionPanel = h('div', {class: 'picked', id: 'option-figures', 'aria-live': 'polite'}, 'No option drawn.');
     root.replaceChildren(h('h1', {}, 'Map'), problems,
       h('div', {class: 'mapwrap'}, stage,
         h('div', {class: 'side card'},
           h('h3', {}, 'Date'), h('div', {class: 'slider'}, slider, dateOut), summary,
+          h('h3', {}, 'Options'), optionSel, optionLegend, optionPanel,
           h('h3', {}, 'Incidents'), windowSel, counts,
           h('h3', {}, 'Layers'), layerToggle('oblasts', 'oblasts'), layerToggle('territory', 'occupied territory'),
           layerToggle('baseline', 'the line at the ceasefire (dashed)'), layerToggle('incidents', 'incidents'),
@@ -83,7 +97,8 @@ export default {
       oblastList);
 
     // What is drawn.
-    const data = {oblasts: null, oblastBounds: null, territory: null, current: null, baseline: null, inc: null};
+    const data = {oblasts: null, oblastBounds: null, territory: null, current: null, baseline: null, inc: null,
+      options: null, option: null};
     const view = {cx: 0, cy: 0, scale: 1, fitted: false};
     let selected = -1;
     let frame = 0;
@@ -153,6 +168,7 @@ export default {
         g.stroke(data.baseline.path);
         g.setLineDash([]);
       }
+      if (data.option) drawOption(g, W, H, k, tx, ty);
       drawIncidents(sz, W, H);
       // The view, for whoever needs to place a point on the picture (the
       // browser tests read pixels through it).
@@ -183,6 +199,133 @@ export default {
         o.globalCompositeOperation = 'source-over';
       }
       return offscreen;
+    }
+
+    // drawOption paints the chosen option's areas, each filled through its
+    // own offscreen canvas and then patterned in device pixels (so the
+    // pattern keeps its size at any zoom).
+    let optionCanvas = null;
+    const patterns = {};
+    function patternOf(key, ctx) {
+      if (patterns[key]) return patterns[key];
+      const st = OPTION_STYLES[key];
+      const t = document.createElement('canvas');
+      t.width = t.height = 8;
+      const p = t.getContext('2d');
+      p.fillStyle = st.ground;
+      p.fillRect(0, 0, 8, 8);
+      p.fillStyle = st.ink;
+      if (key === 'to_adversary') {
+        for (let i = 0; i < 8; i++) p.fillRect(i, 7 - i, 2, 1); // a diagonal stripe
+      } else {
+        p.fillRect(2, 2, 3, 3); // a dot
+      }
+      return (patterns[key] = ctx.createPattern(t, 'repeat'));
+    }
+    function drawOption(g, W, H, k, tx, ty) {
+      if (!optionCanvas) optionCanvas = document.createElement('canvas');
+      if (optionCanvas.width !== W || optionCanvas.height !== H) {
+        optionCanvas.width = W;
+        optionCanvas.height = H;
+      }
+      const o = optionCanvas.getContext('2d');
+      for (const key of Object.keys(OPTION_STYLES)) {
+        const path = data.option.paths[key];
+        if (!path) continue;
+        o.setTransform(1, 0, 0, 1, 0, 0);
+        o.globalCompositeOperation = 'source-over';
+        o.clearRect(0, 0, W, H);
+        o.setTransform(k, 0, 0, k, tx, ty);
+        o.fillStyle = '#000';
+        o.fill(path);
+        o.setTransform(1, 0, 0, 1, 0, 0);
+        o.globalCompositeOperation = 'source-in';
+        o.fillStyle = patternOf(key, o);
+        o.fillRect(0, 0, W, H);
+        o.globalCompositeOperation = 'source-over';
+        g.setTransform(1, 0, 0, 1, 0, 0);
+        g.drawImage(optionCanvas, 0, 0);
+      }
+      g.setTransform(k, 0, 0, k, tx, ty);
+    }
+
+    // rowsPath is one Path2D of a MultiPolygon of rectangles (the rows the
+    // server measured on), in world coordinates.
+    function rowsPath(geometry) {
+      const path = new Path2D();
+      for (const poly of geometry.coordinates) {
+        const r = poly[0];
+        const x0 = wx(r[0][0]), x1 = wx(r[1][0]), y0 = wy(r[0][1]), y1 = wy(r[2][1]);
+        // A hair wider and taller, so that neighbouring rows meet.
+        path.rect(Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0) + 1e-4, Math.abs(y1 - y0) + 1e-4);
+      }
+      return path;
+    }
+
+    function showOption(id) {
+      const o = data.options && data.options.options.find(x => x.id === id);
+      if (!o || o.error) {
+        data.option = null;
+        stage.dataset.option = '';
+        optionLegend.hidden = true;
+        optionPanel.replaceChildren(o ? `${o.title}: cannot be measured (${o.error}).` : 'No option drawn.');
+        schedule();
+        return;
+      }
+      data.option = {id, paths: {to_adversary: rowsPath(o.areas.to_adversary), to_ukraine: rowsPath(o.areas.to_ukraine)}};
+      stage.dataset.option = id;
+      stage.dataset.optionRects = String(o.areas.to_adversary.coordinates.length + o.areas.to_ukraine.coordinates.length);
+      optionLegend.hidden = false;
+      const towns = (label, places) => {
+        if (!places) return null;
+        return h('p', {}, `${label}: ${num(places.count)} settlements, ${num(places.population)} people`,
+          places.largest.length ? ` (largest: ${places.largest.map(p => `${p.name}, ${num(p.population)}`).join('; ')})` : '', '.');
+      };
+      const diff = o.line_km - o.contact_line_km;
+      optionPanel.replaceChildren(
+        h('strong', {}, o.title), ` · proposed by ${o.proposed_by}`, h('br'),
+        h('span', {class: 'note'}, `held: ${o.held}${o.swaps.length ? '; ' + o.swaps.join('; ') : ''}`),
+        h('dl', {class: 'option-figures'},
+          h('dt', {}, 'To the adversary'), h('dd', {id: 'option-to-adversary'}, `${num(o.to_adversary_km2)} km²`),
+          h('dt', {}, 'Back to Ukraine'), h('dd', {id: 'option-to-ukraine'}, `${num(o.to_ukraine_km2)} km²`),
+          h('dt', {}, 'The new line'), h('dd', {id: 'option-line'}, `${num(o.line_km)} km`),
+          h('dt', {}, "Today's line"), h('dd', {id: 'option-contact-line'}, `${num(o.contact_line_km)} km (map of ${o.today}; ${diff >= 0 ? '+' : '−'}${num(Math.abs(diff))} km)`)),
+        o.by_oblast.length ? h('p', {}, 'Most changed: ', o.by_oblast.slice(0, 3).map(b =>
+          `${b.name} (${num(b.to_adversary_km2)} km² to the adversary, ${num(b.to_ukraine_km2)} km² back)`).join('; '), '.') : null,
+        o.settlements_to_adversary
+          ? [towns('Towns to the adversary', o.settlements_to_adversary), towns('Towns back to Ukraine', o.settlements_to_ukraine)]
+          : h('p', {class: 'note', id: 'option-towns'}, 'The largest towns: this server has no settlements file; `backstop territory options --settlements FILE` names them.'));
+      schedule();
+    }
+    optionSel.addEventListener('change', () => {
+      current.setParams({option: optionSel.value || null});
+      showOption(optionSel.value);
+    });
+
+    async function loadOptions(c) {
+      try {
+        const ans = await c.api.get(`/v1/frameworks/${c.framework}/options`, {signal: c.signal});
+        data.options = ans;
+        const keep = optionSel.value || c.params.get('option') || '';
+        optionSel.replaceChildren(h('option', {value: ''}, 'none'),
+          ans.options.map(o => h('option', {value: o.id}, `${o.title} (${o.proposed_by})`)));
+        optionSel.disabled = ans.options.length === 0;
+        if (!ans.options.length) optionPanel.textContent = 'The record holds no territorial option.';
+        else if (ans.evaluated < ans.total) optionPanel.textContent = `The first ${ans.evaluated} of ${ans.total} options are listed.`;
+        stage.dataset.options = String(ans.options.length);
+        if (keep && ans.options.some(o => o.id === keep)) {
+          optionSel.value = keep;
+          showOption(keep);
+        } else if (data.option) {
+          showOption('');
+        }
+      } catch (err) {
+        if (err.name === 'AbortError') return;
+        optionSel.disabled = true;
+        optionPanel.textContent = err.problem && err.problem.status === 404
+          ? 'No options: the server measures them only when started with --oblasts FILE and --territory DIR.'
+          : `The options could not be loaded: ${err.problem ? err.problem.detail : err.message}`;
+      }
     }
 
     function windowStart(end) {
@@ -517,6 +660,11 @@ export default {
       if (!have.oblasts) problems.append(note('No oblast layer: the server was started without --oblasts FILE.'));
       if (!have.territory) summary.textContent = 'No territory layer: the server was started without --territory DIR.';
       const oblasts = data.oblasts || !have.oblasts ? null : loadOblasts(c);
+      const options = have.oblasts && have.territory ? loadOptions(c) : null;
+      if (!options) {
+        optionSel.disabled = true;
+        optionPanel.textContent = 'No options: the server measures them only when started with --oblasts FILE and --territory DIR.';
+      }
       // The territory's dates decide the default day: the latest snapshot,
       // whose map the same answer holds.
       let day = asked;
@@ -535,7 +683,7 @@ export default {
       widen(fromDay(day).getTime(), fromDay(day).getTime());
       setDay(day);
       haveTerritory = have.territory;
-      await Promise.all([incidents, oblasts, haveTerritory ? loadTerritory(c, day, latest) : null]);
+      await Promise.all([incidents, oblasts, options, haveTerritory ? loadTerritory(c, day, latest) : null]);
     }
     load(ctx);
     return {
@@ -550,7 +698,10 @@ export default {
       },
       refresh: c => {
         current = c;
-        if (haveTerritory) loadTerritory(c, chosenDay());
+        if (haveTerritory) {
+          loadTerritory(c, chosenDay());
+          loadOptions(c);
+        }
         loadIncidents(c);
       },
       unmount: () => {
