@@ -282,7 +282,7 @@ export default {
           places.largest.length ? ` (largest: ${places.largest.map(p => `${p.name}, ${num(p.population)}`).join('; ')})` : '', '.');
       };
       const diff = o.line_km - o.contact_line_km;
-      optionPanel.replaceChildren(
+      optionPanel.replaceChildren(h('div', {},
         h('strong', {}, o.title), ` · proposed by ${o.proposed_by}`, h('br'),
         h('span', {class: 'note'}, `held: ${o.held}${o.swaps.length ? '; ' + o.swaps.join('; ') : ''}`),
         h('dl', {class: 'option-figures'},
@@ -294,7 +294,7 @@ export default {
           `${b.name} (${num(b.to_adversary_km2)} km² to the adversary, ${num(b.to_ukraine_km2)} km² back)`).join('; '), '.') : null,
         o.settlements_to_adversary
           ? [towns('Towns to the adversary', o.settlements_to_adversary), towns('Towns back to Ukraine', o.settlements_to_ukraine)]
-          : h('p', {class: 'note', id: 'option-towns'}, 'The largest towns: this server has no settlements file; `backstop territory options --settlements FILE` names them.'));
+          : h('p', {class: 'note', id: 'option-towns'}, 'The largest towns: this server has no settlements file; `backstop territory options --settlements FILE` names them.')));
       schedule();
     }
     optionSel.addEventListener('change', () => {
@@ -308,7 +308,7 @@ export default {
         data.options = ans;
         const keep = optionSel.value || c.params.get('option') || '';
         optionSel.replaceChildren(h('option', {value: ''}, 'none'),
-          ans.options.map(o => h('option', {value: o.id}, `${o.title} (${o.proposed_by})`)));
+          ...ans.options.map(o => h('option', {value: o.id}, `${o.title} (${o.proposed_by})`)));
         optionSel.disabled = ans.options.length === 0;
         if (!ans.options.length) optionPanel.textContent = 'The record holds no territorial option.';
         else if (ans.evaluated < ans.total) optionPanel.textContent = `The first ${ans.evaluated} of ${ans.total} options are listed.`;
