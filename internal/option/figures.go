@@ -2,6 +2,7 @@ package option
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/backstop-dev/backstop/internal/geo"
@@ -199,4 +200,29 @@ func sum(ps []Place) Places {
 	})
 	out.Largest = append(out.Largest, ps[:min(Largest, len(ps))]...)
 	return out
+}
+
+// Rounded is a copy of r with its figures rounded as backstop's JSON
+// gives areas and lengths: areas to the square metre (0.001 km², never
+// -0), lines to 100 m. The CLI's JSON and the server's answer both use
+// it, so that they agree to the digit.
+func (r *Result) Rounded() *Result {
+	km2 := func(v float64) float64 {
+		x := math.Round(v*1000) / 1000
+		if x == 0 {
+			return 0 // not -0
+		}
+		return x
+	}
+	c := *r
+	for _, p := range []*float64{&c.OccupiedKm2, &c.HeldKm2, &c.ToAdversaryKm2, &c.ToUkraineKm2, &c.OutsideToAdversaryKm2, &c.OutsideToUkraineKm2} {
+		*p = km2(*p)
+	}
+	c.LineKm, c.ContactLineKm = math.Round(c.LineKm*10)/10, math.Round(c.ContactLineKm*10)/10
+	c.ByOblast = append([]OblastFigures{}, r.ByOblast...)
+	for i := range c.ByOblast {
+		o := &c.ByOblast[i]
+		o.HeldKm2, o.ToAdversaryKm2, o.ToUkraineKm2 = km2(o.HeldKm2), km2(o.ToAdversaryKm2), km2(o.ToUkraineKm2)
+	}
+	return &c
 }

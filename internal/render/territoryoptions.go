@@ -41,17 +41,7 @@ func territoryOptionsJSON(w io.Writer, rs []*option.Result, maps []string) error
 		Options       []*option.Result `json:"options"`
 	}{1, append([]string{}, maps...), []*option.Result{}}
 	for _, r := range rs {
-		c := *r
-		for _, p := range []*float64{&c.OccupiedKm2, &c.HeldKm2, &c.ToAdversaryKm2, &c.ToUkraineKm2, &c.OutsideToAdversaryKm2, &c.OutsideToUkraineKm2} {
-			*p = roundKm2(*p)
-		}
-		c.LineKm, c.ContactLineKm = math.Round(c.LineKm*10)/10, math.Round(c.ContactLineKm*10)/10
-		c.ByOblast = append([]option.OblastFigures{}, r.ByOblast...)
-		for i := range c.ByOblast {
-			o := &c.ByOblast[i]
-			o.HeldKm2, o.ToAdversaryKm2, o.ToUkraineKm2 = roundKm2(o.HeldKm2), roundKm2(o.ToAdversaryKm2), roundKm2(o.ToUkraineKm2)
-		}
-		out.Options = append(out.Options, &c)
+		out.Options = append(out.Options, r.Rounded())
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -140,22 +140,12 @@ func (s *Server) options(ctx context.Context, fr *frameworkRecord) (*encoded, er
 	})
 }
 
-// rounded rounds a result's figures as render's JSON does: areas to the
-// square metre, lines to 100 m.
+// rounded is r as render's JSON gives it (option.Result.Rounded),
+// without the map rows, which the answer carries as GeoJSON.
 func rounded(r *option.Result) *option.Result {
-	c := *r
-	km2 := func(v float64) float64 { return math.Round(v*1000) / 1000 }
-	for _, p := range []*float64{&c.OccupiedKm2, &c.HeldKm2, &c.ToAdversaryKm2, &c.ToUkraineKm2, &c.OutsideToAdversaryKm2, &c.OutsideToUkraineKm2} {
-		*p = km2(*p)
-	}
-	c.LineKm, c.ContactLineKm = math.Round(c.LineKm*10)/10, math.Round(c.ContactLineKm*10)/10
-	c.ByOblast = append([]option.OblastFigures{}, r.ByOblast...)
-	for i := range c.ByOblast {
-		o := &c.ByOblast[i]
-		o.HeldKm2, o.ToAdversaryKm2, o.ToUkraineKm2 = km2(o.HeldKm2), km2(o.ToAdversaryKm2), km2(o.ToUkraineKm2)
-	}
+	c := r.Rounded()
 	c.Map = nil
-	return &c
+	return c
 }
 
 // rowsGeometry turns rows of the projected plane (geo.Rows) into a
