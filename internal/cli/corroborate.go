@@ -63,7 +63,8 @@ func runCorroborate(args []string, s Streams) int {
 	fs.IntVar(&limit, "limit", 50, "incidents in the table")
 	fs.StringVar(&out, "out", "", "output file")
 	fs.StringVar(&color, "color", "auto", "auto, always or never")
-	if _, exit, ok := parseFlags(fs, args, corroborateUsage, s); !ok {
+	extra, exit, ok := parseFlags(fs, args, corroborateUsage, s)
+	if !ok {
 		return exit
 	}
 	usage := func(f string, a ...any) int {
@@ -72,6 +73,10 @@ func runCorroborate(args []string, s Streams) int {
 	}
 	f, ferr := render.CorroborateFormats.Parse(format)
 	switch {
+	case len(extra) > 0:
+		// Every input is a flag: an argument would otherwise be lost
+		// without a word (`--incidents A B` reads A only).
+		return usage("unexpected argument %q: give every incident file with its own --incidents (--incidents A --incidents B)", extra[0])
 	case rules == "":
 		return usage("no --rules FILE given")
 	case len(incidentPaths) == 0:

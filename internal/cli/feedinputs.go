@@ -44,3 +44,19 @@ func incidentsError(cmd string, paths []string, err error, s Streams) int {
 	fmt.Fprintf(s.Err, "%s: %v\n", prefix, err)
 	return ExitUsage
 }
+
+// incidentFile returns the first of paths that is an incident file by its
+// name (CSV, JSON Lines, gzip), "" when none is: given where framework
+// documents are expected, it was meant for --incidents, and reading it
+// as YAML would print the whole file as one error.
+func incidentFile(paths []string) string {
+	for _, p := range paths {
+		name := strings.ToLower(p)
+		for _, ext := range []string{".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".gz", ".tsv"} {
+			if strings.HasSuffix(name, ext) {
+				return p
+			}
+		}
+	}
+	return ""
+}

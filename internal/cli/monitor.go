@@ -116,6 +116,8 @@ func runMonitor(args []string, s Streams) int {
 	switch {
 	case len(p.paths) == 0:
 		return usage("no framework given\n\n%s", monitorUsage)
+	case incidentFile(p.paths) != "":
+		return usage("%s looks like an incident file, not a framework document: give it with --incidents (repeat the flag for each file: --incidents A --incidents B)", incidentFile(p.paths))
 	case len(p.incidents) == 0 && r.Territory == "" && !r.Follow:
 		return usage("nothing to monitor: give --incidents FILE, --territory DIR or --follow")
 	case err != nil:

@@ -81,6 +81,8 @@ func runRecord(args []string, s Streams) int {
 	switch {
 	case len(p.paths) == 0:
 		return usage("no framework given\n\n%s", recordUsage)
+	case incidentFile(p.paths) != "":
+		return usage("%s looks like an incident file, not a framework document: give it with --incidents (repeat the flag for each file: --incidents A --incidents B)", incidentFile(p.paths))
 	case len(p.incidents) == 0 && r.Territory == "":
 		return usage("nothing to monitor: give --incidents FILE or --territory DIR")
 	case err != nil:

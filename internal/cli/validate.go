@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/load"
@@ -61,6 +62,15 @@ func runValidate(args []string, s Streams) int {
 		return ExitUsage
 	}
 	set, ds := load.Paths(p.paths, s.In)
+	if len(set.Docs) == 0 && !ds.HasErrors() {
+		// An empty file, or comments only, is not a valid guarantee.
+		verb := "holds"
+		if len(p.paths) > 1 {
+			verb = "hold"
+		}
+		fmt.Fprintf(s.Err, "backstop validate: %s %s no document (empty, or comments only)\n", strings.Join(p.paths, ", "), verb)
+		return ExitInvalid
+	}
 	if err = render.Validate(s.Out, s.Err, p.format, set, ds); err != nil {
 		fmt.Fprintf(s.Err, "backstop validate: %v\n", err)
 		return ExitUsage
