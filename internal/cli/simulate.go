@@ -79,7 +79,7 @@ func runSimulate(args []string, s Streams) int {
 		return usage("no scenario given\n\n%s", simulateUsage)
 	case ferr != nil:
 		return usage("%v", ferr)
-	case runs < 0 || runs > load.MaxRuns:
+	case runs < 0 || runs > load.MaxRuns || runsGiven(fs) && runs == 0:
 		return usage("--runs must be between 1 and %d", load.MaxRuns)
 	case workers < 1:
 		return usage("--workers must be at least 1")
@@ -164,4 +164,12 @@ func measuredPolitics(path string) (map[string]sim.Measured, error) {
 		out[p.Party] = m
 	}
 	return out, nil
+}
+
+// runsGiven reports whether --runs was given: --runs 0 is a mistake, not
+// a way to ask for the scenario's runs (leave the flag out for that).
+func runsGiven(fs *flag.FlagSet) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "runs" })
+	return given
 }

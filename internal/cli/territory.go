@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -158,6 +159,11 @@ func territoryExit(ds diag.Diagnostics) int {
 func runTerritoryArea(p territoryParams, s Streams) int {
 	snaps, ds := territory.LoadPaths(p.paths, p.date)
 	writeDiagnosticsText(s.Err, ds)
+	if len(snaps) == 0 && !ds.HasErrors() {
+		// A folder with no snapshot in it measured nothing: say so.
+		fmt.Fprintf(s.Err, "backstop territory area: no map snapshot (deepstatemap_data_YYYYMMDD.geojson) in %s\n", strings.Join(p.paths, ", "))
+		return ExitUsage
+	}
 	if err := render.TerritoryArea(s.Out, p.format, snaps); err != nil {
 		fmt.Fprintf(s.Err, "backstop territory: %v\n", err)
 		return ExitUsage
