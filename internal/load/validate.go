@@ -30,6 +30,7 @@ var stages = []stage{
 	{"land pledges", checkLandPledges},
 	{"restrictions", checkRestrictions},
 	{"units", checkUnits},
+	{"plausible quantities", checkBounds},
 	{"incidents", checkIncidents},
 	{"scenarios", checkScenarios},
 	{"forces and axes", checkSimScenarios},
