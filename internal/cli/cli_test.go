@@ -95,6 +95,8 @@ func TestCommands(t *testing.T) {
 			stderr: "backstop simulate: --runs must be between 1 and 10000000\n"},
 		{name: "territory-area-empty-folder", args: []string{"territory", "area", "internal/cli/testdata"}, exit: 2,
 			stderr: "backstop territory area: no map snapshot (deepstatemap_data_YYYYMMDD.geojson) in internal/cli/testdata\n"},
+		{name: "validate-format-table", args: []string{"validate", "examples/ukraine-2025", "--format", "table"}, exit: 0,
+			stderr: "valid: 32 documents in 20 files, 0 errors, 8 warnings\n"},
 		{name: "monitor-incidents-as-framework", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "internal/cli/testdata/corroboration.jsonl"}, exit: 2,
 			stderr: "backstop monitor: internal/cli/testdata/corroboration.jsonl looks like an incident file, not a framework document: give it with --incidents (repeat the flag for each file: --incidents A --incidents B)\n"},
 		{name: "corroborate-extra-argument", args: []string{"corroborate", "--rules", "examples/corroboration/firms-ground.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl", "no/such/file.csv"}, exit: 2,

@@ -48,6 +48,15 @@ func (fs Formats) Parse(s string) (Format, error) {
 			return f, nil
 		}
 	}
+	// One vocabulary across commands: `table` names the terminal view
+	// everywhere, validate's one-line-per-diagnostic text included.
+	if Format(s) == FormatTable {
+		for _, f := range fs {
+			if f == FormatText {
+				return f, nil
+			}
+		}
+	}
 	return "", fmt.Errorf("unknown format %q; use %s", s, fs)
 }
 
