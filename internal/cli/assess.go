@@ -104,7 +104,7 @@ func runAssess(args []string, s Streams) int {
 	set, ds := load.Paths(p.paths, s.In)
 	if ds.HasErrors() {
 		writeDiagnosticsText(s.Err, ds.Errors())
-		fmt.Fprintf(s.Err, "backstop assess: the documents are invalid (%s); nothing assessed\n", render.Plural(len(ds.Errors()), "error"))
+		fmt.Fprintf(s.Err, "backstop assess: the documents %s (%s); nothing assessed\n", problemWith(ds), render.Plural(len(ds.Errors()), "error"))
 		return exitCode(ds)
 	}
 	opts := assess.Options{At: p.at}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/render"
 )
 
@@ -213,4 +214,14 @@ func writeView(s Streams, cmd, out, color string, view func(w io.Writer, opts re
 		fmt.Fprintf(s.Err, "wrote %s (%s)\n", out, summary())
 	}
 	return ExitOK
+}
+
+// problemWith says what is wrong with documents that did not load: "could
+// not be read" when a path could not be (exit 2, load.CodeIO), else "are
+// invalid" (exit 1), so that the words match the exit code.
+func problemWith(ds diag.Diagnostics) string {
+	if exitCode(ds) == ExitUsage {
+		return "could not be read"
+	}
+	return "are invalid"
 }

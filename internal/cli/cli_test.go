@@ -97,6 +97,11 @@ func TestCommands(t *testing.T) {
 			stderr: "backstop territory area: no map snapshot (deepstatemap_data_YYYYMMDD.geojson) in internal/cli/testdata\n"},
 		{name: "validate-format-table", args: []string{"validate", "examples/ukraine-2025", "--format", "table"}, exit: 0,
 			stderr: "valid: 32 documents in 20 files, 0 errors, 8 warnings\n"},
+		{name: "assess-data-file", args: []string{"assess", "internal/cli/testdata/incidents.jsonl"}, exit: 2,
+			stderr: "internal/cli/testdata/incidents.jsonl: error: this looks like a JSON Lines file, not a backstop document (YAML); did you mean --incidents FILE, --gdp FILE or import?\n" +
+				"backstop assess: the documents could not be read (1 error); nothing assessed\n"},
+		{name: "validate-missing", args: []string{"validate", "no/such.yaml"}, exit: 2,
+			stderr: "cannot read: 0 documents in 0 files, 1 error, 0 warnings\n"},
 		{name: "monitor-incidents-as-framework", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "internal/cli/testdata/corroboration.jsonl"}, exit: 2,
 			stderr: "backstop monitor: internal/cli/testdata/corroboration.jsonl looks like an incident file, not a framework document: give it with --incidents (repeat the flag for each file: --incidents A --incidents B)\n"},
 		{name: "corroborate-extra-argument", args: []string{"corroborate", "--rules", "examples/corroboration/firms-ground.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl", "no/such/file.csv"}, exit: 2,

@@ -87,7 +87,7 @@ func runSimulate(args []string, s Streams) int {
 	set, ds := load.Paths(paths, nil)
 	if ds.HasErrors() {
 		writeDiagnosticsText(s.Err, ds.Errors())
-		fmt.Fprintf(s.Err, "backstop simulate: the documents are invalid; nothing simulated\n")
+		fmt.Fprintf(s.Err, "backstop simulate: the documents %s; nothing simulated\n", problemWith(ds))
 		return exitCode(ds)
 	}
 	id, err := scenarioOf(set, paths[0])

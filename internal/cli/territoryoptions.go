@@ -91,7 +91,8 @@ func runTerritoryOptions(args []string, s Streams) int {
 	set, ds := load.Paths(paths, s.In)
 	if ds.HasErrors() {
 		writeDiagnosticsText(s.Err, ds.Errors())
-		return usage("the documents are invalid; nothing measured")
+		fmt.Fprintf(s.Err, "backstop territory options: the documents %s; nothing measured\n", problemWith(ds))
+		return exitCode(ds)
 	}
 	if len(set.Options()) == 0 {
 		return usage("no TerritorialOption documents among %v", paths)

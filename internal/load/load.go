@@ -71,6 +71,11 @@ func (l *Loader) AddPath(path string) {
 		return
 	}
 	if !info.IsDir() {
+		if kind := dataFileKind(path); kind != "" {
+			// Read as YAML it would give a syntax error at a far line.
+			l.ioError(path, "this looks like a %s file, not a backstop document (YAML); did you mean --incidents FILE, --gdp FILE or import?", kind)
+			return
+		}
 		l.addFile(path)
 		return
 	}
@@ -100,6 +105,21 @@ func (l *Loader) AddPath(path string) {
 	if found == 0 {
 		l.ioError(path, "no %s files in this folder", strings.Join(Extensions, ", "))
 	}
+}
+
+// dataFileKind names the kind of a data file by its name (CSV, TSV, JSON
+// Lines, GeoJSON, gzip), "" for anything that may be a document.
+func dataFileKind(path string) string {
+	name := strings.ToLower(path)
+	for _, k := range []struct{ ext, kind string }{
+		{".csv", "CSV"}, {".csv.gz", "gzipped CSV"}, {".tsv", "TSV"}, {".jsonl", "JSON Lines"},
+		{".geojson", "GeoJSON"}, {".gz", "gzip"},
+	} {
+		if strings.HasSuffix(name, k.ext) {
+			return k.kind
+		}
+	}
+	return ""
 }
 
 func describeIOError(err error) string {

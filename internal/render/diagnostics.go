@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/diag"
@@ -30,7 +31,10 @@ func ValidateSummary(w io.Writer, set *load.Set, ds diag.Diagnostics) {
 		files[d.File.Name] = true
 	}
 	verdict := "valid"
-	if errs > 0 {
+	switch {
+	case slices.ContainsFunc(ds, func(d diag.Diagnostic) bool { return d.Code == load.CodeIO }):
+		verdict = "cannot read" // exit 2: not a verdict on the documents
+	case errs > 0:
 		verdict = "invalid"
 	}
 	fmt.Fprintf(w, "%s: %d documents in %d files, %s, %s\n", verdict,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,7 +112,11 @@ func prepare(req Request, h Hooks, report func(diag.Diagnostics)) (monitor.Input
 	var in monitor.Inputs
 	set, ds := load.Paths(req.Paths, nil)
 	if ds.HasErrors() {
-		return in, feeds.Options{}, nil, &Error{Diagnostics: ds.Errors(), Err: errors.New("the documents are invalid; nothing monitored")}
+		what := "are invalid"
+		if slices.ContainsFunc(ds, func(d diag.Diagnostic) bool { return d.Code == load.CodeIO }) {
+			what = "could not be read"
+		}
+		return in, feeds.Options{}, nil, &Error{Diagnostics: ds.Errors(), Err: fmt.Errorf("the documents %s; nothing monitored", what)}
 	}
 	fw, err := monitor.Framework(set, req.Framework)
 	if err != nil {
