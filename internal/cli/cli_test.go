@@ -102,6 +102,8 @@ func TestCommands(t *testing.T) {
 				"backstop assess: the documents could not be read (1 error); nothing assessed\n"},
 		{name: "validate-missing", args: []string{"validate", "no/such.yaml"}, exit: 2,
 			stderr: "cannot read: 0 documents in 0 files, 1 error, 0 warnings\n"},
+		{name: "import-incidents-reversed", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "--since", "2025-10-01", "--until", "2025-09-01"}, exit: 2,
+			stderr: "backstop import incidents: --since 2025-10-01 is not before --until 2025-09-01\n"},
 		{name: "monitor-incidents-as-framework", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "internal/cli/testdata/corroboration.jsonl"}, exit: 2,
 			stderr: "backstop monitor: internal/cli/testdata/corroboration.jsonl looks like an incident file, not a framework document: give it with --incidents (repeat the flag for each file: --incidents A --incidents B)\n"},
 		{name: "corroborate-extra-argument", args: []string{"corroborate", "--rules", "examples/corroboration/firms-ground.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl", "no/such/file.csv"}, exit: 2,

@@ -99,6 +99,9 @@ func runImportIncidents(args []string, s Streams) int {
 	if p.to, err = parseInstant(until); err != nil {
 		return usage("--until: %v", err)
 	}
+	if !p.from.IsZero() && !p.to.IsZero() && !p.from.Before(p.to) {
+		return usage("--since %s is not before --until %s", since, until)
+	}
 	return importIncidents(p, s)
 }
 

@@ -140,7 +140,7 @@ func verifyInputs(opts *client.VerifyOptions, logKey, since string, documents []
 			return fmt.Errorf("--document: %w", err)
 		}
 		if !signing.IsSigned(doc) {
-			return fmt.Errorf("--document %s: give the signed document as submitted (from backstop sign); the log holds signed documents", path)
+			return fmt.Errorf("--document %s: give the signed document as submitted: the log holds signed documents; `backstop sign %s --key KEY` gives the very bytes `backstop submit` sent (an ed25519 signature is deterministic)", path, path)
 		}
 		opts.Documents = append(opts.Documents, client.Document{Name: path, Signed: doc})
 	}
