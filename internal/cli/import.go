@@ -46,10 +46,10 @@ Flags:
   --out FILE         write the YAML to FILE instead of standard output
 
 Examples:
-  backstop import kiel data_explorer.csv --framework ukraine-2025 --with-framework > kiel.yaml
+  backstop import kiel ../shared/data/kiel-ust/data_explorer.csv --framework kiel --with-framework > kiel.yaml
   backstop validate kiel.yaml
-  backstop import kiel data_explorer.csv --framework ukraine-2025 --out declarations/kiel.yaml
-  backstop validate framework.yaml declarations/
+  backstop import incidents ../shared/data/viina/viina_incidents_202307.csv.gz --out july.yaml
+  backstop validate examples/ukraine-2025 july.yaml
 
 Exit codes:
   0  imported (warnings allowed)

@@ -30,7 +30,7 @@ Flags:
   --document N     the Nth document of a file holding several (from 1)
 
 Examples:
-  backstop sign declarations/gb.yaml --key GB.key --document 2 --out gb.signed
+  backstop sign examples/ukraine-2025/declarations/gb.yaml --key examples/ukraine-2025/keys/GB.key --document 2 --out gb.signed
   backstop sign - --key MON.key < incidents.yaml > incidents.signed
 
 ` + exitCodesHelp + "\n"

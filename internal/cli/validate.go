@@ -31,9 +31,9 @@ Flags:
 
 Examples:
   backstop validate examples/ukraine-2025
-  backstop validate framework.yaml declarations/
+  backstop validate examples/ukraine-2025/framework.yaml examples/ukraine-2025/declarations/
   backstop validate --format json examples/ukraine-2025 | jq '.[] | select(.severity == "error")'
-  cat declaration.yaml | backstop validate framework.yaml -
+  cat examples/ukraine-2025/declarations/gb.yaml | backstop validate examples/ukraine-2025/framework.yaml -
 
 ` + exitCodesHelp + "\n"
 
