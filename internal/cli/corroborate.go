@@ -28,7 +28,7 @@ with the corroborating source shifted by ±7 and ±30 days.
 
 Flags:
   --rules FILE          the Corroboration document (docs/corroborate.md)
-  --incidents FILE      an incident file or folder (repeat for more); formats
+  --incidents FILE...   incident files or folders (the data files after the flag, or repeat it); formats
                         as for monitor, detected from the header
   --input-format FMT    skip detection
   --shift SOURCE=DUR    move a source's records in time before the join, e.g.
@@ -63,7 +63,7 @@ func runCorroborate(args []string, s Streams) int {
 	fs.IntVar(&limit, "limit", 50, "incidents in the table")
 	fs.StringVar(&out, "out", "", "output file")
 	fs.StringVar(&color, "color", "auto", "auto, always or never")
-	extra, exit, ok := parseFlags(fs, args, corroborateUsage, s)
+	extra, exit, ok := parseFlags(fs, severalValues(args, "incidents"), corroborateUsage, s)
 	if !ok {
 		return exit
 	}
@@ -76,7 +76,7 @@ func runCorroborate(args []string, s Streams) int {
 	case len(extra) > 0:
 		// Every input is a flag: an argument would otherwise be lost
 		// without a word (`--incidents A B` reads A only).
-		return usage("unexpected argument %q: give every incident file with its own --incidents (--incidents A --incidents B)", extra[0])
+		return usage("unexpected argument %q: give every incident file with --incidents (--incidents A B, or --incidents A --incidents B)", extra[0])
 	case rules == "":
 		return usage("no --rules FILE given")
 	case len(incidentPaths) == 0:

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,4 +69,27 @@ func (f positiveDuration) Set(v string) error {
 	}
 	*f.d = time.Duration(d)
 	return nil
+}
+
+// severalValues rewrites `--NAME A B C` as `--NAME A --NAME B --NAME C`
+// for the repeatable flags named, taking as further values the arguments
+// that follow and are data files by their name (CSV, JSON Lines, gzip:
+// incidentFile), so that a framework folder after them stays positional.
+func severalValues(args []string, names ...string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		out = append(out, a)
+		name := strings.TrimLeft(a, "-")
+		if !strings.HasPrefix(a, "-") || strings.Contains(name, "=") || !slices.Contains(names, name) || i+1 >= len(args) {
+			continue
+		}
+		i++
+		out = append(out, args[i]) // the flag's own value
+		for i+1 < len(args) && incidentFile(args[i+1:i+2]) != "" {
+			i++
+			out = append(out, a, args[i])
+		}
+	}
+	return out
 }

@@ -29,7 +29,8 @@ accounted for: rows that cannot be read are reported as FILE:LINE:COL and
 counted in the summary.
 
 Flags:
-  --incidents FILE     an incident file or folder (repeat the flag for more)
+  --incidents FILE...  incident files or folders: --incidents A.csv B.csv (the
+                       data files after it), or repeat the flag
   --input-format FMT   skip detection: acled, ucdp, missile, alerts, viina,
                        jsonl or yaml
   --mapping FILE       read the incident files as CSV through this mapping
@@ -102,7 +103,7 @@ func runMonitor(args []string, s Streams) int {
 	fs.StringVar(&r.Framework, "framework", "", "framework id")
 	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
 	fs.StringVar(&p.by, "by", monitor.ByDay, "day or week")
-	paths, exit, ok := parseFlags(fs, args, monitorUsage, s)
+	paths, exit, ok := parseFlags(fs, severalValues(args, "incidents"), monitorUsage, s)
 	if !ok {
 		return exit
 	}
@@ -117,7 +118,7 @@ func runMonitor(args []string, s Streams) int {
 	case len(p.paths) == 0:
 		return usage("no framework given\n\n%s", monitorUsage)
 	case incidentFile(p.paths) != "":
-		return usage("%s looks like an incident file, not a framework document: give it with --incidents (repeat the flag for each file: --incidents A --incidents B)", incidentFile(p.paths))
+		return usage("%s looks like an incident file, not a framework document: give it with --incidents (--incidents A B, or --incidents A --incidents B)", incidentFile(p.paths))
 	case len(p.incidents) == 0 && r.Territory == "" && !r.Follow:
 		return usage("nothing to monitor: give --incidents FILE, --territory DIR or --follow")
 	case err != nil:

@@ -27,7 +27,8 @@ time allowed, and a grade by a rule printed with it:
   A ≥ 0.9, B ≥ 0.75, C ≥ 0.5, D ≥ 0.25, else F; — when nothing fell due yet
 
 Flags:
-  --incidents FILE     an incident file or folder (repeat the flag for more)
+  --incidents FILE...  incident files or folders: --incidents A.csv B.csv (the
+                       data files after it), or repeat the flag
   --territory DIR      DeepState snapshots, for the territory triggers
   --oblasts FILE       oblast.geojson, to place incidents by coordinates
   --since T, --until T narrow the period evaluated (RFC 3339 or YYYY-MM-DD,
@@ -67,7 +68,7 @@ func runRecord(args []string, s Streams) int {
 	format := fs.String("format", string(render.RecordFormats.Default()), "format")
 	fs.StringVar(&p.out, "out", "", "output file")
 	fs.StringVar(&p.color, "color", "auto", "auto, always or never")
-	paths, exit, ok := parseFlags(fs, args, recordUsage, s)
+	paths, exit, ok := parseFlags(fs, severalValues(args, "incidents"), recordUsage, s)
 	if !ok {
 		return exit
 	}
@@ -82,7 +83,7 @@ func runRecord(args []string, s Streams) int {
 	case len(p.paths) == 0:
 		return usage("no framework given\n\n%s", recordUsage)
 	case incidentFile(p.paths) != "":
-		return usage("%s looks like an incident file, not a framework document: give it with --incidents (repeat the flag for each file: --incidents A --incidents B)", incidentFile(p.paths))
+		return usage("%s looks like an incident file, not a framework document: give it with --incidents (--incidents A B, or --incidents A --incidents B)", incidentFile(p.paths))
 	case len(p.incidents) == 0 && r.Territory == "":
 		return usage("nothing to monitor: give --incidents FILE or --territory DIR")
 	case err != nil:
