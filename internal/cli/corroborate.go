@@ -28,8 +28,9 @@ with the corroborating source shifted by ±7 and ±30 days.
 
 Flags:
   --rules FILE          the Corroboration document (docs/corroborate.md)
-  --incidents FILE...   incident files or folders (the data files after the flag, or repeat it); formats
-                        as for monitor, detected from the header
+  --incidents FILE...   incident files or folders (the data files after the
+                        flag, or repeat it); formats as for monitor, detected
+                        from the header
   --input-format FMT    skip detection
   --shift SOURCE=DUR    move a source's records in time before the join, e.g.
                         firms=730d to lay 2021's fires over 2023 (repeatable)
