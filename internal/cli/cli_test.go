@@ -105,6 +105,8 @@ func TestCommands(t *testing.T) {
 		{name: "import-incidents-reversed", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "--since", "2025-10-01", "--until", "2025-09-01"}, exit: 2,
 			stderr: "backstop import incidents: --since 2025-10-01 is not before --until 2025-09-01\n"},
 		{name: "monitor-several-incidents", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "internal/cli/testdata/incidents.jsonl", "internal/cli/testdata/corroboration.jsonl", "--format", "json"}, exit: 0},
+		{name: "monitor-stdin", args: []string{"monitor", "examples/ukraine-2025", "--incidents", "-", "--format", "json"}, exit: 0,
+			stdin: `{"id": "s-1", "time": "2025-09-14T03:10:00Z", "type": "missile_strike", "admin1": "UA-30", "source": "monitor"}` + "\n"},
 		{name: "monitor-incidents-as-framework", args: []string{"monitor", "examples/ukraine-2025", "internal/cli/testdata/corroboration.jsonl", "--incidents", "internal/cli/testdata/incidents.jsonl"}, exit: 2,
 			stderr: "backstop monitor: internal/cli/testdata/corroboration.jsonl looks like an incident file, not a framework document: give it with --incidents (--incidents A B, or --incidents A --incidents B)\n"},
 		{name: "corroborate-extra-argument", args: []string{"corroborate", "--rules", "examples/corroboration/firms-ground.yaml", "--incidents", "internal/cli/testdata/corroboration.jsonl", "extra"}, exit: 2,

@@ -103,6 +103,7 @@ func runCorroborate(args []string, s Streams) int {
 	if code != ExitOK {
 		return code
 	}
+	feedOpts.Stdin = s.In
 	incs, _, err := all.ReadFiles(incidentPaths, inputFormat, nil, feedOpts, func(path string, ds diag.Diagnostics, sum feeds.Summary) {
 		writeDiagnosticsText(s.Err, ds)
 		render.FeedRead(s.Err, path, sum)

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +20,27 @@ func TestSeveralValues(t *testing.T) {
 	} {
 		if got := severalValues(tt.in, "incidents"); !slices.Equal(got, tt.want) {
 			t.Errorf("severalValues(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestIncidentsFromStdin: `--incidents -` reads standard input, for
+// monitor, corroborate and import incidents alike.
+func TestIncidentsFromStdin(t *testing.T) {
+	t.Chdir("../..")
+	const line = `{"id": "s-1", "time": "2025-09-14T03:10:00Z", "type": "missile_strike", "admin1": "UA-30", "source": "monitor"}` + "\n"
+	for _, args := range [][]string{
+		{"monitor", "examples/ukraine-2025", "--incidents", "-", "--format", "json"},
+		{"import", "incidents", "-"},
+		{"corroborate", "--rules", "examples/corroboration/firms-ground.yaml", "--incidents", "-", "--format", "json"},
+	} {
+		var out, errOut bytes.Buffer
+		if exit := Main(args, strings.NewReader(line), &out, &errOut); exit != ExitOK {
+			t.Errorf("%v: exit %d: %s", args, exit, errOut.String())
+			continue
+		}
+		if !strings.Contains(out.String(), "s-1") && !strings.Contains(errOut.String(), "-: jsonl, 1 rows") {
+			t.Errorf("%v: standard input was not read:\n%s%s", args, out.String(), errOut.String())
 		}
 	}
 }

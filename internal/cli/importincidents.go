@@ -115,6 +115,7 @@ func importIncidents(p importIncidentsParams, s Streams) int {
 	if code != ExitOK {
 		return code
 	}
+	opts.Stdin = s.In
 	list, err := feeds.Expand(p.paths)
 	if err != nil {
 		fmt.Fprintf(s.Err, "backstop import incidents: %s\n", ioMessage(err))

@@ -12,6 +12,8 @@
 package feeds
 
 import (
+	"io"
+
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/model"
 )
@@ -59,6 +61,8 @@ type Options struct {
 	Oblasts Oblasts
 	// Strict makes every skipped row an error instead of a warning.
 	Strict bool
+	// Stdin is read for the path "-" (nil: "-" cannot be read).
+	Stdin io.Reader
 }
 
 // Result is what a reader made of a file.

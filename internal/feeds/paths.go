@@ -14,6 +14,10 @@ import (
 func Expand(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
+		if p == "-" {
+			out = append(out, p) // standard input (Options.Stdin)
+			continue
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, err

@@ -125,6 +125,7 @@ func prepare(req Request, h Hooks, report func(diag.Diagnostics)) (monitor.Input
 	in = monitor.Inputs{Set: set, Framework: fw.ID, Since: req.Since, Until: req.Until,
 		Options: monitor.Options{QuietPeriod: req.Quiet}}
 	opts, mapping, ds, err := all.Setup(req.Categories, req.Mapping, req.Oblasts, req.Strict)
+	opts.Stdin = req.Stdin // --incidents - reads standard input
 	report(ds)
 	switch {
 	case err != nil:
