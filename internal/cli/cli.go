@@ -202,7 +202,11 @@ func writeView(s Streams, cmd, out, color string, view func(w io.Writer, opts re
 		fmt.Fprintf(s.Err, "backstop %s: --out: %v\n", cmd, err)
 		return ExitUsage
 	}
-	err = view(w, render.TableOptions{Color: useColor, Width: 100})
+	width := render.DefaultWidth
+	if out == "" {
+		width = render.TerminalWidth(s.Out) // a file gets the default width
+	}
+	err = view(w, render.TableOptions{Color: useColor, Width: width})
 	if err == nil {
 		err = done()
 	}
