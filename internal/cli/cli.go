@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/render"
 )
 
@@ -91,9 +92,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func suggestCommand(name string) string {
+	var names []string
 	for _, c := range commands() {
-		if strings.HasPrefix(c.name, name) || strings.HasPrefix(name, c.name) {
-			return c.name
+		names = append(names, c.name)
+	}
+	// A typo (edit distance), else a prefix: `backstop monitr`, `backstop ver`.
+	if s := model.Suggest(name, names); s != "" {
+		return s
+	}
+	for _, c := range names {
+		if strings.HasPrefix(c, name) || strings.HasPrefix(name, c) {
+			return c
 		}
 	}
 	return ""
