@@ -31,6 +31,10 @@ Flags:
                      last signed checkpoint
   --dry-run          report only; write nothing
 
+Examples:
+  backstop repair --data backstop-data --dry-run
+  backstop repair --data backstop-data
+
 Exit codes:
   0  the tree is sound, or was repaired
   1  the tree cannot be repaired to the last signed checkpoint (nothing written)
