@@ -32,6 +32,7 @@ func TestIncidentsFromStdin(t *testing.T) {
 	for _, args := range [][]string{
 		{"monitor", "examples/ukraine-2025", "--incidents", "-", "--format", "json"},
 		{"import", "incidents", "-"},
+		{"record", "examples/ukraine-2025", "--incidents", "-", "--format", "json"},
 		{"corroborate", "--rules", "examples/corroboration/firms-ground.yaml", "--incidents", "-", "--format", "json"},
 	} {
 		var out, errOut bytes.Buffer

@@ -117,8 +117,8 @@ func runMonitor(args []string, s Streams) int {
 	switch {
 	case len(p.paths) == 0:
 		return usage("no framework given\n\n%s", monitorUsage)
-	case incidentFile(p.paths) != "":
-		return usage("%s looks like an incident file, not a framework document: give it with --incidents (--incidents A B, or --incidents A --incidents B)", incidentFile(p.paths))
+	case monitoringMistake(p.paths, p.color, r, since, until) != "":
+		return usage("%s", monitoringMistake(p.paths, p.color, r, since, until))
 	case len(p.incidents) == 0 && r.Territory == "" && !r.Follow:
 		return usage("nothing to monitor: give --incidents FILE, --territory DIR or --follow")
 	case err != nil:
@@ -127,10 +127,6 @@ func runMonitor(args []string, s Streams) int {
 		return usage("unknown --by %q; use day or week", p.by)
 	case r.Follow && p.format.Mission():
 		return usage("--follow prints breaches as they start; the mission report (--format %s) needs a batch run", p.format)
-	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
-		return usage("unknown --color %q; use auto, always or never", p.color)
-	case !r.Since.IsZero() && !r.Until.IsZero() && !r.Since.Before(r.Until):
-		return usage("--since %s is not before --until %s", since, until)
 	}
 	return monitorRun(p, s)
 }
@@ -138,19 +134,14 @@ func runMonitor(args []string, s Streams) int {
 // monitorRun runs the monitoring (internal/watch composes it) and renders
 // what it found; a diagnostic that is an error makes the exit code 1.
 func monitorRun(p monitorParams, s Streams) int {
+	hooks := watchHooks(s)
+	hooks.OnEpisode = func(e monitor.Episode) {
+		if err := render.EpisodeJSONL(s.Out, e); err != nil {
+			fmt.Fprintf(s.Err, "backstop monitor: %v\n", err)
+		}
+	}
 	req := p.req
-	req.Paths, req.Incidents, req.Stdin = p.paths, p.incidents, s.In
-	res, err := watch.Run(req, watch.Hooks{
-		Diagnostics: func(ds diag.Diagnostics) { writeDiagnosticsText(s.Err, ds) },
-		FileRead:    func(path string, sum feeds.Summary) { render.FeedRead(s.Err, path, sum) },
-		Note:        func(line string) { fmt.Fprintln(s.Err, line) },
-		Prepared:    func(out *monitor.Outcome) { render.MonitorSetup(s.Err, out) },
-		OnEpisode: func(e monitor.Episode) {
-			if err := render.EpisodeJSONL(s.Out, e); err != nil {
-				fmt.Fprintf(s.Err, "backstop monitor: %v\n", err)
-			}
-		},
-	})
+	res, err := runWatch(req, p.paths, p.incidents, s, hooks)
 	if err != nil {
 		return watchError("monitor", err, s)
 	}
@@ -172,6 +163,39 @@ func monitorRun(p monitorParams, s Streams) int {
 		return ExitInvalid
 	}
 	return ExitOK
+}
+
+// monitoringMistake is the usage error the commands that run a
+// monitoring (monitor, record) share, "" when there is none: an incident
+// file given as a framework document, an unknown --color, a period that
+// ends before it starts.
+func monitoringMistake(paths []string, color string, r *watch.Request, since, until *instantFlag) string {
+	switch {
+	case incidentFile(paths) != "":
+		return fmt.Sprintf("%s looks like an incident file, not a framework document: give it with --incidents (--incidents A B, or --incidents A --incidents B)", incidentFile(paths))
+	case !slices.Contains([]string{"auto", "always", "never"}, color):
+		return fmt.Sprintf("unknown --color %q; use auto, always or never", color)
+	case !r.Since.IsZero() && !r.Until.IsZero() && !r.Since.Before(r.Until):
+		return fmt.Sprintf("--since %s is not before --until %s", since, until)
+	}
+	return ""
+}
+
+// watchHooks print what a monitoring reads as it goes, on stderr.
+func watchHooks(s Streams) watch.Hooks {
+	return watch.Hooks{
+		Diagnostics: func(ds diag.Diagnostics) { writeDiagnosticsText(s.Err, ds) },
+		FileRead:    func(path string, sum feeds.Summary) { render.FeedRead(s.Err, path, sum) },
+		Note:        func(line string) { fmt.Fprintln(s.Err, line) },
+		Prepared:    func(out *monitor.Outcome) { render.MonitorSetup(s.Err, out) },
+	}
+}
+
+// runWatch runs the monitoring req describes over the framework paths and
+// the incident files (standard input for "-" or --follow).
+func runWatch(req watch.Request, paths, incidents []string, s Streams, h watch.Hooks) (*watch.Result, error) {
+	req.Paths, req.Incidents, req.Stdin = paths, incidents, s.In
+	return watch.Run(req, h)
 }
 
 // watchError prints why a monitoring stopped and gives its exit code.

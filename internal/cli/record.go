@@ -4,11 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 
-	"github.com/backstop-dev/backstop/internal/diag"
-	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/monitor"
 	"github.com/backstop-dev/backstop/internal/render"
 	"github.com/backstop-dev/backstop/internal/watch"
@@ -82,16 +79,12 @@ func runRecord(args []string, s Streams) int {
 	switch {
 	case len(p.paths) == 0:
 		return usage("no framework given\n\n%s", recordUsage)
-	case incidentFile(p.paths) != "":
-		return usage("%s looks like an incident file, not a framework document: give it with --incidents (--incidents A B, or --incidents A --incidents B)", incidentFile(p.paths))
+	case monitoringMistake(p.paths, p.color, r, since, until) != "":
+		return usage("%s", monitoringMistake(p.paths, p.color, r, since, until))
 	case len(p.incidents) == 0 && r.Territory == "":
 		return usage("nothing to monitor: give --incidents FILE or --territory DIR")
 	case err != nil:
 		return usage("%v", err)
-	case !slices.Contains([]string{"auto", "always", "never"}, p.color):
-		return usage("unknown --color %q; use auto, always or never", p.color)
-	case !r.Since.IsZero() && !r.Until.IsZero() && !r.Since.Before(r.Until):
-		return usage("--since %s is not before --until %s", since, until)
 	}
 	return recordRun(p, s)
 }
@@ -100,14 +93,7 @@ func runRecord(args []string, s Streams) int {
 // record (internal/record) and renders it; a diagnostic that is an error
 // makes the exit code 1.
 func recordRun(p recordParams, s Streams) int {
-	req := p.req
-	req.Paths, req.Incidents = p.paths, p.incidents
-	res, err := watch.Run(req, watch.Hooks{
-		Diagnostics: func(ds diag.Diagnostics) { writeDiagnosticsText(s.Err, ds) },
-		FileRead:    func(path string, sum feeds.Summary) { render.FeedRead(s.Err, path, sum) },
-		Note:        func(line string) { fmt.Fprintln(s.Err, line) },
-		Prepared:    func(out *monitor.Outcome) { render.MonitorSetup(s.Err, out) },
-	})
+	res, err := runWatch(p.req, p.paths, p.incidents, s, watchHooks(s))
 	if err != nil {
 		return watchError("record", err, s)
 	}
