@@ -14,9 +14,7 @@ import (
 
 // CorroborateJSON writes the result as indented JSON.
 func CorroborateJSON(w io.Writer, r *corroborate.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return indentedJSON(w, r, true)
 }
 
 // CorroborateJSONL writes one incident per line, with its confidence and

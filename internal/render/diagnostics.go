@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -56,7 +55,5 @@ func DiagnosticsJSON(w io.Writer, ds diag.Diagnostics) error {
 	for _, d := range ds {
 		out = append(out, api.NewDiagnostic(d))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return indentedJSON(w, out, true)
 }

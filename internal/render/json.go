@@ -14,8 +14,16 @@ func JSON(w io.Writer, r *assess.Report) error {
 	if r == nil {
 		return errNilReport
 	}
+	return indentedJSON(w, r, false)
+}
+
+// indentedJSON writes v as JSON indented by two spaces with a trailing
+// newline, the form of every JSON view; escapeHTML keeps encoding/json's
+// \u003c escapes for the views that always had them (the others write
+// gate expressions and titles as they are).
+func indentedJSON(w io.Writer, v any, escapeHTML bool) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	enc.SetEscapeHTML(escapeHTML)
+	return enc.Encode(v)
 }

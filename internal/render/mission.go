@@ -3,7 +3,6 @@ package render
 import (
 	"cmp"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -31,9 +30,7 @@ func MissionJSON(w io.Writer, r *monitor.MissionReport) error {
 	if r == nil {
 		return errNilMission
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return indentedJSON(w, r, true)
 }
 
 var errNilMission = fmt.Errorf("report: nil mission report")

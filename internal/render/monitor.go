@@ -19,9 +19,7 @@ import (
 
 // MonitorJSON writes the report as indented JSON.
 func MonitorJSON(w io.Writer, r *monitor.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return indentedJSON(w, r, true)
 }
 
 // MonitorJSONL writes one episode per line.

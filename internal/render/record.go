@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -35,10 +34,7 @@ func RecordJSON(w io.Writer, r *record.Record) error {
 	if r == nil {
 		return errNilRecord
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	return indentedJSON(w, r, false)
 }
 
 // recordTotals sums the parties' states.

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -46,9 +45,7 @@ func TerritoryAreaJSON(w io.Writer, snaps []*territory.Snapshot) error {
 	for _, snap := range snaps {
 		out.Snapshots = append(out.Snapshots, territorySnapshotOf(snap))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return indentedJSON(w, out, true)
 }
 
 // TerritoryAreaTable writes the area of each snapshot, one line each under
@@ -100,9 +97,7 @@ func TerritoryDiffJSON(w io.Writer, from, to *territory.Snapshot, c territory.Ch
 	if byOblast {
 		out.Outside = &territoryOutside{roundKm2(c.OutsideGainedKm2), roundKm2(c.OutsideLostKm2)}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return indentedJSON(w, out, true)
 }
 
 // signedKm2 formats a net change with its sign: +12.3, -4.5, 0.0.

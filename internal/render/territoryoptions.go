@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -43,9 +42,7 @@ func territoryOptionsJSON(w io.Writer, rs []*option.Result, maps []string) error
 	for _, r := range rs {
 		out.Options = append(out.Options, r.Rounded())
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return indentedJSON(w, out, true)
 }
 
 func km2(v float64) string { return numfmt.Number(v, 1) }
