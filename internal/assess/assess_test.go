@@ -229,7 +229,7 @@ func TestPoliticsAndSequence(t *testing.T) {
 	if talks.State != "blocked" || !slices.Equal(talks.BlockedBy, []string{"agreed"}) {
 		t.Errorf("talks: %+v", talks)
 	}
-	want := "land 600/1,000 troops (60 %) by 2026-03-01; logistics 1.0/5.0 EUR-bn (20 %); funding 0.0/10.0 EUR-bn/yr (0 %); of 600 troops pledged, 0 automatic, 600 conditional on a national decision, 0 discretionary, 0 only an assurance; 1 red line crossed; 1 pledge awaiting approval; 1 guarantor without a pledge; step agreed blocked: coverage(\"land\") >= 1.0"
+	want := "land 600/1,000 troops (60 %), due 2026-03-01; logistics 1.0/5.0 EUR-bn (20 %); funding 0.0/10.0 EUR-bn/yr (0 %); of 600 troops pledged, 0 automatic, 600 conditional on a national decision, 0 discretionary, 0 only an assurance; 1 red line crossed; 1 pledge awaiting approval; 1 guarantor without a pledge; step agreed blocked: coverage(\"land\") >= 1.0"
 	if r.Verdict != want {
 		t.Errorf("verdict:\n%s\nwant:\n%s", r.Verdict, want)
 	}

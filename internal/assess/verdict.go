@@ -28,16 +28,20 @@ func verdict(r *Report) string {
 		worst := worstRequirement(r, d.Domain)
 		part := fmt.Sprintf("%s %s/%s (%s)", d.Domain, numfmt.Figure(worst.Pledged, worst.Unit), numfmt.Quantity(worst.Required, worst.Unit), numfmt.Percent(worst.Share))
 		if worst.By != "" {
-			part += " by " + worst.By
+			// "due", not "by": the date is the requirement's deadline,
+			// not the assessment date printed beside the verdict.
+			part += ", due " + worst.By
 		}
 		parts = append(parts, part)
 	}
 	if gaps > maxVerdictGaps {
-		parts = append(parts, fmt.Sprintf("%d more domains short", gaps-maxVerdictGaps))
+		parts = append(parts, plural(gaps-maxVerdictGaps, "more domain")+" short")
 	}
 	switch {
 	case len(r.Domains) == 0:
 		parts = append(parts, "no requirements")
+	case len(met) == 1 && len(r.Domains) == 1:
+		parts = append(parts, "the one domain met")
 	case len(met) == len(r.Domains):
 		parts = append(parts, fmt.Sprintf("all %d domains met", len(met)))
 	case len(met) > 0:

@@ -32,7 +32,8 @@ who covers what and where the gaps are:
   - a verdict line to quote
 
 Flags:
-  --at DATE            assessment date, YYYY-MM-DD (default: today, UTC)
+  --at DATE            assessment date: YYYY-MM-DD, or RFC 3339 for its UTC
+                       day (default: today, UTC)
   --format FORMAT      table (default), json, markdown or html
   --out FILE           write the report to FILE instead of standard output
   --framework ID       the framework to assess when several are loaded
@@ -94,7 +95,7 @@ func runAssess(args []string, s Streams) int {
 	}
 	p.at = model.Date{Time: time.Now().UTC().Truncate(24 * time.Hour)}
 	if at != "" {
-		d, err := model.ParseDate(at)
+		d, err := parseDay(at)
 		if err != nil {
 			return usage("--at: %v", err)
 		}

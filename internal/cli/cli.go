@@ -11,6 +11,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/render"
+	"github.com/spf13/cobra"
 )
 
 // Exit codes, the same for every command.
@@ -24,6 +25,23 @@ const (
 type Streams struct {
 	In       io.Reader
 	Out, Err io.Writer
+
+	// describe, when set, receives the command's flag set from parseFlags,
+	// which then stops the command before it does any work: completion and
+	// the man pages list the flags each command really parses.
+	describe func(*flag.FlagSet)
+	// quiet (--quiet, -q) leaves out the notes: progress, "wrote FILE",
+	// what each feed gave. Reports, warnings and errors still print.
+	quiet bool
+}
+
+// notes is where a command says what it is doing or did, beside its
+// report: standard error, or nowhere with --quiet.
+func (s Streams) notes() io.Writer {
+	if s.quiet {
+		return io.Discard
+	}
+	return s.Err
 }
 
 type command struct {
@@ -35,6 +53,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"init", "Write a minimal framework, declaration and scenario to start from", initUsage, runInit},
 		{"validate", "Check documents: syntax, fields, references, expressions, caveats", validateUsage, runValidate},
 		{"assess", "Who covers what, where the gaps are, who crosses whose red line", assessUsage, runAssess},
 		{"monitor", "Incident feeds in, breaches found, responses due", monitorUsage, runMonitor},
@@ -51,6 +70,9 @@ func commands() []command {
 		{"witness", "Cosign a log's checkpoints only if it never forks: a witness anyone can run", witnessUsage, runWitness},
 		{"repair", "Rebuild a stopped server's Merkle tree from its stored documents", repairUsage, runRepair},
 		{"version", "Print the version of backstop and of the document language", versionUsage, runVersion},
+		{"schema", "Print the JSON Schema of a document kind, for editors", schemaUsage, runSchema},
+		{"completion", "Shell completion for bash, zsh, fish and powershell", completionUsage, runCompletion},
+		{"man", "Write a man page for every command", manUsage, runMan},
 		{"help", "Show help for backstop or for one command", helpUsage, nil},
 	}
 }
@@ -77,10 +99,13 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runHelp(args[1:], s)
 	case "-v", "--version":
 		return runVersion(nil, s)
+	case cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+		return completeCommand(args, s)
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
-			return c.run(args[1:], s)
+			rest := takeQuiet(name, args[1:], &s)
+			return c.run(rest, s)
 		}
 	}
 	fmt.Fprintf(s.Err, "backstop: unknown command %q\n", name)
@@ -108,10 +133,12 @@ func suggestCommand(name string) string {
 	return ""
 }
 
-func printMainHelp(w io.Writer) {
-	fmt.Fprint(w, `backstop writes down, checks, monitors and stress-tests a multinational
+const mainDescription = `backstop writes down, checks, monitors and stress-tests a multinational
 security guarantee: a framework of requirements, triggers and responses, and
-the declarations in which each party pledges what it will give.
+the declarations in which each party pledges what it will give.`
+
+func printMainHelp(w io.Writer) {
+	fmt.Fprint(w, mainDescription+`
 
 Usage:
   backstop <command> [flags] [arguments]
@@ -122,9 +149,15 @@ Commands:
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, `
+Every command also takes:
+  --quiet, -q  print only the report, warnings and errors: no progress, no
+               "wrote FILE", no summary of what each input gave
+  --help, -h   the command's flags, examples and exit codes
+
 Examples:
   backstop validate examples/ukraine-2025
   backstop help validate
+  source <(backstop completion bash)
 
 Run 'backstop <command> --help' for a command's flags and examples.
 The document language is described in docs/language.md.
@@ -143,6 +176,10 @@ Examples:
 `
 
 func runHelp(args []string, s Streams) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fmt.Fprint(s.Out, helpUsage)
+		return ExitOK
+	}
 	if len(args) == 0 {
 		printMainHelp(s.Out)
 		return ExitOK
@@ -162,6 +199,10 @@ func runHelp(args []string, s Streams) int {
 // of kubectl and terraform expect; "--" ends the flags.
 func parseFlags(fs *flag.FlagSet, args []string, usage string, s Streams) (positional []string, exit int, ok bool) {
 	fs.SetOutput(io.Discard)
+	if s.describe != nil {
+		s.describe(fs)
+		return nil, ExitOK, false
+	}
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
@@ -169,7 +210,7 @@ func parseFlags(fs *flag.FlagSet, args []string, usage string, s Streams) (posit
 			return nil, ExitOK, false
 		}
 		if err != nil {
-			fmt.Fprintf(s.Err, "backstop %s: %v\n\n%s", fs.Name(), err, usage)
+			fmt.Fprintf(s.Err, "backstop %s: %s\nRun 'backstop %s --help' for its flags and examples.\n", fs.Name(), flagMistake(fs, err), fs.Name())
 			return nil, ExitUsage, false
 		}
 		rest := fs.Args()
@@ -224,7 +265,7 @@ func writeView(s Streams, cmd, out, color string, view func(w io.Writer, opts re
 		return ExitUsage
 	}
 	if out != "" && summary != nil {
-		fmt.Fprintf(s.Err, "wrote %s (%s)\n", out, summary())
+		fmt.Fprintf(s.notes(), "wrote %s (%s)\n", out, summary())
 	}
 	return ExitOK
 }

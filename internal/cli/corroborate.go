@@ -106,10 +106,10 @@ func runCorroborate(args []string, s Streams) int {
 	feedOpts.Stdin = s.In
 	incs, _, err := all.ReadFiles(incidentPaths, inputFormat, nil, feedOpts, func(path string, ds diag.Diagnostics, sum feeds.Summary) {
 		writeDiagnosticsText(s.Err, ds)
-		render.FeedRead(s.Err, path, sum)
+		render.FeedRead(s.notes(), path, sum)
 	})
 	if err != nil {
-		return incidentsError("", incidentPaths, err, s)
+		return incidentsError("corroborate", incidentPaths, err, s)
 	}
 	res, cds := corroborate.Corroborate(corroborate.Compile(docs[0]), incs, opts)
 	render.CorroborateNotes(s.Err, res, cds)

@@ -29,13 +29,10 @@ func feedSetup(cmd, categories, mapping, oblasts string, strict bool, s Streams,
 var ioMessage = feeds.IOMessage
 
 // incidentsError reports why the --incidents files could not be read,
-// as "backstop CMD: …" (cmd "" for plain "backstop: …"): a path that
+// as "backstop CMD: …": a path that
 // cannot be listed, or a file that cannot be read. Either is exit 2.
 func incidentsError(cmd string, paths []string, err error, s Streams) int {
-	prefix := "backstop"
-	if cmd != "" {
-		prefix += " " + cmd
-	}
+	prefix := "backstop " + cmd
 	var ee *all.ExpandError
 	if errors.As(err, &ee) {
 		fmt.Fprintf(s.Err, "%s: --incidents %s: %s\n", prefix, strings.Join(paths, ", "), ioMessage(ee.Err))

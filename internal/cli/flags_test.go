@@ -45,3 +45,26 @@ func TestIncidentsFromStdin(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDay(t *testing.T) {
+	cases := []struct {
+		in, want string // want "" for an error
+	}{
+		{"2025-09-01", "2025-09-01"},
+		{"2025-09-01T12:00:00Z", "2025-09-01"},
+		{"2025-09-01T01:30:00+03:00", "2025-08-31"}, // its day in UTC
+		{"2025-09-01T23:30:00-02:00", "2025-09-02"},
+		{"2026-02-30", ""},
+		{"1 Sep 2025", ""},
+		{"", ""},
+	}
+	for _, tc := range cases {
+		d, err := parseDay(tc.in)
+		switch {
+		case tc.want == "" && err == nil:
+			t.Errorf("parseDay(%q) = %s, want an error", tc.in, d)
+		case tc.want != "" && (err != nil || d.String() != tc.want):
+			t.Errorf("parseDay(%q) = %s, %v; want %s", tc.in, d, err, tc.want)
+		}
+	}
+}

@@ -67,7 +67,7 @@ func TestRunImport(t *testing.T) {
 		{name: "bad framework id", args: []string{"kiel", good, "--framework", "Ukraine"}, exit: ExitUsage,
 			stderr: "backstop import: --framework \"Ukraine\" is not a framework id (lower-case letters, digits and single dashes, such as ukraine-2025)\nRun 'backstop import --help' for usage.\n"},
 		{name: "bad flag", args: []string{"kiel", good, "--framework", "f", "--format", "json"}, exit: ExitUsage,
-			inStderr: "backstop import: flag provided but not defined: -format"},
+			inStderr: "backstop import: unknown flag --format"},
 		{name: "missing file", args: []string{"kiel", filepath.Join(dir, "nope.csv"), "--framework", "f"}, exit: ExitUsage,
 			stderr: filepath.Join(dir, "nope.csv") + ": error: no such file\n"},
 		{name: "folder", args: []string{"kiel", dir, "--framework", "f"}, exit: ExitUsage,

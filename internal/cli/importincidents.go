@@ -131,7 +131,7 @@ func importIncidents(p importIncidentsParams, s Streams) int {
 		}
 		kept, dups := sel.Add(path, res.Incidents)
 		report(dups)
-		render.ImportFeedSummary(s.Err, path, res.Summary, kept)
+		render.ImportFeedSummary(s.notes(), path, res.Summary, kept)
 	}
 	if n := sel.Duplicates(); n > incidents.NamedDuplicates {
 		render.ImportDuplicates(s.Err, n-incidents.NamedDuplicates)
@@ -146,7 +146,7 @@ func importIncidents(p importIncidentsParams, s Streams) int {
 		fmt.Fprintf(s.Err, "backstop import incidents: %v\n", err)
 		return ExitUsage
 	}
-	render.ImportWritten(s.Err, incs, docs, p.out)
+	render.ImportWritten(s.notes(), incs, docs, p.out)
 	if failed {
 		return ExitInvalid
 	}

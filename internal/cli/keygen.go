@@ -81,8 +81,8 @@ func runKeygen(args []string, s Streams) int {
 	if err := writeNew(pubPath, public+"\n", 0o644); err != nil {
 		return usage("%v", err)
 	}
-	fmt.Fprintf(s.Err, "wrote %s (private: keep it secret) and %s\n", keyPath, pubPath)
-	fmt.Fprintf(s.Err, "list the public key under parties.%s.keys in the framework:\n", *party)
+	fmt.Fprintf(s.notes(), "wrote %s (private: keep it secret) and %s\n", keyPath, pubPath)
+	fmt.Fprintf(s.notes(), "list the public key under parties.%s.keys in the framework:\n", *party)
 	fmt.Fprintln(s.Out, public)
 	return ExitOK
 }

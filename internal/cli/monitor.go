@@ -49,7 +49,8 @@ Flags:
                        while the framework is in force, from its ceasefire:
                        earlier incidents fill the sliding windows but never
                        start a breach
-  --quiet DURATION     firings closer than this form one breach (default 72h)
+  --quiet-period DURATION
+                       firings closer than this form one breach (default 72h)
   --strict             any skipped row is an error (exit 1)
   --format FORMAT      the breaches: table (default), json, jsonl (a breach
                        per line) or html; or the mission's daily report
@@ -95,7 +96,7 @@ func runMonitor(args []string, s Streams) int {
 	fs.StringVar(&r.Corroborate, "corroborate", "", "corroboration rules")
 	fs.Var(since, "since", "start")
 	fs.Var(until, "until", "end")
-	fs.Var(positiveDuration{&r.Quiet}, "quiet", "quiet period")
+	fs.Var(positiveDuration{&r.Quiet}, "quiet-period", "quiet period")
 	fs.BoolVar(&r.Strict, "strict", false, "skipped rows are errors")
 	fs.BoolVar(&r.Follow, "follow", false, "follow JSON Lines")
 	format := fs.String("format", string(render.MonitorFormats.Default()), "format")
@@ -146,7 +147,7 @@ func monitorRun(p monitorParams, s Streams) int {
 		return watchError("monitor", err, s)
 	}
 	if req.Follow {
-		fmt.Fprintf(s.Err, "%s\n", render.MonitorSummary(res.Report))
+		fmt.Fprintf(s.notes(), "%s\n", render.MonitorSummary(res.Report))
 	} else {
 		var mission *monitor.MissionReport
 		if p.format.Mission() {
@@ -185,9 +186,9 @@ func monitoringMistake(paths []string, color string, r *watch.Request, since, un
 func watchHooks(s Streams) watch.Hooks {
 	return watch.Hooks{
 		Diagnostics: func(ds diag.Diagnostics) { writeDiagnosticsText(s.Err, ds) },
-		FileRead:    func(path string, sum feeds.Summary) { render.FeedRead(s.Err, path, sum) },
+		FileRead:    func(path string, sum feeds.Summary) { render.FeedRead(s.notes(), path, sum) },
 		Note:        func(line string) { fmt.Fprintln(s.Err, line) },
-		Prepared:    func(out *monitor.Outcome) { render.MonitorSetup(s.Err, out) },
+		Prepared:    func(out *monitor.Outcome) { render.MonitorSetup(s.notes(), out) },
 	}
 }
 

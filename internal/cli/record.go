@@ -37,7 +37,8 @@ Flags:
 
 Examples:
   backstop record examples/ukraine-2025 --incidents ../shared/data/missile-attacks/missile_attacks_daily.csv
-  backstop record examples/ukraine-2025 --incidents incidents.jsonl --format json --out record.json
+  backstop record examples/ukraine-2025 --incidents ../shared/data/missile-attacks/missile_attacks_daily.csv \
+      --until 2025-09-12 --format json --out record.json
 
 The rule and the JSON schema are described in docs/record.md.
 

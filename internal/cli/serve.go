@@ -103,6 +103,14 @@ func runServe(args []string, s Streams) int {
 	if !ok {
 		return exit
 	}
+	// Bind first: a busy or mistyped --listen must not leave a data
+	// folder, a key and a seeded record behind.
+	l, err := net.Listen("tcp", p.listen)
+	if err != nil {
+		fmt.Fprintf(s.Err, "backstop serve: --listen: %v\n", err)
+		return ExitUsage
+	}
+	defer l.Close()
 	cfg, err := serveConfig(fset, p, s)
 	if err != nil {
 		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
@@ -128,7 +136,7 @@ func runServe(args []string, s Streams) int {
 		srv.Close()
 		return code
 	}
-	if err := listenAndServe(ctx, srv, p.listen, fmt.Sprintf("%s, log key %s", st.Dialect(), cfg.Key.ID()), s); err != nil {
+	if err := serveOn(ctx, srv, l, fmt.Sprintf("%s, log key %s", st.Dialect(), cfg.Key.ID()), s); err != nil {
 		fmt.Fprintf(s.Err, "backstop serve: %v\n", err)
 		return ExitUsage
 	}
@@ -176,14 +184,9 @@ func serveConfig(fset *flag.FlagSet, p serveParams, s Streams) (server.Config, e
 	return cfg, nil
 }
 
-// listenAndServe listens on --listen, says so (with what, such as the
-// database and the log key) and serves until ctx ends.
-func listenAndServe(ctx context.Context, srv *server.Server, listen, what string, s Streams) error {
-	l, err := net.Listen("tcp", listen)
-	if err != nil {
-		srv.Close()
-		return fmt.Errorf("--listen: %v", err)
-	}
+// serveOn says where it listens (with what, such as the database and the
+// log key) and serves until ctx ends.
+func serveOn(ctx context.Context, srv *server.Server, l net.Listener, what string, s Streams) error {
 	fmt.Fprintf(s.Err, "backstop serve: listening on http://%s (%s)\n", l.Addr(), what)
 	return srv.Serve(ctx, l, 15*time.Second)
 }

@@ -31,7 +31,7 @@ Flags:
 
 Examples:
   backstop sign examples/ukraine-2025/declarations/gb.yaml --key examples/ukraine-2025/keys/GB.key --document 2 --out gb.signed
-  backstop sign - --key MON.key < incidents.yaml > incidents.signed
+  backstop sign - --key examples/ukraine-2025/keys/FI.key < examples/ukraine-2025/declarations/fi.yaml > fi.signed
 
 ` + exitCodesHelp + "\n"
 
@@ -84,7 +84,7 @@ func runSign(args []string, s Streams) int {
 		return fail(ExitUsage, "writing: %v", err)
 	}
 	if *out != "" {
-		fmt.Fprintf(s.Err, "wrote %s, signed by %s\n", *out, key.ID())
+		fmt.Fprintf(s.notes(), "wrote %s, signed by %s\n", *out, key.ID())
 	}
 	return ExitOK
 }

@@ -105,11 +105,11 @@ func runSimulate(args []string, s Streams) int {
 		}
 		for _, src := range plan.UseMeasured(measured) {
 			if src.Source != "scenario" {
-				fmt.Fprintf(s.Err, "politics of %s from its %s: decides in %.0f %% of runs, %.2f× the deadline\n", src.Party, src.Source, 100*src.Decide, src.Delay)
+				fmt.Fprintf(s.notes(), "politics of %s from its %s: decides in %.0f %% of runs, %.2f× the deadline\n", src.Party, src.Source, 100*src.Decide, src.Delay)
 			}
 		}
 	}
-	bar := render.NewProgress(s.Err)
+	bar := render.NewProgress(s.notes())
 	res := sim.Simulate(plan, sim.Options{Runs: runs, Seed: seed, Workers: workers, Analysis: !noAnalysis, Progress: bar.Update})
 	bar.Finish()
 

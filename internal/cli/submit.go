@@ -28,8 +28,11 @@ Flags:
   --framework ID     the framework for documents that name none (Incidents)
 
 Examples:
-  backstop submit gb.signed --server http://127.0.0.1:8080
-  backstop submit incidents.yaml --server http://127.0.0.1:8080 --key MON.key
+  sed 's/^date: 2025-08-31/date: 2025-11-30/' examples/ukraine-2025/declarations/fi.yaml > fi-nov.yaml
+  backstop sign fi-nov.yaml --key examples/ukraine-2025/keys/FI.key --out fi-nov.signed
+  backstop submit fi-nov.signed --server http://127.0.0.1:8080
+  backstop import incidents ../shared/data/viina/viina_incidents_202408.csv.gz --out august.yaml
+  backstop submit august.yaml --server http://127.0.0.1:8080 --key examples/ukraine-2025/keys/MON.key
 
 Exit codes:
   0  every document was accepted

@@ -33,8 +33,9 @@ Subcommands:
 Flags:
   --format table|json   output format (default table); the JSON is described
                         in docs/territory.md
-  --date DATE           area: the date of a single FILE (YYYY-MM-DD), for a
-                        file whose name carries none
+  --date DATE           area: the date of a single FILE, for a file whose
+                        name carries none (YYYY-MM-DD, or RFC 3339 for its
+                        UTC day, as every time flag)
   --from-date DATE      diff: the date of FROM, likewise
   --to-date DATE        diff: the date of TO, likewise
   --by-oblast           diff: split gained and lost by oblast; needs --oblasts
@@ -106,7 +107,7 @@ func runTerritory(args []string, s Streams) int {
 		if d.in == "" {
 			continue
 		}
-		v, err := model.ParseDate(d.in)
+		v, err := parseDay(d.in)
 		if err != nil {
 			return usage("%s: %v", d.flag, err)
 		}

@@ -98,7 +98,7 @@ func TestTerritoryCommand(t *testing.T) {
 		{name: "diff-one-file", args: []string{"diff", terrSnap0901}, exit: 2},
 		{name: "bad-format", args: []string{"area", terrSnap0901, "--format", "csv"}, exit: 2, stderr: "backstop territory: unknown format \"csv\"; use table or json\n"},
 		{name: "bad-date", args: []string{"area", undated, "--date", "2025-02-30"}, exit: 2,
-			stderr: "backstop territory: --date: invalid date \"2025-02-30\"; expected YYYY-MM-DD (for example 2025-09-01)\n"},
+			stderr: "backstop territory: --date: invalid date \"2025-02-30\"; expected YYYY-MM-DD or RFC 3339 (for example 2025-09-01 or 2025-09-01T12:00:00Z)\n"},
 		{name: "date-with-two-files", args: []string{"area", terrSnap0815, terrSnap0901, "--date", "2025-09-01"}, exit: 2,
 			stderr: "backstop territory: area: --date dates a single FILE, and 2 are given\n"},
 		{name: "date-with-diff", args: []string{"diff", terrSnap0815, terrSnap0901, "--date", "2025-09-01"}, exit: 2},

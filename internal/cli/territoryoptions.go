@@ -78,7 +78,7 @@ func runTerritoryOptions(args []string, s Streams) int {
 	}
 	var today model.Date
 	if date != "" {
-		if today, err = model.ParseDate(date); err != nil {
+		if today, err = parseDay(date); err != nil {
 			return usage("--date: %v", err)
 		}
 	}

@@ -71,7 +71,7 @@ func runValidate(args []string, s Streams) int {
 		fmt.Fprintf(s.Err, "backstop validate: %s %s no document (empty, or comments only)\n", strings.Join(p.paths, ", "), verb)
 		return ExitInvalid
 	}
-	if err = render.Validate(s.Out, s.Err, p.format, set, ds); err != nil {
+	if err = render.Validate(s.Out, s.notes(), p.format, set, ds); err != nil {
 		fmt.Fprintf(s.Err, "backstop validate: %v\n", err)
 		return ExitUsage
 	}

@@ -46,7 +46,7 @@ Flags:
 Examples:
   backstop verify --server http://127.0.0.1:8080 --save checkpoint.txt
   backstop verify --server http://127.0.0.1:8080 --since checkpoint.txt --save checkpoint.txt
-  backstop verify --server http://127.0.0.1:8080 --document gb.signed
+  backstop verify --server http://127.0.0.1:8080 --document fi-nov.signed
   backstop verify --server http://127.0.0.1:8080 --log-key server.pub --witnesses witnesses.txt --quorum 2
 
 Exit codes:
@@ -113,7 +113,7 @@ func runVerify(args []string, s Streams) int {
 		if err := os.WriteFile(*save, rep.Signed, 0o644); err != nil {
 			return fail("--save: %v", err)
 		}
-		fmt.Fprintf(s.Err, "saved the checkpoint of %d entries to %s\n", rep.Checkpoint.Size, *save)
+		fmt.Fprintf(s.notes(), "saved the checkpoint of %d entries to %s\n", rep.Checkpoint.Size, *save)
 	}
 	return ExitOK
 }

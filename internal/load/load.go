@@ -27,6 +27,11 @@ const CodeIO = "io"
 // Extensions are the file endings read when a folder is given.
 var Extensions = []string{".yaml", ".yml", ".json"}
 
+// SchemaSuffix ends the name of a JSON Schema kept beside the documents
+// for editors (backstop init writes backstop.schema.json): a folder's
+// walk skips it, as it is no document; named on its own it is read.
+const SchemaSuffix = ".schema.json"
+
 // Loader collects documents from files and byte slices; Finish validates
 // them as one set.
 type Loader struct {
@@ -40,7 +45,8 @@ type Loader struct {
 }
 
 // Paths loads every file and folder (recursively, files ending in
-// Extensions; hidden files and folders are skipped) and validates the
+// Extensions; hidden files and folders, and JSON Schemas named
+// *SchemaSuffix, are skipped) and validates the
 // documents together.
 func Paths(paths []string, stdin io.Reader) (*Set, diag.Diagnostics) {
 	l := &Loader{Stdin: stdin}
@@ -92,7 +98,7 @@ func (l *Loader) AddPath(path string) {
 			}
 			return nil
 		}
-		if hidden || !slices.Contains(Extensions, strings.ToLower(filepath.Ext(p))) {
+		if hidden || !slices.Contains(Extensions, strings.ToLower(filepath.Ext(p))) || strings.HasSuffix(strings.ToLower(p), SchemaSuffix) {
 			return nil
 		}
 		found++

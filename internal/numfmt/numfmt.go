@@ -79,12 +79,29 @@ func Figure(v float64, unit string) string {
 }
 
 // Quantity formats a quantity with its unit: "12,000 troops", money with
-// one decimal, "47.0 EUR-bn/yr".
+// one decimal, "47.0 EUR-bn/yr". A figure that reads exactly "1" takes the
+// unit's singular ("1 vessel"); 0, "1.5" and "1.0" keep the plural, as a
+// reader says them.
 func Quantity(v float64, unit string) string {
-	if unit == "" {
-		return Figure(v, unit)
+	f := Figure(v, unit)
+	switch {
+	case unit == "":
+		return f
+	case f == "1":
+		return f + " " + model.SingularUnit(unit)
 	}
-	return Figure(v, unit) + " " + unit
+	return f + " " + unit
+}
+
+// Plural is n counted with a thousands separator and the noun that fits
+// it: one for exactly 1, many otherwise ("1 document", "0 documents",
+// "1,200 documents"). Every count printed with a fixed noun goes through
+// it, so that none reads "1 files".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return Number(float64(n), 0) + " " + many
 }
 
 // Percent formats a share (0.8) as "80 %", rounding half to even. It never

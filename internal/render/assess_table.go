@@ -33,6 +33,9 @@ func Table(w io.Writer, r *assess.Report, o TableOptions) error {
 
 	t.section("Requirements")
 	t.grid(requirementsGrid(r))
+	if len(r.Requirements) > 0 {
+		t.wrapped(requirementsNote, "", "", plain, false)
+	}
 
 	t.section("Domains and layers (coverage %)")
 	if len(r.Domains)+len(r.Layers) == 0 {
@@ -41,6 +44,7 @@ func Table(w io.Writer, r *assess.Report, o TableOptions) error {
 		t.grid(domainsGrid(r))
 		t.blank()
 		t.grid(layersGrid(r))
+		t.wrapped(coverageNote, "", "", plain, false)
 	}
 
 	t.section("Coverage over time")
@@ -48,12 +52,15 @@ func Table(w io.Writer, r *assess.Report, o TableOptions) error {
 
 	t.section("Who gives what")
 	if len(r.Matrix.Rows) > 0 {
-		t.wrapped("Each cell: the quantities a party's pledges count towards the domain's requirements (its share of what the domain needs); "+empty+" = nothing.", "", "", plain, false)
+		t.wrapped(matrixIntro, "", "", plain, false)
 	}
 	t.grid(matrixGrid(r))
 
 	t.section("Burden sharing")
 	t.grid(burdenGrid(r, false))
+	if len(r.Parties) > 0 {
+		t.wrapped(burdenNote, "", "", plain, false)
+	}
 	if r.GDPSource != "" && len(r.Parties) > 0 {
 		t.wrapped("GDP: "+r.GDPSource, "", "  ", plain, false)
 	}
@@ -79,6 +86,18 @@ func Table(w io.Writer, r *assess.Report, o TableOptions) error {
 
 // ---------------------------------------------------------------------------
 // The sections of an assess.Report as grids, shared by every renderer.
+
+// The one-line notes under the tables whose counting rule a reader cannot
+// guess from the figures; every format prints the same words, and
+// docs/assess.md gives the rules in full.
+const (
+	requirementsNote = "share: pledged now ÷ required, not capped (met from 100 %); eventual adds the pledges due later."
+	// coverageNote states what assess.summarize computes: the minimum, not
+	// a mean, so that a domain is at 100 % only when all its requirements are.
+	coverageNote = "coverage: the smallest share among the domain's (layer's) requirements, as coverage() in gates."
+	matrixIntro  = "Each cell: what a party's pledges count towards the domain, summed per unit, and its share of what the domain needs (the mean over its requirements of quantity ÷ required); " + empty + " = nothing."
+	burdenNote   = "points: Σ over requirements of counted quantity ÷ required; share: points ÷ all guarantors'."
+)
 
 // verdictText is the verdict, or a placeholder for a report without one.
 func verdictText(r *assess.Report) string {
@@ -154,7 +173,7 @@ func requirementsGrid(r *assess.Report) grid {
 			txt(numfmt.Quantity(q.Eventual, q.Unit)), toned(fmtMetOn(q.MetOn), metOn),
 		})
 	}
-	return g
+	return dropBlankColumns(g)
 }
 
 func domainsGrid(r *assess.Report) grid {
@@ -303,14 +322,79 @@ func matrixGrid(r *assess.Report) grid {
 				cells = append(cells, txt(empty))
 				continue
 			}
-			var ls []string
-			for _, it := range c.Items {
-				ls = append(ls, numfmt.Quantity(it.Quantity, it.Unit))
-			}
-			cells = append(cells, cell{lines: ls, sub: fmtPct(c.Share), shade: c.Share, shaded: true})
+			cells = append(cells, cell{lines: cellQuantities(c.Items), sub: fmtPct(c.Share), shade: c.Share, shaded: true})
 		}
 		g.rows = append(g.rows, cells)
 	}
+	return g
+}
+
+// cellQuantities are a matrix cell's items summed per unit, in the order
+// the units first appear: a party giving to two funding requirements gives
+// "15.0 EUR-bn/yr", not "12.0 EUR-bn/yr + 3.0 EUR-bn/yr"; different units
+// cannot be added and stay apart ("1 hub" and "0.5 EUR-bn"). The JSON keeps
+// one item per requirement.
+func cellQuantities(items []assess.CellItem) []string {
+	var units []string
+	sums := map[string]float64{}
+	for _, it := range items {
+		if _, ok := sums[it.Unit]; !ok {
+			units = append(units, it.Unit)
+		}
+		sums[it.Unit] += it.Quantity
+	}
+	ls := make([]string, len(units))
+	for i, u := range units {
+		ls[i] = numfmt.Quantity(sums[u], u)
+	}
+	return ls
+}
+
+// isBlank reports whether a cell says nothing: no line but the empty
+// mark, "n/a" or nothing, and no secondary figure.
+func isBlank(c cell) bool {
+	if c.sub != "" {
+		return false
+	}
+	for _, l := range c.lines {
+		if l != empty && l != "n/a" && l != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// dropBlankColumns removes the columns, other than key columns, in which
+// every row is blank ("delivered per year" when nothing is delivered yet,
+// "GDP share" when no party has a GDP): a column with nothing in it costs
+// width and tells the reader nothing the notes do not. A grid without rows
+// keeps its columns, so that its header still says what would be there.
+func dropBlankColumns(g grid) grid {
+	if len(g.rows) == 0 {
+		return g
+	}
+	var keep []int
+	for j, c := range g.cols {
+		if c.key || slices.ContainsFunc(g.rows, func(row []cell) bool { return j < len(row) && !isBlank(row[j]) }) {
+			keep = append(keep, j)
+		}
+	}
+	if len(keep) == len(g.cols) {
+		return g
+	}
+	cols := make([]column, len(keep))
+	rows := make([][]cell, len(g.rows))
+	for i, j := range keep {
+		cols[i] = g.cols[j]
+	}
+	for r, row := range g.rows {
+		for _, j := range keep {
+			if j < len(row) {
+				rows[r] = append(rows[r], row[j])
+			}
+		}
+	}
+	g.cols, g.rows = cols, rows
 	return g
 }
 
@@ -341,7 +425,7 @@ func burdenGrid(r *assess.Report, names bool) grid {
 			txt(fmtRatio(p.Points)), txt(share), txt(gdpShare), txt(ratio))
 		g.rows = append(g.rows, row)
 	}
-	return g
+	return dropBlankColumns(g)
 }
 
 // politicsGrids are the six lists of the politics section, in order.
@@ -435,7 +519,7 @@ func sequenceGrid(r *assess.Report) grid {
 		}
 		g.rows = append(g.rows, []cell{txt(s.ID), toned(s.State, st), txt(strings.Join(listOrEmpty(s.BlockedBy), ", ")), failing})
 	}
-	return g
+	return dropBlankColumns(g)
 }
 
 // timeline writes coverage over time; when the table is too wide it keeps
@@ -453,8 +537,8 @@ func (t *term) timeline(r *assess.Report) {
 				for i, d := range constant {
 					held[i] = d + nbsp + strings.ReplaceAll(coverageCell(r.Timeline[0], d).lines[0], " ", nbsp)
 				}
-				g.foot = fmt.Sprintf("Too wide for %d columns: showing the %d domains whose coverage changes; steady throughout: %s.",
-					t.width, len(changing), strings.Join(held, ", "))
+				g.foot = fmt.Sprintf("Too wide for %d columns: showing the %s; steady throughout: %s.",
+					t.width, plural(len(changing), "domain whose coverage changes", "domains whose coverage changes"), strings.Join(held, ", "))
 			}
 		}
 	}

@@ -2,7 +2,6 @@ package render
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -20,9 +19,8 @@ func CorroborateJSON(w io.Writer, r *corroborate.Result) error {
 // CorroborateJSONL writes one incident per line, with its confidence and
 // its explanation.
 func CorroborateJSONL(w io.Writer, r *corroborate.Result) error {
-	enc := json.NewEncoder(w)
 	for _, s := range r.Incidents {
-		if err := enc.Encode(s); err != nil {
+		if err := encodeJSON(w, s, "", true); err != nil {
 			return err
 		}
 	}
@@ -58,7 +56,7 @@ func CorroborateCSV(w io.Writer, r *corroborate.Result) error {
 func CorroborateTable(w io.Writer, r *corroborate.Result, o TableOptions, limit int) error {
 	t := &term{out: &errWriter{w: w}, color: o.Color, width: max(cmpOr(o.Width, DefaultWidth), minWidth)}
 	sum := r.Summary
-	t.wrapped(fmt.Sprintf("%s incidents, %s scored: %s", numfmt.Number(float64(sum.Incidents), 0), numfmt.Number(float64(sum.Scored), 0), levelCounts(r)), "", "  ", plain, true)
+	t.wrapped(fmt.Sprintf("%s, %s scored: %s", plural(sum.Incidents, "incident", "incidents"), numfmt.Number(float64(sum.Scored), 0), levelCounts(r)), "", "  ", plain, true)
 	t.wrapped(fmt.Sprintf("rules %s: within %s km and %s", r.Rules, numfmt.Number(r.DistanceKm, 0), r.Window), "", "  ", plain, false)
 	if sum.Excluded > 0 {
 		var why []string

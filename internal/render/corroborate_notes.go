@@ -18,7 +18,7 @@ const ExcludedShown = 20
 func CorroborateNotes(w io.Writer, r *corroborate.Result, excluded diag.Diagnostics) {
 	if len(excluded) > ExcludedShown {
 		DiagnosticsText(w, excluded[:ExcludedShown])
-		fmt.Fprintf(w, "… and %d more incidents excluded for impossible coordinates\n", len(excluded)-ExcludedShown)
+		fmt.Fprintf(w, "… and %s excluded for impossible coordinates\n", plural(len(excluded)-ExcludedShown, "more incident", "more incidents"))
 	} else {
 		DiagnosticsText(w, excluded)
 	}

@@ -36,16 +36,8 @@ func ValidateSummary(w io.Writer, set *load.Set, ds diag.Diagnostics) {
 	case errs > 0:
 		verdict = "invalid"
 	}
-	fmt.Fprintf(w, "%s: %d documents in %d files, %s, %s\n", verdict,
-		len(set.Docs), len(files), Plural(errs, "error"), Plural(warns, "warning"))
-}
-
-// Plural is n and word, with an s unless n is 1: "1 error", "3 errors".
-func Plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	fmt.Fprintf(w, "%s: %s in %s, %s, %s\n", verdict,
+		Plural(len(set.Docs), "document"), Plural(len(files), "file"), Plural(errs, "error"), Plural(warns, "warning"))
 }
 
 // DiagnosticsJSON writes the diagnostics as a JSON array indented by two

@@ -42,13 +42,16 @@ func HTML(w io.Writer, r *assess.Report) error {
 
 	matrix := htmlSection{ID: "matrix", Title: "Who gives what", Tables: []htmlTable{htmlTab(matrixGrid(r))}}
 	if len(r.Matrix.Rows) > 0 {
-		matrix.Intro = "Each cell: the quantities a party's pledges count towards the domain's requirements, and below them its share of what the domain needs; the darker, the larger."
+		matrix.Intro = "Each cell: the quantities a party's pledges count towards the domain's requirements, summed per unit, and below them its share of what the domain needs (the mean over the domain's requirements of quantity ÷ required); the darker, the larger."
 	}
 	binding := htmlSection{ID: "binding", Title: "How binding", Tables: []htmlTable{htmlTab(bindingGrid(r))}}
 	if len(r.Binding) > 0 {
 		binding.Intro = bindingIntro
 	}
 	burden := htmlSection{ID: "burden", Title: "Burden sharing", Tables: []htmlTable{htmlTab(burdenGrid(r, true))}}
+	if len(r.Parties) > 0 {
+		burden.Intro = burdenNote
+	}
 	if r.GDPSource != "" && len(r.Parties) > 0 {
 		burden.Foot = "GDP: " + r.GDPSource
 	}
@@ -58,8 +61,9 @@ func HTML(w io.Writer, r *assess.Report) error {
 	}
 
 	sections := []htmlSection{
-		{ID: "requirements", Title: "Requirements", Tables: []htmlTable{htmlTab(requirementsGrid(r))}},
-		{ID: "domains", Title: "Domains and layers", Tables: []htmlTable{htmlTab(domainsGrid(r)), htmlTab(layersGrid(r))}},
+		{ID: "requirements", Title: "Requirements", Tables: []htmlTable{htmlTab(requirementsGrid(r))}, Foot: noteIf(len(r.Requirements) > 0, requirementsNote)},
+		{ID: "domains", Title: "Domains and layers", Tables: []htmlTable{htmlTab(domainsGrid(r)), htmlTab(layersGrid(r))},
+			Foot: noteIf(len(r.Domains)+len(r.Layers) > 0, coverageNote)},
 		timeline,
 		matrix,
 		burden,
@@ -279,3 +283,11 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <p class="none">{{if not .HideCaption}}<strong>{{.Caption}}:</strong> {{end}}none</p>
 {{end}}{{end}}
 {{- define "cell"}}{{range $i, $l := .Lines}}{{if $i}}<br>{{end}}{{with $l.Code}}<code>{{.}}</code>{{end}}{{$l.Text}}{{end}}{{with .Sub}}<span class="sub">{{.}}</span>{{end}}{{end}}`))
+
+// noteIf is note when a section has something for it to explain.
+func noteIf(ok bool, note string) string {
+	if ok {
+		return note
+	}
+	return ""
+}

@@ -33,7 +33,7 @@ func ImportSummary(w io.Writer, res *kiel.Result, ds diag.Diagnostics, written s
 	} else {
 		fmt.Fprintf(&b, "imported %d of %s", len(res.Declarations), Plural(len(res.Donors), "donor"))
 	}
-	fmt.Fprintf(&b, " from %s rows: %s used, %s skipped", count(res.Rows.Read), count(res.Rows.Used), count(res.Rows.Skipped))
+	fmt.Fprintf(&b, " from %s: %s used, %s skipped", Plural(res.Rows.Read, "row"), count(res.Rows.Used), count(res.Rows.Skipped))
 	if len(res.Rows.SkippedBy) > 0 {
 		codes := make([]string, 0, len(res.Rows.SkippedBy))
 		for c := range res.Rows.SkippedBy {
@@ -63,8 +63,8 @@ func count(n int) string { return numfmt.Number(float64(n), 0) }
 // incidents` read: its format, rows read, mapped, of another type and
 // skipped, and the incidents kept.
 func ImportFeedSummary(w io.Writer, path string, sum feeds.Summary, kept int) {
-	fmt.Fprintf(w, "%s: %s, %s rows: %s mapped, %s of another type, %s skipped; %s kept\n", path, sum.Format,
-		count(sum.Read), count(sum.Mapped), count(sum.Unmapped), count(sum.Skipped), count(kept))
+	fmt.Fprintf(w, "%s: %s, %s: %s mapped, %s of another type, %s skipped; %s kept\n", path, sum.Format,
+		Plural(sum.Read, "row"), count(sum.Mapped), count(sum.Unmapped), count(sum.Skipped), count(kept))
 }
 
 // ImportDuplicates writes how many incident ids given twice were not
@@ -84,5 +84,5 @@ func ImportWritten(w io.Writer, incs []model.Incident, docs int, out string) {
 	if out != "" {
 		where = " to " + out
 	}
-	fmt.Fprintf(w, "wrote %s incidents in %s%s%s\n", count(len(incs)), Plural(docs, "document"), span, where)
+	fmt.Fprintf(w, "wrote %s in %s%s%s\n", Plural(len(incs), "incident"), Plural(docs, "document"), span, where)
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -22,8 +23,20 @@ func JSON(w io.Writer, r *assess.Report) error {
 // \u003c escapes for the views that always had them (the others write
 // gate expressions and titles as they are).
 func indentedJSON(w io.Writer, v any, escapeHTML bool) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	return encodeJSON(w, v, "  ", escapeHTML)
+}
+
+// encodeJSON writes v as one JSON document and a newline, indented by
+// indent ("" for a JSON Lines line), its numbers rounded by roundJSON:
+// every JSON view goes through it so that none prints float noise.
+func encodeJSON(w io.Writer, v any, indent string, escapeHTML bool) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", indent)
 	enc.SetEscapeHTML(escapeHTML)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(roundJSON(buf.Bytes()))
+	return err
 }

@@ -38,30 +38,30 @@ func Markdown(w io.Writer, r *assess.Report) error {
 
 	m.para("## Requirements")
 	m.table(requirementsGrid(r), false)
+	if len(r.Requirements) > 0 {
+		m.para(mdEsc(requirementsNote))
+	}
 
 	m.para("## Domains and layers")
 	m.table(domainsGrid(r), true)
 	m.table(layersGrid(r), true)
-
-	m.para("## Coverage over time")
-	domains := timelineDomains(r)
-	m.table(timelineGrid(r, domains), false)
-	m.para(strings.TrimSuffix(chartSVG(r), "\n"))
-	if len(domains) > 0 && len(r.Timeline) > 0 {
-		var chart strings.Builder
-		t := &term{out: &errWriter{w: &chart}, width: 1 << 20}
-		t.grid(chartGrid(r, domains))
-		m.para("```text\n" + strings.TrimSuffix(chart.String(), "\n") + "\n```")
+	if len(r.Domains)+len(r.Layers) > 0 {
+		m.para(mdEsc(coverageNote))
 	}
+
+	m.timeline(r)
 
 	m.para("## Who gives what")
 	if len(r.Matrix.Rows) > 0 {
-		m.para(mdEsc("Each cell: the quantities a party's pledges count towards the domain's requirements (its share of what the domain needs); " + empty + " = nothing."))
+		m.para(mdEsc(matrixIntro))
 	}
 	m.table(matrixGrid(r), false)
 
 	m.para("## Burden sharing")
 	m.table(burdenGrid(r, true), false)
+	if len(r.Parties) > 0 {
+		m.para(mdEsc(burdenNote))
+	}
 	if r.GDPSource != "" && len(r.Parties) > 0 {
 		m.para(mdEsc("GDP: " + r.GDPSource))
 	}
@@ -88,6 +88,21 @@ func Markdown(w io.Writer, r *assess.Report) error {
 	m.para("## Sequence")
 	m.table(sequenceGrid(r), false)
 	return m.out.err
+}
+
+// timeline writes Coverage over time: the table, the inline chart and
+// the chart as fenced text for viewers that drop the SVG.
+func (m *md) timeline(r *assess.Report) {
+	m.para("## Coverage over time")
+	domains := timelineDomains(r)
+	m.table(timelineGrid(r, domains), false)
+	m.para(strings.TrimSuffix(chartSVG(r), "\n"))
+	if len(domains) > 0 && len(r.Timeline) > 0 {
+		var chart strings.Builder
+		t := &term{out: &errWriter{w: &chart}, width: 1 << 20}
+		t.grid(chartGrid(r, domains))
+		m.para("```text\n" + strings.TrimSuffix(chart.String(), "\n") + "\n```")
+	}
 }
 
 type md struct {

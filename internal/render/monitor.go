@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -34,15 +33,15 @@ func MonitorJSONL(w io.Writer, r *monitor.Report) error {
 
 // EpisodeJSONL writes one episode as a line of JSON.
 func EpisodeJSONL(w io.Writer, e monitor.Episode) error {
-	return json.NewEncoder(w).Encode(e)
+	return encodeJSON(w, e, "", true)
 }
 
 // MonitorSummary is the monitor's verdict line: breaches per trigger and
 // the responses still to come at the end of the period.
 func MonitorSummary(r *monitor.Report) string {
 	if len(r.Episodes) == 0 {
-		return fmt.Sprintf("no breach: %s incidents and %s snapshots evaluated against %d triggers",
-			numfmt.Number(float64(r.Incidents), 0), numfmt.Number(float64(r.Snapshots), 0), len(r.Triggers))
+		return fmt.Sprintf("no breach: %s and %s evaluated against %s",
+			Plural(r.Incidents, "incident"), Plural(r.Snapshots, "snapshot"), Plural(len(r.Triggers), "trigger"))
 	}
 	var parts []string
 	for _, t := range r.Triggers {
@@ -84,8 +83,8 @@ func AccountNote(r *monitor.Report) string {
 	}
 	ids := r.Account.Unmatched
 	if len(ids) > 3 {
-		return fmt.Sprintf("%d findings, actions and violations name no breach of this run (other inputs, or a wrong id): %s, … (all in the JSON's account.unmatched)",
-			len(ids), strings.Join(ids[:3], ", "))
+		return fmt.Sprintf("%s findings, actions and violations name no breach of this run (other inputs, or a wrong id): %s, … (all in the JSON's account.unmatched)",
+			count(len(ids)), strings.Join(ids[:3], ", ")) // more than 3: always plural
 	}
 	return fmt.Sprintf("%s name no breach of this run (other inputs, or a wrong id): %s",
 		plural(len(ids), "filing", "filings"), strings.Join(ids, ", "))
@@ -124,25 +123,18 @@ func MonitorPeriod(r *monitor.Report) string {
 	if r.Period.Until != "" {
 		until = "until " + r.Period.Until
 	}
-	s := fmt.Sprintf("in force %s %s: %s incidents and %s snapshots evaluated", from, until,
-		numfmt.Number(float64(r.Incidents), 0), numfmt.Number(float64(r.Snapshots), 0))
+	s := fmt.Sprintf("in force %s %s: %s and %s evaluated", from, until,
+		Plural(r.Incidents, "incident"), Plural(r.Snapshots, "snapshot"))
 	if n := r.IncidentsBefore; n > 0 {
-		s += fmt.Sprintf("; %s incidents before it only filled the sliding windows", numfmt.Number(float64(n), 0))
+		s += fmt.Sprintf("; %s before it only filled the sliding windows", Plural(n, "incident"))
 	}
 	if n := r.SnapshotsBefore; n > 0 {
-		s += fmt.Sprintf("; %s snapshots before it", numfmt.Number(float64(n), 0))
+		s += fmt.Sprintf("; %s before it", Plural(n, "snapshot"))
 	}
 	if n := r.IncidentsAfter + r.SnapshotsAfter; n > 0 {
-		s += fmt.Sprintf("; %s events after it not evaluated", numfmt.Number(float64(n), 0))
+		s += fmt.Sprintf("; %s after it not evaluated", Plural(n, "event"))
 	}
 	return s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return numfmt.Number(float64(n), 0) + " " + many
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04Z") }
@@ -152,8 +144,8 @@ func monitorFacts(r *monitor.Report) string {
 	if r.From != "" {
 		period = r.From + " … " + r.To
 	}
-	return fmt.Sprintf("%s · %s · %s evaluations · quiet period %s · %s",
-		r.Framework, period, numfmt.Number(float64(r.Evaluations), 0), r.QuietPeriod, MonitorPeriod(r))
+	return fmt.Sprintf("%s · %s · %s · quiet period %s · %s",
+		r.Framework, period, Plural(int(r.Evaluations), "evaluation"), r.QuietPeriod, MonitorPeriod(r))
 }
 
 func monitorTone(r *monitor.Report) tone {
@@ -311,7 +303,7 @@ func dayLines(e monitor.Episode) []string {
 	var out []string
 	for i, d := range e.Days {
 		if i == maxDayLines-1 && len(e.Days) > maxDayLines {
-			out = append(out, fmt.Sprintf("… %d more days", len(e.Days)-i))
+			out = append(out, "… "+plural(len(e.Days)-i, "more day", "more days"))
 			break
 		}
 		line := fmt.Sprintf("%s ×%s", d.Date[5:], numfmt.Number(float64(d.Firings), 0))
@@ -458,9 +450,9 @@ func WeeklyChart(r *monitor.Report) string {
 		for ti, trig := range triggers {
 			for _, w := range r.Weekly {
 				if w.Week == week && w.Trigger == trig && w.Firings > 0 {
-					fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s %s: %d firings, %d new breaches</title></rect>`,
+					fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s %s: %s, %s</title></rect>`,
 						f1(x0+float64(ti)*barW), f1(yOf(float64(w.Firings))), f1(barW), f1(yOf(0)-yOf(float64(w.Firings))),
-						palette[ti%len(palette)], template.HTMLEscapeString(week), template.HTMLEscapeString(trig), w.Firings, w.Episodes)
+						palette[ti%len(palette)], template.HTMLEscapeString(week), template.HTMLEscapeString(trig), Plural(w.Firings, "firing"), plural(w.Episodes, "new breach", "new breaches"))
 				}
 			}
 		}

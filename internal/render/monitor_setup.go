@@ -17,8 +17,8 @@ import (
 // FeedRead writes the line for one incident file read: its format and
 // rows read, mapped, of another type and skipped.
 func FeedRead(w io.Writer, path string, sum feeds.Summary) {
-	fmt.Fprintf(w, "%s: %s, %d rows: %d mapped, %d of another type, %d skipped\n", path, sum.Format,
-		sum.Read, sum.Mapped, sum.Unmapped, sum.Skipped)
+	fmt.Fprintf(w, "%s: %s, %s: %s mapped, %s of another type, %s skipped\n", path, sum.Format,
+		Plural(sum.Read, "row"), count(sum.Mapped), count(sum.Unmapped), count(sum.Skipped))
 }
 
 // MonitorSetup writes what a monitoring run set up: the map's baseline,
@@ -26,10 +26,10 @@ func FeedRead(w io.Writer, path string, sum feeds.Summary) {
 // one.
 func MonitorSetup(w io.Writer, out *monitor.Outcome) {
 	if out.Baseline != nil {
-		fmt.Fprintf(w, "territory: baseline %s, %d later snapshots\n", out.Baseline.Date, out.Later)
+		fmt.Fprintf(w, "territory: baseline %s, %s\n", out.Baseline.Date, plural(out.Later, "later snapshot", "later snapshots"))
 	}
 	if res := out.Corroboration; res != nil {
-		fmt.Fprintf(w, "corroboration %s: %d of %d incidents scored (%s)\n", res.Rules, res.Summary.Scored, res.Summary.Incidents, CorroborationLevels(res))
+		fmt.Fprintf(w, "corroboration %s: %s of %s scored (%s)\n", res.Rules, count(res.Summary.Scored), Plural(res.Summary.Incidents, "incident"), CorroborationLevels(res))
 	}
 	if r := out.Report; r != nil {
 		fmt.Fprintf(w, "%s\n", MonitorPeriod(r))

@@ -44,7 +44,7 @@ func (p *Progress) Update(done, total int) {
 			bar[i] = '█'
 		}
 	}
-	fmt.Fprintf(p.w, "\rsimulating %s %3d %% (%s of %s runs)", string(bar), pct, numfmt.Number(float64(done), 0), numfmt.Number(float64(total), 0))
+	fmt.Fprintf(p.w, "\rsimulating %s %3d %% (%s of %s)", string(bar), pct, numfmt.Number(float64(done), 0), Plural(total, "run"))
 }
 
 // Finish ends the bar's line, if one was drawn.

@@ -2,7 +2,6 @@ package render
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -18,10 +17,8 @@ import (
 // SimulateJSON writes the result as indented JSON; its lists are [] when
 // empty, never null.
 func SimulateJSON(w io.Writer, r *sim.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
 	if r == nil {
-		return enc.Encode(r)
+		return encodeJSON(w, r, "  ", true)
 	}
 	c := *r
 	c.Within = orNone(c.Within)
@@ -31,7 +28,7 @@ func SimulateJSON(w io.Writer, r *sim.Result) error {
 	c.Needed = orNone(c.Needed)
 	c.Parameters = orNone(c.Parameters)
 	c.Axes = orNone(c.Axes)
-	return enc.Encode(&c)
+	return encodeJSON(w, &c, "  ", true)
 }
 
 // orNone is s, or an empty list when it is nil (JSON [] rather than null).
@@ -50,8 +47,8 @@ func hoursText(h float64) string {
 }
 
 func simFacts(r *sim.Result) string {
-	return fmt.Sprintf("scenario %s · framework %s · attack on %s · objective %s km · %s runs, seed %d",
-		r.Scenario, r.Framework, r.Start, numfmt.Number(r.ObjectiveKm, 0), numfmt.Number(float64(r.Runs), 0), r.Seed)
+	return fmt.Sprintf("scenario %s · framework %s · attack on %s · objective %s km · %s, seed %d",
+		r.Scenario, r.Framework, r.Start, numfmt.Number(r.ObjectiveKm, 0), Plural(r.Runs, "run"), r.Seed)
 }
 
 func simTone(r *sim.Result) tone {
@@ -164,7 +161,7 @@ func inPlaceGrid(r *sim.Result) grid {
 }
 
 func sensitivityGrid(r *sim.Result) grid {
-	g := grid{caption: fmt.Sprintf("What each pledge adds to P(%s) (%s runs each)", r.Measure.Label, numfmt.Number(float64(r.SensitivityRuns), 0)),
+	g := grid{caption: fmt.Sprintf("What each pledge adds to P(%s) (%s each)", r.Measure.Label, Plural(r.SensitivityRuns, "run")),
 		cols: []column{keyCol("party"), col("pledge"), col("domain"), numCol("Δ P(hold)")}}
 	for _, s := range r.Sensitivity {
 		tn := plain
@@ -266,9 +263,9 @@ func HistogramChart(r *sim.Result) string {
 	const width, height, left, top, bottom = 760.0, 300.0, 56.0, 40.0, 48.0
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" role="img" aria-labelledby="hist-title">`, f1(width), f1(height))
-	fmt.Fprintf(&b, `<title id="hist-title">Hours to objective over %s runs</title>`, numfmt.Number(float64(r.Runs), 0))
-	fmt.Fprintf(&b, `<text x="%s" y="22" font-size="15" font-weight="bold">Hours to objective (%s of %s runs reach it)</text>`,
-		f1(left), template.HTMLEscapeString(numfmt.Percent(r.Reached)), numfmt.Number(float64(r.Runs), 0))
+	fmt.Fprintf(&b, `<title id="hist-title">Hours to objective over %s</title>`, Plural(r.Runs, "run"))
+	fmt.Fprintf(&b, `<text x="%s" y="22" font-size="15" font-weight="bold">Hours to objective (%s of %s reach it)</text>`,
+		f1(left), template.HTMLEscapeString(numfmt.Percent(r.Reached)), Plural(r.Runs, "run"))
 	if len(r.Histogram) == 0 {
 		fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="13">the objective holds in every run</text></svg>`, f1(left), f1(height/2))
 		return b.String()
@@ -287,9 +284,9 @@ func HistogramChart(r *sim.Result) string {
 	bw := plotW / float64(len(r.Histogram))
 	for i, h := range r.Histogram {
 		x := left + float64(i)*bw
-		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s–%s h: %d runs</title></rect>`,
+		fmt.Fprintf(&b, `<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s–%s h: %s</title></rect>`,
 			f1(x+1), f1(yOf(float64(h.Runs))), f1(math.Max(bw-2, 1)), f1(yOf(0)-yOf(float64(h.Runs))), palette[0],
-			numfmt.Number(h.FromH, 0), numfmt.Number(h.ToH, 0), h.Runs)
+			numfmt.Number(h.FromH, 0), numfmt.Number(h.ToH, 0), Plural(h.Runs, "run"))
 		if len(r.Histogram) <= 20 || i%((len(r.Histogram)+19)/20) == 0 {
 			fmt.Fprintf(&b, `<text x="%s" y="%s" font-size="10" text-anchor="middle">%s</text>`, f1(x), f1(top+plotH+14), numfmt.Number(h.FromH, 0))
 		}

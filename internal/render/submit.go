@@ -18,7 +18,7 @@ func SubmitAccepted(out, diags io.Writer, name string, acc *api.Accepted) {
 	if e.Date != "" {
 		what += " " + e.Date
 	}
-	fmt.Fprintf(out, "%s: accepted as entry %d (%s, signed by %s); the log has %d entries\n", name, e.Index, what, e.Key, acc.Checkpoint.Size)
+	fmt.Fprintf(out, "%s: accepted as entry %d (%s, signed by %s); the log has %s\n", name, e.Index, what, e.Key, plural(int(acc.Checkpoint.Size), "entry", "entries"))
 	for _, d := range acc.Warnings {
 		fmt.Fprintf(diags, "  %s:%d:%d: warning: %s\n", name, d.Line, d.Column, d.Message)
 	}
