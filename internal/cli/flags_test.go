@@ -2,9 +2,12 @@ package cli
 
 import (
 	"bytes"
+	"io"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/backstop-dev/backstop/internal/model"
 )
 
 // TestSeveralValues: --incidents takes several data files after it, and
@@ -67,4 +70,44 @@ func TestParseDay(t *testing.T) {
 			t.Errorf("parseDay(%q) = %s, %v; want %s", tc.in, d, err, tc.want)
 		}
 	}
+}
+
+// FuzzCommandLineValues: the readers of command-line values never panic,
+// a day they accept prints back as a date, and takeQuiet keeps every
+// argument but the ones it takes.
+func FuzzCommandLineValues(f *testing.F) {
+	for _, s := range []string{"2025-09-01", "2025-09-01T01:30:00+03:00", "--quiet", "72h", "-q", "--quiet=1h", "--", "9999-12-31T23:59:59-23:59"} {
+		f.Add(s, "monitor")
+	}
+	f.Fuzz(func(t *testing.T, value, cmd string) {
+		if d, err := parseDay(value); err == nil {
+			if _, err := model.ParseDate(d.String()); err != nil {
+				t.Fatalf("parseDay(%q) = %s, which does not read back: %v", value, d, err)
+			}
+		}
+		_, _ = parseInstant(value)
+		args := []string{value, "--quiet", value}
+		var s Streams
+		s.Err = io.Discard
+		out := takeQuiet(cmd, args, &s)
+		if cmd == "monitor" {
+			return // it may rewrite --quiet DURATION
+		}
+		var want []string
+		wantQuiet := false
+		for i, a := range args {
+			if a == "--" {
+				want = append(want, args[i:]...)
+				break
+			}
+			if name := strings.TrimLeft(a, "-"); !strings.HasPrefix(a, "-") || (name != "quiet" && name != "q") {
+				want = append(want, a)
+			} else {
+				wantQuiet = true
+			}
+		}
+		if !slices.Equal(out, want) || s.quiet != wantQuiet {
+			t.Fatalf("takeQuiet(%q, %q) = %q, quiet %v; want %q, quiet %v", cmd, args, out, s.quiet, want, wantQuiet)
+		}
+	})
 }
