@@ -12,8 +12,10 @@ import breaches from './pages/breaches.js';
 import guarantors from './pages/guarantors.js';
 import stress from './pages/stress.js';
 import record from './pages/record.js';
+import lists from './pages/lists.js';
+import parties from './pages/parties.js';
 
-const routes = {'/': overview, '/coverage': coverage, '/map': map, '/breaches': breaches, '/guarantors': guarantors, '/stress': stress, '/record': record};
+const routes = {'/': overview, '/coverage': coverage, '/map': map, '/breaches': breaches, '/guarantors': guarantors, '/stress': stress, '/record': record, '/lists': lists, '/parties': parties};
 
 // ApiError carries the API's problem+json (RFC 9457) when it sent one.
 export class ApiError extends Error {
