@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/diag"
+	"github.com/backstop-dev/backstop/internal/option"
 	"github.com/backstop-dev/backstop/internal/server"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
@@ -49,6 +50,9 @@ Flags:
                      at a date and at each framework's ceasefire, and the
                      monitoring runs the territory triggers, as monitor
                      --territory does
+  --settlements FILE GeoNames' settlements.csv: the map labels the largest
+                     2,000 places by zoom
+                     (../shared/data/ua-settlements/settlements.csv)
   --max-body BYTES   the largest request body (default 1048576)
   --timeout DUR      the longest a request may take (default 30s)
   --log-format FMT   text (default) or json, on standard error
@@ -76,7 +80,7 @@ Examples:
 type serveParams struct {
 	data, dsn, listen, keyFile, origin string
 	admins, witnessURLs                listFlag
-	oblasts, territoryDir              string
+	oblasts, territoryDir, settlements string
 	maxBody                            int64
 	timeout                            time.Duration
 	logFormat, memoryLimit, minFree    string
@@ -94,6 +98,7 @@ func runServe(args []string, s Streams) int {
 	fset.Var(&p.witnessURLs, "witness", "witness URL[,KEY]")
 	fset.StringVar(&p.oblasts, "oblasts", "", "oblast.geojson")
 	fset.StringVar(&p.territoryDir, "territory", "", "snapshot folder")
+	fset.StringVar(&p.settlements, "settlements", "", "settlements.csv")
 	fset.Int64Var(&p.maxBody, "max-body", server.DefaultMaxBody, "max body")
 	fset.DurationVar(&p.timeout, "timeout", server.DefaultTimeout, "request timeout")
 	fset.StringVar(&p.logFormat, "log-format", "text", "text or json")
@@ -180,6 +185,12 @@ func serveConfig(fset *flag.FlagSet, p serveParams, s Streams) (server.Config, e
 	}
 	if n := len(cfg.Territory); n > 0 {
 		fmt.Fprintf(s.Err, "backstop serve: %d territory snapshots, %s to %s\n", n, cfg.Territory[0].Date, cfg.Territory[n-1].Date)
+	}
+	if p.settlements != "" {
+		if cfg.Settlements, err = option.ReadSettlements(p.settlements); err != nil {
+			return cfg, fmt.Errorf("--settlements: %v", err)
+		}
+		fmt.Fprintf(s.Err, "backstop serve: %d settlements\n", len(cfg.Settlements))
 	}
 	return cfg, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/feeds/incidents"
+	"github.com/backstop-dev/backstop/internal/numfmt"
 	"github.com/backstop-dev/backstop/internal/oblast"
 	"github.com/backstop-dev/backstop/internal/server"
 	"github.com/backstop-dev/backstop/internal/signing"
@@ -52,17 +53,13 @@ type trackParty struct {
 // grades in the page's order: best first, "—" (nothing due yet) last.
 var grades = []string{"A", "B", "C", "D", "F", "—"}
 
-// shownPct is how format.js's pct writes a share: floored, "<1 %" for a
-// share above 0 and below 1 %, "–" for none.
+// shownPct is how format.js's pct writes a share — the CLI's rule,
+// numfmt.Percent — and "–" for none.
 func shownPct(share *float64) string {
 	if share == nil {
 		return "–"
 	}
-	p := *share * 100
-	if p > 0 && p < 1 {
-		return "<1 %"
-	}
-	return commas(math.Floor(p+1e-9)) + " %"
+	return numfmt.Percent(*share)
 }
 
 // trackRow is one row of the page's table: the party and each column's

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/backstop-dev/backstop/internal/geo"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -153,20 +153,37 @@ type SnapshotProperties struct {
 
 // territoryCollection adds the dates a client can ask for.
 type territoryCollection struct {
-	Type        string    `json:"type"`
-	Attribution string    `json:"attribution"`
-	Snapshots   []string  `json:"snapshots"`
-	Baseline    string    `json:"baseline"` // "" without one
-	At          string    `json:"at"`
-	Features    []feature `json:"features"`
+	Type        string   `json:"type"`
+	Attribution string   `json:"attribution"`
+	Snapshots   []string `json:"snapshots"`
+	Baseline    string   `json:"baseline"` // "" without one
+	At          string   `json:"at"`
+	// Ceasefire is the framework's ceasefire date ("" when not given);
+	// BeforeCeasefire is true when At is before it: the current map is
+	// then not compared with the baseline (no gained, lost or net), as
+	// the comparison starts at the ceasefire.
+	Ceasefire       string    `json:"ceasefire,omitempty"`
+	BeforeCeasefire bool      `json:"before_ceasefire,omitempty"`
+	Features        []feature `json:"features"`
 }
 
 // GeoJSON gives the baseline snapshot (nil: none) and the snapshot in force
 // at date d (none before the first) as a FeatureCollection, with the dates
 // of every snapshot.
 func (t *Territory) GeoJSON(baseline *territory.Snapshot, d model.Date) []byte {
+	return t.GeoJSONSince(baseline, model.Date{}, d)
+}
+
+// GeoJSONSince is GeoJSON for a framework whose ceasefire is on date
+// ceasefire (zero: not given): before it, the current map is not compared
+// with the baseline.
+func (t *Territory) GeoJSONSince(baseline *territory.Snapshot, ceasefire, d model.Date) []byte {
 	c := territoryCollection{Type: "FeatureCollection", Attribution: TerritoryAttribution, Snapshots: []string{},
 		At: d.String(), Features: []feature{}}
+	if !ceasefire.IsZero() {
+		c.Ceasefire = ceasefire.String()
+		c.BeforeCeasefire = d.Before(ceasefire.Time)
+	}
 	for _, s := range t.snaps {
 		c.Snapshots = append(c.Snapshots, s.Date.String())
 	}
@@ -177,7 +194,7 @@ func (t *Territory) GeoJSON(baseline *territory.Snapshot, d model.Date) []byte {
 	}
 	if cur := t.At(d); cur != nil {
 		p := SnapshotProperties{Role: "current", Date: cur.Date.String(), AreaKm2: roundTo(cur.Area, 1)}
-		if baseline != nil {
+		if baseline != nil && !c.BeforeCeasefire {
 			ch := t.Diff(baseline, cur)
 			g, l, n := roundTo(ch.GainedKm2, 1), roundTo(ch.LostKm2, 1), roundTo(ch.NetKm2, 1)
 			p.GainedKm2, p.LostKm2, p.NetKm2 = &g, &l, &n
@@ -221,6 +238,22 @@ type IncidentProperties struct {
 	// the number of levels).
 	Confidence string `json:"confidence"`
 	Level      int    `json:"level"`
+	// Subtype is the feed's finer type (a missile report's weapon model);
+	// Headline (VIINA's) and Notes (ACLED's) are the report's words, cut
+	// to MaxText runes; each "" when the incident has none.
+	Subtype  string `json:"subtype,omitempty"`
+	Headline string `json:"headline,omitempty"`
+	Notes    string `json:"notes,omitempty"`
+}
+
+// MaxText bounds a headline or a note in the incident layer, in runes.
+const MaxText = 280
+
+// WeekCount is the number of incidents of one week (Monday to Sunday,
+// UTC), named by its Monday.
+type WeekCount struct {
+	Week      string `json:"week"`
+	Incidents int    `json:"incidents"`
 }
 
 type incidentCollection struct {
@@ -232,9 +265,17 @@ type incidentCollection struct {
 	Levels   []string  `json:"levels"`
 	// Incidents counts every incident of the record; WithoutCoordinates
 	// those that cannot be drawn (they are in the monitoring all the same).
-	Incidents          int       `json:"incidents"`
-	WithoutCoordinates int       `json:"without_coordinates"`
-	Features           []feature `json:"features"`
+	Incidents          int `json:"incidents"`
+	WithoutCoordinates int `json:"without_coordinates"`
+	// ByOblast are the incidents without coordinates that name an oblast
+	// (admin1: an ISO 3166-2:UA code, or a name), such as the missile
+	// reports by target oblast, in time order: the map counts them on
+	// their oblast.
+	ByOblast []IncidentProperties `json:"by_oblast"`
+	// Weekly counts every incident by week, from the first incident's
+	// week to the last's, weeks without any included.
+	Weekly   []WeekCount `json:"weekly"`
+	Features []feature   `json:"features"`
 }
 
 // Incidents gives the incidents that have coordinates as points, in time
@@ -248,22 +289,11 @@ func Incidents(incs []model.Incident, fired map[string]Fired, triggers []Trigger
 	if c.Levels == nil {
 		c.Levels = []string{}
 	}
-	order := make([]int, 0, len(incs))
-	for i := range incs {
-		if incs[i].Lat == nil || incs[i].Lon == nil {
-			c.WithoutCoordinates++
-			continue
-		}
-		order = append(order, i)
-	}
-	sort.SliceStable(order, func(a, b int) bool { return incs[order[a]].Time.Before(incs[order[b]].Time.Time) })
-	c.Features = make([]feature, 0, len(order))
-	var pt []byte
-	for _, i := range order {
-		inc := &incs[i]
+	props := func(inc *model.Incident) IncidentProperties {
 		f := fired[inc.ID]
 		p := IncidentProperties{ID: inc.ID, Time: inc.Time.UTC(), Type: inc.Type, Source: inc.Source,
-			Place: inc.Location, Admin1: inc.Admin1, Triggers: f.Triggers, Breach: f.Breach}
+			Place: inc.Location, Admin1: inc.Admin1, Triggers: f.Triggers, Breach: f.Breach, Subtype: inc.Subtype,
+			Headline: cut(inc.Fields["headline"]), Notes: cut(inc.Fields["notes"])}
 		if p.Place == "" {
 			p.Place = inc.Admin1
 		}
@@ -273,11 +303,81 @@ func Incidents(incs []model.Incident, fired map[string]Fired, triggers []Trigger
 		if inc.Confidence != nil {
 			p.Confidence, p.Level = inc.Confidence.Name, inc.Confidence.Level
 		}
-		pt = appendPoint(pt[:0], *inc.Lon, *inc.Lat)
-		c.Features = append(c.Features, feature{Type: "Feature", Properties: p, Geometry: slices.Clone(pt)})
+		return p
 	}
+	order := make([]int, 0, len(incs))
+	var unplaced []int
+	for i := range incs {
+		if incs[i].Lat == nil || incs[i].Lon == nil {
+			c.WithoutCoordinates++
+			if incs[i].Admin1 != "" {
+				unplaced = append(unplaced, i)
+			}
+			continue
+		}
+		order = append(order, i)
+	}
+	byTime := func(a, b int) int { return incs[a].Time.Compare(incs[b].Time.Time) }
+	slices.SortStableFunc(order, byTime)
+	slices.SortStableFunc(unplaced, byTime)
+	c.Features = make([]feature, 0, len(order))
+	var pt []byte
+	for _, i := range order {
+		inc := &incs[i]
+		pt = appendPoint(pt[:0], *inc.Lon, *inc.Lat)
+		c.Features = append(c.Features, feature{Type: "Feature", Properties: props(inc), Geometry: slices.Clone(pt)})
+	}
+	c.ByOblast = make([]IncidentProperties, 0, len(unplaced))
+	for _, i := range unplaced {
+		c.ByOblast = append(c.ByOblast, props(&incs[i]))
+	}
+	c.Weekly = weekly(incs)
 	b, _ := json.Marshal(c)
 	return b
+}
+
+// weekly counts incidents by week (weeks start on Monday, UTC), every
+// week from the first incident's to the last's.
+func weekly(incs []model.Incident) []WeekCount {
+	out := []WeekCount{}
+	if len(incs) == 0 {
+		return out
+	}
+	counts := map[int64]int{}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range incs {
+		w := weekOf(incs[i].Time.Time)
+		counts[w]++
+		lo, hi = min(lo, w), max(hi, w)
+	}
+	for w := lo; w <= hi; w++ {
+		out = append(out, WeekCount{Week: time.Unix(w*7*86400-3*86400, 0).UTC().Format(time.DateOnly), Incidents: counts[w]})
+	}
+	return out
+}
+
+// weekOf numbers t's week: 1970-01-01 was a Thursday, so the weeks are
+// counted from Monday 1969-12-29.
+func weekOf(t time.Time) int64 {
+	days := t.UTC().Unix()
+	if days < 0 {
+		days -= 86400 - 1
+	}
+	days /= 86400
+	d := days + 3
+	if d < 0 {
+		return (d - 6) / 7
+	}
+	return d / 7
+}
+
+// cut shortens a text to MaxText runes, marking a cut with an ellipsis.
+func cut(s string) string {
+	if utf8.RuneCountInString(s) <= MaxText {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:MaxText-1]) + "…"
 }
 
 // appendPoint writes a Point geometry at four decimals (about 10 m: the

@@ -44,7 +44,7 @@ func (s *Server) handleTerritory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fw, _ := s.rec.current(fr)
-	writeBytes(w, r, http.StatusOK, geoJSONType, s.territory.GeoJSON(s.territory.Baseline(fw.Ceasefire), at))
+	writeBytes(w, r, http.StatusOK, geoJSONType, s.territory.GeoJSONSince(s.territory.Baseline(fw.Ceasefire), fw.Ceasefire, at))
 }
 
 // dateParam reads a YYYY-MM-DD query parameter; today (UTC) when absent.

@@ -26,6 +26,7 @@ import (
 	"github.com/backstop-dev/backstop/internal/ledger"
 	"github.com/backstop-dev/backstop/internal/maplayers"
 	"github.com/backstop-dev/backstop/internal/oblast"
+	"github.com/backstop-dev/backstop/internal/option"
 	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
 	"github.com/backstop-dev/backstop/internal/territory"
@@ -49,6 +50,8 @@ type Config struct {
 	// framework's ceasefire, as `backstop monitor --territory` does.
 	Oblasts   *oblast.Table
 	Territory []*territory.Snapshot
+	// Settlements, when set, are the places the map labels (settlements.go).
+	Settlements []option.Place
 	// DataDir is the data folder (`serve --data`), whose free space
 	// /v1/health and /v1/ready check; "" leaves it unchecked.
 	// MinFreeBytes is the free space below which that check fails
@@ -207,6 +210,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/frameworks/{id}/simulation", s.handleSimulation)
 	mux.HandleFunc("GET /v1/frameworks/{id}/map/territory", s.handleTerritory)
 	mux.HandleFunc("GET /v1/frameworks/{id}/map/incidents", s.handleMapIncidents)
+	mux.HandleFunc("GET /v1/frameworks/{id}/map/settlements", s.handleSettlements)
 	mux.HandleFunc("GET /v1/frameworks/{id}/options", s.handleOptions)
 	mux.HandleFunc("GET /v1/map/oblasts", s.handleOblasts)
 	mux.Handle("/", pages(dashboard.Handler()))

@@ -33,7 +33,10 @@ const chunk = 1024
 
 // groups lists the (party, domain) groups of a plan's forces, with the
 // group of each force.
+// The list is empty, never nil, when the plan has no force (a scenario of
+// the defender alone): the Result's JSON then says [], not null.
 func groups(p *Plan) (list []InPlace, of []int) {
+	list = []InPlace{}
 	index := map[[2]string]int{}
 	for _, f := range p.Forces {
 		g := [2]string{f.Party, f.Domain}

@@ -1,9 +1,11 @@
 // The dashboard's shell: the router (each page has its own path, its state
 // in the query, so that every view can be linked to), the API client, and
 // the live connection to /v1/events, on which the page in view refreshes
-// its data without a reload.
+// its data without a reload, and retries what failed when the stream
+// comes back. The header's one "as of" date is the query's `at`, which
+// every page reads as ctx.at.
 
-import {h, problemBox} from './dom.js';
+import {h, problemBox, ApiError, NetworkError} from './dom.js';
 import {link} from './links.js';
 import overview from './pages/overview.js';
 import coverage from './pages/coverage.js';
@@ -17,29 +19,42 @@ import parties from './pages/parties.js';
 
 const routes = {'/': overview, '/coverage': coverage, '/map': map, '/breaches': breaches, '/guarantors': guarantors, '/stress': stress, '/record': record, '/lists': lists, '/parties': parties};
 
-// ApiError carries the API's problem+json (RFC 9457) when it sent one.
-export class ApiError extends Error {
-  constructor(message, problem) {
-    super(message);
-    this.problem = problem;
-  }
-}
+export {ApiError, NetworkError};
 
+// get asks the API for JSON. Its errors say what failed: NetworkError when
+// no answer came (fetch's own TypeError, or a body cut short), ApiError
+// with the problem+json for an HTTP error; an AbortError passes through.
 async function get(path, {signal} = {}) {
-  const r = await fetch(path, {signal, headers: {Accept: 'application/json'}});
+  let r;
+  try {
+    r = await fetch(path, {signal, headers: {Accept: 'application/json'}});
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new NetworkError(`no answer to ${path} (${err.message})`, err);
+  }
   if (!r.ok) {
     let problem = null;
     try {
       problem = await r.json();
     } catch {
-      problem = {status: r.status, title: r.statusText};
+      // not problem+json: the status line says what it can
     }
+    if (!problem || typeof problem !== 'object') problem = {status: r.status, title: r.statusText};
+    if (problem.status === undefined) problem.status = r.status;
     throw new ApiError(`${r.status} ${path}`, problem);
   }
-  return r.json();
+  try {
+    return await r.json();
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    if (err instanceof SyntaxError) {
+      throw new ApiError(`${path}: not JSON`, {status: r.status, title: 'Not JSON', detail: `the answer to ${path} is not JSON: ${err.message}`});
+    }
+    throw new NetworkError(`the answer to ${path} was cut short (${err.message})`, err);
+  }
 }
 
-const api = {get};
+export const api = {get};
 
 const state = {
   frameworks: [],
@@ -51,6 +66,14 @@ const state = {
 
 const main = document.getElementById('main');
 const live = document.getElementById('live');
+const asOf = document.getElementById('as-of');
+
+// atParam is the query's `at` when it is a day (YYYY-MM-DD), else null:
+// the latest.
+function atParam(params) {
+  const v = params.get('at');
+  return v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? v : null;
+}
 
 function frameworkId(params) {
   const asked = params.get('framework');
@@ -67,6 +90,7 @@ function context() {
     framework: id,
     info: state.frameworks.find(f => f.id === id) || null,
     params: url.searchParams,
+    at: atParam(url.searchParams), // the header's "as of" day, or null for the latest
     checkpoint: state.checkpoint,
     signal: state.controller.signal,
     // setParams changes the query: push for a new view (back returns to
@@ -78,14 +102,15 @@ function context() {
         else u.searchParams.set(k, v);
       }
       history[push ? 'pushState' : 'replaceState'](null, '', u);
-      updateNav();
-      if (push && state.view && state.view.update) state.view.update(context());
+      if (push) route();
+      else updateNav();
     },
   };
 }
 
 function updateNav() {
   const path = location.pathname;
+  if (asOf) asOf.value = atParam(new URL(location.href).searchParams) || '';
   for (const a of document.querySelectorAll('nav.pages a')) {
     const target = a.dataset.path;
     a.href = link(target);
@@ -94,10 +119,12 @@ function updateNav() {
   }
 }
 
-function route() {
+// route draws the page the address names: the page in view updates when it
+// can, else it is drawn anew (as it is when remount is asked).
+function route({remount = false} = {}) {
   const page = routes[location.pathname];
   updateNav();
-  if (page && page === state.page && state.view && state.view.update) {
+  if (!remount && page && page === state.page && state.view && state.view.update) {
     state.view.update(context());
     return;
   }
@@ -141,28 +168,83 @@ document.addEventListener('click', e => {
   main.focus({preventScroll: true});
   window.scrollTo(0, 0);
 });
-window.addEventListener('popstate', route);
+window.addEventListener('popstate', () => route());
+
+// The "as of" control sets the query's `at` (empty: the latest) for every
+// page; a new day is a new view, which back returns from.
+if (asOf) {
+  asOf.addEventListener('change', () => {
+    const v = asOf.value;
+    const u = new URL(location.href);
+    if (v && /^\d{4}-\d{2}-\d{2}$/.test(v)) u.searchParams.set('at', v);
+    else u.searchParams.delete('at');
+    if (u.search === location.search) return;
+    history.pushState(null, '', u);
+    route();
+  });
+}
+
+// showsProblem says whether the page in view shows an error.
+const showsProblem = () => main.querySelector('.problem[role="alert"]') !== null;
+
+// reload fetches the page in view anew: its refresh, else a new mount.
+function reload() {
+  if (state.view && state.view.refresh) state.view.refresh(context());
+  else route({remount: true});
+}
+
+function liveOn() {
+  live.textContent = state.checkpoint ? `live · ${state.checkpoint.size} entries` : 'live';
+  live.className = 'live on';
+}
 
 // The live connection: each checkpoint event says the log grew; the page
-// in view refreshes. EventSource reconnects by itself after a drop.
+// in view refreshes. EventSource reconnects by itself after a drop (and a
+// new one is opened, with backoff, when it gives up); when the stream is
+// back, a page that shows an error fetches again.
+let down = false;
+let streamRetry = 0;
+let stream = null;
+// A page left (or kept in the back-forward cache) closes its stream, so
+// that held streams never use up the browser's six connections to the
+// server; one shown again from that cache opens a new one.
+window.addEventListener('pagehide', () => { if (stream) stream.close(); stream = null; });
+window.addEventListener('pageshow', e => { if (e.persisted && !stream) connect(); });
 function connect() {
   const es = new EventSource('/v1/events');
+  stream = es;
+  const back = () => {
+    streamRetry = 0;
+    liveOn();
+    if (!down) return;
+    down = false;
+    if (showsProblem()) refreshFrameworks().then(reload);
+  };
+  es.addEventListener('open', back);
   es.addEventListener('checkpoint', e => {
     const cp = JSON.parse(e.data);
     const grew = state.checkpoint && cp.size !== state.checkpoint.size;
     state.checkpoint = cp;
-    live.textContent = `live · ${cp.size} entries`;
-    live.className = 'live on';
-    if (grew) {
-      refreshFrameworks().then(() => {
-        if (state.view && state.view.refresh) state.view.refresh(context());
-      });
-    }
+    const wasDown = down;
+    back();
+    if (grew && !wasDown) refreshFrameworks().then(reload);
   });
   es.addEventListener('error', () => {
+    down = true;
     live.textContent = 'reconnecting…';
     live.className = 'live off';
+    if (es.readyState === EventSource.CLOSED) {
+      // Refused (not a dropped connection): EventSource does not retry.
+      es.close();
+      stream = null;
+      setTimeout(() => { if (!stream) connect(); }, backoff(++streamRetry) * 1000);
+    }
   });
+}
+
+// backoff is the wait, in seconds, before attempt n+1: 1, 2, 4 … 30.
+export function backoff(n) {
+  return Math.min(30, 2 ** Math.max(0, n - 1));
 }
 
 async function refreshFrameworks() {
@@ -174,14 +256,46 @@ async function refreshFrameworks() {
   }
 }
 
+// waitToRetry shows why the start failed and counts down to the next
+// attempt (or until "Try now").
+function waitToRetry(err, attempt) {
+  const wait = backoff(attempt);
+  return new Promise(resolve => {
+    const line = h('p', {id: 'start-retry', class: 'note', 'aria-live': 'polite', 'data-attempt': attempt});
+    let left = wait;
+    let timer = null;
+    const done = () => {
+      clearInterval(timer);
+      resolve();
+    };
+    const say = () => {
+      line.textContent = `Attempt ${attempt} failed at ${new Date().toISOString().slice(11, 19)} UTC; attempt ${attempt + 1} in ${left} s…`;
+    };
+    say();
+    timer = setInterval(() => {
+      left--;
+      if (left <= 0) done();
+      else say();
+    }, 1000);
+    main.replaceChildren(h('h1', {}, 'The dashboard could not start'),
+      h('p', {}, 'It could not read the frameworks from /v1/frameworks:'),
+      problemBox(err), line,
+      h('button', {type: 'button', class: 'chip', id: 'start-now', on: {click: done}}, 'Try now'));
+  });
+}
+
 async function start() {
   state.controller = new AbortController();
-  try {
-    const page = await api.get('/v1/frameworks');
-    state.frameworks = page.items;
-  } catch (err) {
-    main.replaceChildren(problemBox(err));
-    return;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const page = await api.get('/v1/frameworks');
+      state.frameworks = page.items;
+      break;
+    } catch (err) {
+      await waitToRetry(err, attempt);
+      const line = document.getElementById('start-retry');
+      if (line) line.textContent = `Attempt ${attempt + 1}: asking the server…`;
+    }
   }
   route();
   connect();

@@ -25,46 +25,114 @@ function ticksOf(max, count) {
   return out;
 }
 
-// lineChart draws series of {x: 'YYYY-MM-DD', y: number} over dates, with a
-// dashed target line at y = target and a vertical marker at date marker.
-export function lineChart({series, target = 1, marker, yFormat = pct, title, width = 760, height = 300}) {
-  const m = {l: 52, r: 150, t: 12, b: 30};
+// responsive wraps a chart drawn by draw(width) in a box that redraws it
+// at the box's width in CSS pixels whenever that changes: one unit of the
+// viewBox is then one CSS pixel, and text set in px (pages.css) reads at
+// that size on a phone and on a wide screen alike.
+function responsive(cls, draw, fallback) {
+  const box = document.createElement('div');
+  box.className = `chart-box ${cls}`;
+  let drawn = 0;
+  const redraw = () => {
+    const w = Math.floor(box.clientWidth);
+    if (!w || w === drawn) return;
+    drawn = w;
+    box.replaceChildren(draw(w));
+  };
+  box.append(draw(fallback));
+  if (typeof ResizeObserver === 'function') new ResizeObserver(redraw).observe(box);
+  return box;
+}
+
+// spread places labels wanted at y (sorted by y) at least gap apart,
+// within [lo, hi]: each pushed down below the one above, then the last
+// ones pulled back up if they run past hi. The order is kept.
+export function spread(ys, gap, lo, hi) {
+  const out = ys.slice();
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(out[i], lo, i ? out[i - 1] + gap : lo);
+  for (let i = out.length - 1; i >= 0; i--) out[i] = Math.min(out[i], i === out.length - 1 ? hi : out[i + 1] - gap);
+  return out;
+}
+
+// lineChart draws step series of {x: 'YYYY-MM-DD', y: number} over dates
+// (each value holds until the next point, and the last to the axis's
+// end), with the target line (y = target, dashed, drawn on top and
+// labelled) and a vertical marker at the date marker. The time axis runs
+// past the last point and past the marker, so that the chosen date is
+// never the chart's edge. Each series ends in a label with its last
+// value, the labels in the order of the values, spread so that none
+// overlaps another. It returns a box that redraws the chart at its width
+// in CSS pixels.
+export function lineChart(opts) {
+  return responsive('line-chart', w => drawLine({...opts, width: w}), opts.width || 760);
+}
+
+function drawLine({series, target = 1, marker, yFormat = pct, title, width = 760, height = 300}) {
+  const narrow = width < 560;
+  // Room for the longest line-end label at 12 px, bold (about 7.3 px a
+  // character), and its leader; at most 45 % of the width.
+  const longest = Math.max(8, ...series.map(se => `${se.name} ${yFormat(se.points.length ? se.points[se.points.length - 1].y : 0)}`.length));
+  const labelW = Math.min(Math.ceil(longest * 7.3) + 14, Math.floor(width * 0.45));
+  const m = {l: 48, r: labelW, t: 14, b: 34};
   const svg = frame(width, height, title);
   const xs = series.flatMap(se => se.points.map(p => fromDay(p.x).getTime()));
   if (marker) xs.push(fromDay(marker).getTime());
-  const x0 = Math.min(...xs), x1 = Math.max(...xs, x0 + DAY);
+  if (!xs.length) xs.push(Date.now());
+  const first = Math.min(...xs), last = Math.max(...xs);
+  // A month's room either side, or a twentieth of the span if longer.
+  const pad = Math.max(31 * DAY, (last - first) / 20);
+  const x0 = first - pad, x1 = last + pad;
   const yMax = Math.max(target * 1.25, ...series.flatMap(se => se.points.map(p => Math.min(p.y, target * 2))));
   const X = t => m.l + (t - x0) / (x1 - x0) * (width - m.l - m.r);
   const Y = v => height - m.b - Math.min(v, yMax) / yMax * (height - m.t - m.b);
-  for (const v of ticksOf(yMax, 5)) {
+  for (const v of ticksOf(yMax, narrow ? 4 : 5)) {
     svg.append(s('line', {x1: m.l, x2: width - m.r, y1: Y(v), y2: Y(v), class: 'grid'}),
-      s('text', {x: m.l - 6, y: Y(v) + 4, 'text-anchor': 'end', class: 'tick'}, yFormat(v)));
+      s('text', {x: m.l - 6, y: Y(v) + 4, 'text-anchor': 'end', class: v === target ? 'tick target-label' : 'tick'}, yFormat(v)));
   }
-  svg.append(s('line', {x1: m.l, x2: width - m.r, y1: Y(target), y2: Y(target), class: 'target'}));
+  // Month ticks, as many as fit: a label is about 60 px wide.
   const months = [];
-  for (let d = new Date(x0); d.getTime() <= x1; d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))) {
-    months.push(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-  }
-  const every = Math.max(1, Math.ceil(months.length / 8));
-  months.filter((t, i) => t >= x0 && i % every === 0).forEach(t => {
-    svg.append(s('text', {x: X(t), y: height - 10, 'text-anchor': 'middle', class: 'tick'}, isoDay(new Date(t)).slice(0, 7)));
+  for (let d = new Date(Date.UTC(new Date(x0).getUTCFullYear(), new Date(x0).getUTCMonth() + 1, 1)); d.getTime() <= x1;
+    d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))) months.push(d.getTime());
+  const fit = Math.max(1, Math.floor((width - m.l - m.r) / 64));
+  const every = Math.max(1, Math.ceil(months.length / fit));
+  months.filter((t, i) => i % every === 0).forEach(t => {
+    svg.append(s('line', {x1: X(t), x2: X(t), y1: height - m.b, y2: height - m.b + 4, class: 'axis'}),
+      s('text', {x: X(t), y: height - m.b + 18, 'text-anchor': 'middle', class: 'tick'}, isoDay(new Date(t)).slice(0, 7)));
   });
+  svg.append(s('line', {x1: m.l, x2: width - m.r, y1: Y(0), y2: Y(0), class: 'axis'}));
+  const ends = [];
   series.forEach((se, i) => {
     const color = se.color || palette[i % palette.length];
-    const pts = se.points.map(p => `${X(fromDay(p.x).getTime()).toFixed(1)},${Y(p.y).toFixed(1)}`);
-    svg.append(s('polyline', {points: pts.join(' '), fill: 'none', stroke: color, 'stroke-width': 2},
-      s('title', {}, se.name)));
-    const last = se.points[se.points.length - 1];
-    if (last) {
-      svg.append(s('text', {x: width - m.r + 6, y: m.t + 12 + i * 14, class: 'legend', fill: color},
-        `${se.name} ${yFormat(last.y)}`));
-    }
+    const pts = se.points.slice().sort((p, q) => (p.x < q.x ? -1 : p.x > q.x ? 1 : 0));
+    if (!pts.length) return;
+    const path = [];
+    pts.forEach((p, j) => {
+      const xp = X(fromDay(p.x).getTime()), yp = Y(p.y);
+      if (j) path.push(`${xp.toFixed(1)},${Y(pts[j - 1].y).toFixed(1)}`);
+      path.push(`${xp.toFixed(1)},${yp.toFixed(1)}`);
+    });
+    const end = pts[pts.length - 1];
+    path.push(`${(width - m.r).toFixed(1)},${Y(end.y).toFixed(1)}`);
+    svg.append(s('polyline', {points: path.join(' '), fill: 'none', stroke: color, 'stroke-width': 2, class: 'series', 'data-series': se.name},
+      s('title', {}, `${se.name}: ${yFormat(end.y)} from ${end.x}`)));
+    ends.push({name: se.name, color, value: end.y, y: Y(end.y)});
+  });
+  // The labels: by value, highest on top (ties by name), spread apart.
+  ends.sort((p, q) => q.value - p.value || p.name.localeCompare(q.name));
+  const ys = spread(ends.map(e => e.y + 4), 14, m.t + 8, height - m.b + 4);
+  ends.forEach((e, i) => {
+    svg.append(s('line', {x1: width - m.r + 1, x2: width - m.r + 8, y1: e.y, y2: ys[i] - 4, stroke: e.color, class: 'leader'}),
+      s('text', {x: width - m.r + 10, y: ys[i], class: 'legend', fill: e.color, 'data-series': e.name}, `${e.name} ${yFormat(e.value)}`));
   });
   if (marker) {
     const xm = X(fromDay(marker).getTime());
     svg.append(s('line', {x1: xm, x2: xm, y1: m.t, y2: height - m.b, class: 'marker'}),
-      s('text', {x: xm - 4, y: height - m.b - 6, 'text-anchor': 'end', class: 'tick marker-label'}, marker));
+      s('text', {x: xm < (m.l + width - m.r) / 2 ? xm + 4 : xm - 4, y: m.t + 10,
+        'text-anchor': xm < (m.l + width - m.r) / 2 ? 'start' : 'end', class: 'tick marker-label'}, marker));
   }
+  // The target on top of everything, so that no series hides it.
+  svg.append(s('line', {x1: m.l, x2: width - m.r, y1: Y(target), y2: Y(target), class: 'target'},
+    s('title', {}, `${yFormat(target)}: the requirement`)));
   return svg;
 }
 

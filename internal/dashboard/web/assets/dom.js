@@ -38,12 +38,58 @@ export function section(title, ...children) {
   return h('section', {class: 'card'}, title ? h('h2', {}, title) : null, ...children);
 }
 
-// problemBox shows an API refusal or a failure to reach it.
+// ApiError is an HTTP error answer of the API, with its problem+json
+// (RFC 9457) when it sent one, or {status, title} from the status line.
+export class ApiError extends Error {
+  constructor(message, problem) {
+    super(message);
+    this.name = 'ApiError';
+    this.problem = problem;
+  }
+}
+
+// NetworkError is a request that got no answer: the server is down, the
+// connection dropped, or the body was cut short. Only the API client
+// (app.js) makes one, from fetch's own failure, so that a TypeError thrown
+// by a page's code is never taken for an unreachable server.
+export class NetworkError extends Error {
+  constructor(message, cause) {
+    super(message);
+    this.name = 'NetworkError';
+    this.cause = cause;
+  }
+}
+
+// problemKind says what went wrong: 'network' (no answer), 'api' (an
+// HTTP error answer) or 'bug' (an exception in the dashboard's own code).
+export function problemKind(err) {
+  if (err instanceof NetworkError) return 'network';
+  if (err instanceof ApiError || (err && err.problem)) return 'api';
+  return 'bug';
+}
+
+// problemBox says what went wrong, in the words its kind calls for.
 export function problemBox(err) {
-  const p = err && err.problem;
-  return h('div', {class: 'problem', role: 'alert'},
-    h('strong', {}, p ? `${p.status} ${p.title}` : 'The server could not be reached'),
-    ': ', p ? (p.detail || p.type) : String(err && err.message || err));
+  const kind = problemKind(err);
+  const message = String(err && err.message || err);
+  let head, text;
+  switch (kind) {
+    case 'network':
+      head = 'The server could not be reached';
+      text = message;
+      break;
+    case 'api': {
+      const p = err.problem;
+      head = [p.status, p.title].filter(x => x !== undefined && x !== null && x !== '').join(' ') || 'The server refused the request';
+      text = p.detail || p.type || message;
+      break;
+    }
+    default:
+      head = 'This page failed to draw the data (a bug in the dashboard)';
+      text = message;
+  }
+  return h('div', {class: 'problem', role: 'alert', 'data-kind': kind, title: kind === 'bug' && err && err.stack ? err.stack : null},
+    h('strong', {}, head), ': ', text);
 }
 
 // note is a quiet explanatory paragraph.

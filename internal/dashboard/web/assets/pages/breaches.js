@@ -3,7 +3,10 @@
 // account gives them per party (on time, late, declined, pending, overdue:
 // nothing filed by the deadline, not due: a false alarm), and the
 // guarantors' pledges it activates. Every state comes from the API's
-// account; none is computed against this browser's clock.
+// account; none is computed against this browser's clock. With the
+// header's "as of" day (ctx.at), the page lists the breaches that began on
+// or before it; the account stays the record's latest (the API's
+// monitoring has no as-of date), and the page says so.
 
 import {h, s, section, problemBox, note} from '../dom.js';
 import {num, qty, dateTime, day} from '../format.js';
@@ -11,9 +14,15 @@ import {num, qty, dateTime, day} from '../format.js';
 const PAGE = 40;
 const SEVERITY = {grave: '#b3261e', serious: '#c77700'};
 
-function timeline(m, shown, onPick, real) {
+// timeline draws the breaches on lanes, one per trigger, at the width it
+// is shown at (so that its text keeps its size): on a narrow screen each
+// lane's name goes above it rather than beside it.
+function timeline(m, shown, onPick, real, shownWidth) {
   const triggers = m.triggers.filter(t => shown.includes(t.trigger));
-  const width = 1100, laneH = 34, left = 250, right = 20, top = 8, axis = 26;
+  const width = Math.round(Math.max(300, Math.min(1100, shownWidth || 1100)));
+  const narrow = width < 640;
+  const laneH = narrow ? 44 : 34, left = narrow ? 4 : 250, right = narrow ? 8 : 20, top = 8, axis = 26;
+  const head = narrow ? 16 : 0; // the lane's name, above it
   const height = top + laneH * Math.max(1, triggers.length) + axis;
   const eps = m.episodes.filter(e => shown.includes(e.trigger));
   const t0 = Math.min(...eps.map(e => Date.parse(e.start)), Date.parse(m.from || eps[0].start));
@@ -23,8 +32,9 @@ function timeline(m, shown, onPick, real) {
     'aria-label': `Timeline of ${eps.filter(e => !rejected(e)).length} breaches`, id: 'breach-timeline'});
   triggers.forEach((t, i) => {
     const y = top + i * laneH;
-    svg.append(s('rect', {x: left, y: y + 3, width: width - left - right, height: laneH - 6, class: 'lane'}),
-      s('text', {x: left - 8, y: y + laneH / 2 + 4, 'text-anchor': 'end', class: 'tick'}, `${t.trigger} (${real[t.trigger] || 0})`,
+    svg.append(s('rect', {x: left, y: y + 3 + head, width: width - left - right, height: laneH - 6 - head, class: 'lane'}),
+      s('text', narrow ? {x: left, y: y + 14, 'text-anchor': 'start', class: 'tick'} : {x: left - 8, y: y + laneH / 2 + 4, 'text-anchor': 'end', class: 'tick'},
+        `${t.trigger} (${real[t.trigger] || 0})`,
         s('title', {}, t.title || t.trigger)));
   });
   const lane = Object.fromEntries(triggers.map((t, i) => [t.trigger, i]));
@@ -35,7 +45,7 @@ function timeline(m, shown, onPick, real) {
     const no = rejected(e);
     const status = no ? ', rejected as a false alarm' : e.status && e.status !== 'detected' ? `, ${e.status}` : '';
     const a = s('a', {href: `#ep-${idx}`, 'aria-label': `${e.title || e.trigger}, ${dateTime(e.start)} to ${dateTime(e.end)}, ${e.firings} firings${status}`},
-      s('rect', {x: x0, y: y + 7, width: x1 - x0, height: laneH - 14, fill: no ? '#b9c0c8' : SEVERITY[e.severity] || '#0072B2', class: no ? 'episode rejected' : 'episode'},
+      s('rect', {x: x0, y: y + 7 + head, width: x1 - x0, height: laneH - 14 - head, fill: no ? '#b9c0c8' : SEVERITY[e.severity] || '#0072B2', class: no ? 'episode rejected' : 'episode'},
         s('title', {}, `${e.title || e.trigger}: ${day(e.start)} – ${day(e.end)}, ${e.firings} firings${status}`)));
     a.addEventListener('click', ev => {
       ev.preventDefault();
@@ -48,7 +58,7 @@ function timeline(m, shown, onPick, real) {
     for (const mo of [0, 3, 6, 9]) years.push(Date.UTC(y, mo, 1));
   }
   const ticks = years.filter(t => t >= t0 && t <= t1);
-  const every = Math.max(1, Math.ceil(ticks.length / 10));
+  const every = Math.max(1, Math.ceil(ticks.length / Math.max(2, Math.min(10, Math.floor((width - left - right) / 80)))));
   ticks.filter((_, i) => i % every === 0).forEach(t => {
     svg.append(s('line', {x1: X(t), x2: X(t), y1: top, y2: height - axis, class: 'grid'}),
       s('text', {x: X(t), y: height - 8, 'text-anchor': 'middle', class: 'tick'}, new Date(t).toISOString().slice(0, 7)));
@@ -236,7 +246,10 @@ export default {
     let limit = PAGE;
     let gen = 0;
     const show = () => {
-      const m = report;
+      const at = current.at;
+      // As of a day: the breaches that began on or before it.
+      const m = at ? {...report, episodes: report.episodes.filter(e => day(e.start) <= at)} : report;
+      const later = report.episodes.length - m.episodes.length;
       const asked = current.params.get('trigger');
       const shown = asked ? [asked] : m.triggers.map(t => t.trigger);
       const list = m.episodes.map((e, i) => [e, i]).filter(([e]) => shown.includes(e.trigger)).reverse();
@@ -265,17 +278,23 @@ export default {
       const listed = list.filter(([e]) => !rejected(e)).length;
       root.replaceChildren(h('h1', {}, 'Breaches'),
         section(null,
+          at ? h('p', {id: 'breach-asof', class: 'note'}, `As of ${at}: the breaches that began on or before that day`,
+            later ? ` (${num(later)} more began after it and are not shown)` : '',
+            '. Their findings and the responses’ states are as the record stands now: the API’s monitoring has no “as of” date.') : null,
           h('p', {id: 'breach-summary'}, `${num(breaches)} breach${breaches === 1 ? '' : 'es'} of ${m.triggers.filter(t => real[t.trigger]).length} of ${m.triggers.length} triggers`,
             m.from ? ` between ${dateTime(m.from)} and ${dateTime(m.to)}` : '', `; ${num(m.incidents)} incidents and ${num(m.snapshots)} maps evaluated. `,
             `A breach groups firings of a trigger less than ${m.quiet_period} apart.`,
             falseAlarms ? ` ${num(falseAlarms)} more ${falseAlarms === 1 ? 'was' : 'were'} rejected by the monitor as false alarm${falseAlarms === 1 ? '' : 's'}, and ${falseAlarms === 1 ? 'is' : 'are'} not counted.` : ''),
           account(m),
           h('div', {class: 'filters', role: 'group', 'aria-label': 'Triggers'}, chips),
-          m.episodes.length ? timeline(m, shown, pick, real) : note('No trigger has fired.')),
+          m.episodes.length ? h('div', {class: 'timeline-box'}) : note(at && later ? `No trigger had fired by ${at}.` : 'No trigger has fired.')),
         section(`Breaches, newest first (${num(listed)}${list.length > listed ? `; ${num(list.length - listed)} rejected as false alarm${list.length - listed === 1 ? '' : 's'}` : ''})`,
           h('div', {class: 'episodes', id: 'episodes'}, list.slice(0, limit).map(([e, i]) => episode(e, i))),
           list.length > limit ? h('button', {class: 'chip', type: 'button', on: {click: () => { limit += PAGE * 5; show(); }}},
             `Show ${num(Math.min(PAGE * 5, list.length - limit))} more`) : null));
+      // The timeline is drawn once its box is on the page, at the box's width.
+      const box = root.querySelector('.timeline-box');
+      if (box) box.append(timeline(m, shown, pick, real, box.clientWidth));
     };
     const load = async c => {
       current = c;

@@ -5,6 +5,7 @@
 import {h, section, problemBox, note} from '../dom.js';
 import {num, pct, qty, isoDay, fromDay, DAY} from '../format.js';
 import {lineChart, palette} from '../charts.js';
+import {assessmentPath, atOf, domainCoverage, linkTo, matrixAt, partyAnchor, scrollToHash} from './parties.js';
 
 function shareClass(share) {
   if (!share) return 'c0';
@@ -18,10 +19,13 @@ function domainColor(domains, d) {
   return palette[Math.max(0, domains.indexOf(d)) % palette.length];
 }
 
-function matrixTable(a, party, domain, select) {
+// matrixTable shows the matrix on the assessment's date (matrixAt): the
+// API's own matrix counts pledges whenever they become available.
+function matrixTable(ctx, a, party, domain, select) {
   const names = Object.fromEntries(a.parties.map(p => [p.party, p.name]));
-  const cols = domain ? a.matrix.domains.filter(d => d === domain) : a.matrix.domains;
-  const rows = party ? a.matrix.rows.filter(r => r.party === party) : a.matrix.rows;
+  const m = matrixAt(a);
+  const cols = domain ? m.domains.filter(d => d === domain) : m.domains;
+  const rows = party ? m.rows.filter(r => r.party === party) : m.rows;
   const head = h('tr', {}, h('th', {scope: 'col'}, 'Party'),
     cols.map(d => h('th', {scope: 'col', class: ['col', d === domain && 'selected']},
       h('button', {class: 'plain', type: 'button', 'data-domain': d, 'aria-pressed': String(d === domain),
@@ -31,10 +35,11 @@ function matrixTable(a, party, domain, select) {
       h('button', {class: 'plain', type: 'button', 'data-party': r.party, 'aria-pressed': String(r.party === party),
         title: r.party === party ? 'Show every party' : `Only ${names[r.party] || r.party}`,
         on: {click: () => select({party: r.party === party ? null : r.party})}}, r.party),
-      ' ', h('span', {class: 'note'}, names[r.party] || '')),
+      ' ', h('a', {class: 'note party-link', href: linkTo(ctx, '/parties', partyAnchor(r.party)), title: `${names[r.party] || r.party}: every pledge`}, names[r.party] || 'pledges')),
     cols.map(d => {
       const c = r.cells[d];
-      const tip = c ? c.items.map(i => `${i.requirement}: ${qty(i.quantity, i.unit)} (${pct(i.share)})`).join('; ') : 'nothing pledged';
+      const tip = c ? c.items.map(i => `${i.requirement}: ${qty(i.quantity, i.unit)} on ${a.at} (${pct(i.share)})` +
+        i.later.map(l => `; ${l.pledge} ${qty(l.quantity, i.unit)} from ${l.available}`).join('')).join('; ') : 'nothing pledged';
       return h('td', {class: ['cell', shareClass(c && c.share)], title: tip, 'data-domain': d}, c ? pct(c.share) : '·');
     })));
   return h('div', {class: 'table-wrap'}, h('table', {class: 'matrix', id: 'matrix'},
@@ -128,11 +133,11 @@ export default {
       figures.replaceChildren(
         section(`Domains on ${a.at}`,
           h('div', {class: 'tiles', id: 'domain-tiles'}, doms.map(d => h('div', {class: ['tile', d.coverage >= 1 ? 'good' : d.coverage >= 0.5 ? 'fair' : 'poor'], 'data-domain': d.domain},
-            h('div', {class: 'v'}, pct(d.coverage)), h('div', {class: 'k'}, `${d.domain}: ${d.met}/${d.requirements} met`))))),
+            h('div', {class: 'v coverage', 'data-domain': d.domain}, domainCoverage(a, d.domain)), h('div', {class: 'k'}, `${d.domain}: ${d.met}/${d.requirements} met`))))),
         section('Who covers what',
           h('div', {class: 'filters'}, filters.length ? filters : note('Choose a party (row) or a domain (column) to filter; choose it again to clear.')),
-          matrixTable(a, party, domain, select),
-          note('Each cell is the share of the domain’s requirements that the party’s pledges in force cover on the date.')),
+          matrixTable(current, a, party, domain, select),
+          note(`Each cell is the share of the domain’s requirements that the party’s pledges available by ${a.at} cover (the mean over the domain’s requirements of quantity ÷ required); a party whose pledges come later shows 0 % until they do, · is nothing pledged. A party’s name leads to its pledges.`)),
         section('Requirements',
           legend(),
           h('ul', {class: 'reqs', id: 'requirements'}, reqs.map(r => requirementRow(r, party)))),
@@ -147,9 +152,8 @@ export default {
     const load = async c => {
       current = c;
       const mine = ++gen;
-      const at = c.params.get('at');
       try {
-        const a = await c.api.get(`/v1/frameworks/${c.framework}/assessment${at ? `?at=${encodeURIComponent(at)}` : ''}`, {signal: c.signal});
+        const a = await c.api.get(assessmentPath(c), {signal: c.signal});
         if (mine !== gen) return;
         assessment = a;
         setRange(a);
@@ -158,6 +162,7 @@ export default {
         out.textContent = a.at;
         slider.setAttribute('aria-valuetext', a.at);
         show();
+        scrollToHash();
       } catch (err) {
         if (err.name !== 'AbortError' && mine === gen) figures.replaceChildren(problemBox(err));
       }
@@ -170,12 +175,12 @@ export default {
       clearTimeout(timer);
       timer = setTimeout(() => {
         current.setParams({at: d});
-        load({...current, params: new URL(location.href).searchParams});
+        load({...current, at: d, params: new URL(location.href).searchParams});
       }, 120);
     });
     load(ctx);
     return {
-      update: c => (assessment && (c.params.get('at') || assessment.at) === assessment.at ? (current = c, show()) : load(c)),
+      update: c => (assessment && (atOf(c) || assessment.at) === assessment.at ? (current = c, show()) : load(c)),
       refresh: load,
       unmount: () => clearTimeout(timer),
     };

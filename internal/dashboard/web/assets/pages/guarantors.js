@@ -4,10 +4,12 @@
 // was delivered, the share acted on, and the grade with the rule that
 // gives it written under the table. Sorted by grade then party; a column
 // header's button sorts by that column (again: the other way), kept in
-// the query as ?sort=COLUMN or ?sort=-COLUMN.
+// the query as ?sort=COLUMN or ?sort=-COLUMN. A party's id links to its
+// pledges on /parties.
 
 import {h, section, problemBox, note} from '../dom.js';
 import {num, pct, dateTime} from '../format.js';
+import {link} from '../links.js';
 
 // The grades best first, as internal/record's Rule orders them; "—"
 // (nothing due yet) after every grade.
@@ -104,7 +106,8 @@ function table(r, sort, choose) {
     COLUMNS.map(c => {
       const attrs = {role: 'cell', class: c.n ? 'n' : null, 'data-col': c.key, 'data-label': c.label};
       if (c.key === 'party') {
-        return h('th', {scope: 'row', role: 'rowheader', 'data-col': 'party', 'data-label': c.label}, p.party,
+        return h('th', {scope: 'row', role: 'rowheader', 'data-col': 'party', 'data-label': c.label},
+          h('a', {href: link(`/parties#party-${p.party}`), title: `${p.party}: its pledges`}, p.party),
           p.name ? h('small', {class: 'party-name'}, p.name) : null);
       }
       if (c.key === 'grade') return h('td', attrs, h('span', {class: ['badge', gradeClass(p.grade)]}, grade(p)));

@@ -4,9 +4,20 @@
 import {h, section, problemBox, note} from '../dom.js';
 import {num, day} from '../format.js';
 import {link} from '../links.js';
+import {assessmentPath, atOf, domainCoverage, linkTo} from './parties.js';
 
-function kpi(value, label, cls) {
-  return h('li', {class: cls}, h('span', {class: 'v'}, value), h('span', {class: 'k'}, label));
+// kpi is a figure; with href, a link to the list that explains it.
+function kpi(value, label, cls, href, id) {
+  const body = [h('span', {class: 'v'}, value), h('span', {class: 'k'}, label)];
+  return h('li', {class: [cls, href && 'linked'], id}, href ? h('a', {href, class: 'kpi-link'}, body) : body);
+}
+
+// coverageTiles: each domain's coverage on the date, the text of
+// parties.js's domainCoverage, each a link to the coverage page's domain.
+function coverageTiles(ctx, a) {
+  return h('ul', {class: 'dom-cov', id: 'domain-coverage'}, a.domains.map(d => h('li', {'data-domain': d.domain, class: d.coverage >= 1 ? 'ok' : 'bad'},
+    h('a', {href: link('/coverage', {domain: d.domain, ...(atOf(ctx) ? {at: atOf(ctx)} : {})})},
+      h('span', {class: 'k'}, d.domain), ' ', h('span', {class: 'coverage', 'data-domain': d.domain}, domainCoverage(a, d.domain))))));
 }
 
 function steps(sequence) {
@@ -26,10 +37,10 @@ function steps(sequence) {
   }));
 }
 
-function checkpointCard(cp) {
+function checkpointCard(ctx, cp) {
   return section('Latest checkpoint of the log',
     h('ul', {class: 'kpis'},
-      kpi(num(cp.size), 'entries'),
+      kpi(num(cp.size), 'entries', null, linkTo(ctx, '/record')),
       h('li', {}, h('span', {class: 'k'}, 'origin'), h('span', {class: 'mono', id: 'checkpoint-origin'}, ' ', cp.origin))),
     h('p', {}, 'Root hash ', h('code', {id: 'checkpoint-root'}, cp.root)),
     h('details', {}, h('summary', {}, 'The signed checkpoint'), h('pre', {}, cp.note)),
@@ -43,8 +54,8 @@ function checkpointCard(cp) {
 // incidents.
 async function breachesLine(ctx, into) {
   const set = (value, label, cls) => {
-    into.className = cls || '';
-    into.replaceChildren(h('span', {class: 'v'}, value), h('span', {class: 'k'}, label));
+    into.className = [cls, 'linked'].filter(Boolean).join(' ');
+    into.replaceChildren(h('a', {href: linkTo(ctx, '/breaches'), class: 'kpi-link'}, h('span', {class: 'v'}, value), h('span', {class: 'k'}, label)));
   };
   try {
     const m = await ctx.api.get(`/v1/frameworks/${ctx.framework}/monitoring`, {signal: ctx.signal});
@@ -67,26 +78,27 @@ function render(root, ctx, a, cp) {
   const domainsMet = a.domains.filter(d => d.met === d.requirements).length;
   const reqMet = a.requirements.filter(r => r.met).length;
   const blocked = a.sequence.filter(s => s.state !== 'open').length;
-  const breaches = h('li', {}, h('span', {class: 'v'}, '…'), h('span', {class: 'k'}, 'breaches'));
+  const breaches = h('li', {id: 'kpi-breaches'}, h('span', {class: 'v'}, '…'), h('span', {class: 'k'}, 'breaches'));
   const verdictClass = reqMet === a.requirements.length && !blocked ? 'holds' : 'gaps';
   root.replaceChildren(
     h('h1', {}, a.framework.title || a.framework.id),
     section(`The guarantee on ${a.at}`,
       h('p', {class: `verdict ${verdictClass}`, id: 'verdict'}, a.verdict),
       h('ul', {class: 'kpis', id: 'kpis'},
-        kpi(`${domainsMet}/${a.domains.length}`, 'domains covered', domainsMet === a.domains.length ? 'ok' : 'bad'),
-        kpi(`${reqMet}/${a.requirements.length}`, 'requirements met', reqMet === a.requirements.length ? 'ok' : 'bad'),
-        kpi(num(pol.red_line_crossings.length), 'red lines crossed', pol.red_line_crossings.length ? 'bad' : 'ok'),
-        kpi(num(pol.caveat_violations.length), 'caveats broken', pol.caveat_violations.length ? 'bad' : 'ok'),
-        kpi(num(pol.awaiting_approval.length), 'pledges awaiting approval'),
+        kpi(`${domainsMet}/${a.domains.length}`, 'domains covered', domainsMet === a.domains.length ? 'ok' : 'bad', linkTo(ctx, '/coverage'), 'kpi-domains'),
+        kpi(`${reqMet}/${a.requirements.length}`, 'requirements met', reqMet === a.requirements.length ? 'ok' : 'bad', linkTo(ctx, '/coverage', 'requirements'), 'kpi-requirements'),
+        kpi(num(pol.red_line_crossings.length), 'red lines crossed', pol.red_line_crossings.length ? 'bad' : 'ok', linkTo(ctx, '/lists', 'red-lines'), 'kpi-red-lines'),
+        kpi(num(pol.caveat_violations.length), 'caveats broken', pol.caveat_violations.length ? 'bad' : 'ok', linkTo(ctx, '/lists', 'caveats'), 'kpi-caveats'),
+        kpi(num(pol.awaiting_approval.length), 'pledges awaiting approval', null, linkTo(ctx, '/lists', 'approvals'), 'kpi-approvals'),
         breaches),
+      coverageTiles(ctx, a),
       note(h('a', {href: link('/coverage')}, 'Coverage'), ' by requirement, party and date; ',
         h('a', {href: link('/breaches')}, 'breaches'), ' and the responses they call for; ',
         h('a', {href: link('/stress')}, 'the stress test'), '.')),
     h('div', {class: 'grid2'},
       section('Sequence', steps(a.sequence),
         note('A step opens when the steps before it are open and its gate holds; the gate is evaluated on the coverage and the declarations in force.')),
-      cp ? checkpointCard(cp) : section('Latest checkpoint of the log', note('…'))));
+      cp ? checkpointCard(ctx, cp) : section('Latest checkpoint of the log', note('…'))));
   // The verdict is the page's meaning: this mark is what the performance
   // figures of docs/dashboard.md measure.
   performance.mark('backstop:meaningful-paint');
@@ -100,9 +112,8 @@ export default {
     const load = async c => {
       const mine = ++gen;
       try {
-        const at = c.params.get('at');
         const [a, cp] = await Promise.all([
-          c.api.get(`/v1/frameworks/${c.framework}/assessment${at ? `?at=${encodeURIComponent(at)}` : ''}`, {signal: c.signal}),
+          c.api.get(assessmentPath(c), {signal: c.signal}),
           c.api.get('/v1/log/checkpoint', {signal: c.signal}),
         ]);
         if (mine === gen) render(root, c, a, cp);

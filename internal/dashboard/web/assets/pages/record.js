@@ -1,9 +1,12 @@
 // Record: every declaration in the log with its signer, date and what
 // superseded it, and its inclusion proof checked in this browser against
 // the latest checkpoint. New declarations appear as they are accepted.
+// The API's declarations have no as-of date: with the header's "as of" day
+// the page says so, and how many were received after it, rather than
+// guess at the record of that day.
 
 import {h, section, problemBox, note} from '../dom.js';
-import {num, dateTime} from '../format.js';
+import {num, dateTime, day} from '../format.js';
 import * as merkle from '../merkle.js';
 
 async function allDeclarations(c) {
@@ -21,6 +24,16 @@ function keyName(key) {
   // NAME+HASH+KEY: the name and hash identify the key without its bytes.
   const parts = String(key || '').split('+');
   return parts.length >= 2 ? `${parts[0]}+${parts[1]}` : key;
+}
+
+// breakable is a long unbroken text (a hash) with places a line may break
+// (<wbr>) every 16 characters, so that it wraps on a phone; its text is
+// unchanged.
+function breakable(text) {
+  const t = String(text || '');
+  const out = [];
+  for (let i = 0; i < t.length; i += 16) out.push(i ? h('wbr', {}) : null, t.slice(i, i + 16));
+  return out;
 }
 
 export default {
@@ -52,9 +65,12 @@ export default {
           return tr;
         }));
         const inForce = decls.filter(d => d.superseded_by === undefined).length;
+        const after = c.at ? decls.filter(d => d.received && day(d.received) > c.at).length : 0;
         root.replaceChildren(h('h1', {}, 'Record'),
+          c.at ? h('p', {class: 'note', id: 'record-asof'}, `Not as of ${c.at}: the API gives the log as it stands now (it has no “as of” date), so this page shows every declaration`,
+            after ? `: ${num(after)} of them ${after === 1 ? 'was' : 'were'} received after ${c.at}.` : `; none was received after ${c.at}.`) : '', // replaceChildren writes null as "null"
           section('The log',
-            h('p', {}, `The log has ${num(cp.size)} entries; root `, h('code', {id: 'record-root'}, cp.root), ` (origin ${cp.origin}).`),
+            h('p', {}, `The log has ${num(cp.size)} entries; root `, h('code', {id: 'record-root'}, breakable(cp.root)), ` (origin ${cp.origin}).`),
             h('p', {id: 'proof-summary', 'aria-live': 'polite'}, 'Checking the inclusion proofs…'),
             note('Each declaration’s bytes are hashed here and its audit path is followed up to the checkpoint’s root with this browser’s WebCrypto: a server that showed a declaration it did not log would fail. The checkpoint’s signature, and that the log only grows, are checked by ',
               h('code', {}, 'backstop verify --server URL'), '.')),
