@@ -1,6 +1,9 @@
 package load
 
-import "github.com/backstop-dev/backstop/internal/diag"
+import (
+	"github.com/backstop-dev/backstop/internal/diag"
+	"go.yaml.in/yaml/v4"
+)
 
 // Bytes loads the documents of one file's contents and validates them as
 // one set: Paths for contents already in memory.
@@ -18,6 +21,29 @@ func Files(files ...*Parsed) (*Set, diag.Diagnostics) {
 	}
 	return l.Finish()
 }
+
+// Kinds gives the kind field of each document as written ("" for an empty
+// document or one without it), without decoding: the server loads a
+// single declaration or incidents document straight next to its
+// framework, rather than first alone to learn what it is.
+func (p *Parsed) Kinds() []string {
+	out := make([]string, len(p.roots))
+	for i, r := range p.roots {
+		if r == nil || r.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(r.Content); j += 2 {
+			if r.Content[j].Value == "kind" {
+				out[i] = r.Content[j+1].Value
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Diagnostics are the problems found while parsing (encoding, syntax).
+func (p *Parsed) Diagnostics() diag.Diagnostics { return p.diags }
 
 // Name is the file name the parsed file's diagnostics give.
 func (p *Parsed) Name() string { return p.file.Name }

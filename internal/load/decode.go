@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 
@@ -292,7 +293,22 @@ type fieldSet struct {
 	byName map[string]fieldInfo
 }
 
+// fieldSets caches each struct type's fields: the server decodes every
+// submission (and its framework) with them, and reading tags per decode
+// was an eighth of a submission's cost. Keys are the model's Go types, a
+// fixed set, so the cache is bounded; a fieldSet is never written after.
+var fieldSets sync.Map // reflect.Type → *fieldSet
+
 func structFields(t reflect.Type) *fieldSet {
+	if fs, ok := fieldSets.Load(t); ok {
+		return fs.(*fieldSet)
+	}
+	fs := readFields(t)
+	actual, _ := fieldSets.LoadOrStore(t, fs)
+	return actual.(*fieldSet)
+}
+
+func readFields(t reflect.Type) *fieldSet {
 	fs := &fieldSet{byName: map[string]fieldInfo{}}
 	for i := range t.NumField() {
 		tag := t.Field(i).Tag.Get("yaml")

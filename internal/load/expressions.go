@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
@@ -58,7 +59,7 @@ func (v *validator) compile(d *Document, path string, env *expr.Env, src string)
 		v.errorf(d, path, "expression-syntax", "empty expression")
 		return nil
 	}
-	x, issues := env.Compile(src)
+	x, issues := compileCached(env, src)
 	for _, is := range issues {
 		r := d.Range(path)
 		if is.Line > 0 {
@@ -192,4 +193,49 @@ func (d *Document) exprOffsetRange(path string, offset int) diag.Range {
 		next := d.File.Line(line)
 		col = len(next) - len(strings.TrimLeft(next, " \t")) + 1
 	}
+}
+
+// compiled caches env.Compile by environment and source. The server
+// validates every submission next to its framework, whose expressions
+// are the same from one submission to the next: compiling them each time
+// was a fifth of a submission's cost. The environments are shared per
+// kind (expr.Shared), an expression's check depends on nothing else,
+// and the cache is emptied when it reaches maxCompiled entries, so that
+// hostile frameworks cannot grow it.
+var compiled = struct {
+	sync.Mutex
+	m map[compileKey]compileResult
+}{m: map[compileKey]compileResult{}}
+
+const maxCompiled = 4096
+
+type compileKey struct {
+	env *expr.Env
+	src string
+}
+
+type compileResult struct {
+	x      *expr.Expression
+	issues []expr.Issue
+}
+
+func compileCached(env *expr.Env, src string) (*expr.Expression, []expr.Issue) {
+	k := compileKey{env, src}
+	compiled.Lock()
+	r, ok := compiled.m[k]
+	compiled.Unlock()
+	if !ok {
+		r.x, r.issues = env.Compile(src)
+		compiled.Lock()
+		if len(compiled.m) >= maxCompiled {
+			clear(compiled.m)
+		}
+		compiled.m[k] = r
+		compiled.Unlock()
+	}
+	if r.x == nil {
+		return nil, r.issues
+	}
+	x := *r.x // each document gets its own Expression; the checked AST is shared, read only
+	return &x, r.issues
 }

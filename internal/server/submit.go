@@ -333,6 +333,11 @@ func decode(src []byte, fw *load.Parsed) (*load.Document, []api.Diagnostic, *api
 // More stored documents it is checked against (an action's party's
 // declaration) may follow; only the submitted document's diagnostics count.
 func decodeParsed(submitted, fw *load.Parsed, more ...*load.Parsed) (*load.Document, []api.Diagnostic, *api.Problem) {
+	if fw != nil && oneDocumentNotFramework(submitted) {
+		// Loading it alone first would only say what it is: its errors
+		// are those it has next to its framework.
+		return decodeNextTo(submitted, fw, more)
+	}
 	set, ds := load.Files(submitted)
 	if len(set.Docs) != 1 {
 		// Several documents are refused as such before their errors: a
@@ -348,25 +353,53 @@ func decodeParsed(submitted, fw *load.Parsed, more ...*load.Parsed) (*load.Docum
 		return doc, nil, nil // authorize refuses it: no framework to submit to
 	}
 	if doc.Framework == nil {
-		set, ds = load.Files(append([]*load.Parsed{fw, submitted}, more...)...)
-		if p := invalid(ds); p != nil {
-			return nil, nil, p
-		}
-		if len(set.Docs) < 2 || set.Docs[1].File.Name != submittedName {
-			return nil, nil, problem(http.StatusUnprocessableEntity, "invalid-document", "the document does not load next to its framework")
-		}
-		doc = set.Docs[1]
+		return decodeNextTo(submitted, fw, more)
 	}
 	if p := invalid(ds); p != nil {
 		return nil, nil, p
 	}
+	return doc, submittedWarnings(ds), nil
+}
+
+// oneDocumentNotFramework says, without decoding, that a parsed
+// submission holds one document that is not a framework.
+func oneDocumentNotFramework(p *load.Parsed) bool {
+	n := 0
+	for _, k := range p.Kinds() {
+		switch k {
+		case "":
+		case string(model.KindFramework):
+			return false
+		default:
+			n++
+		}
+	}
+	return n == 1 && len(p.Diagnostics()) == 0
+}
+
+// decodeNextTo loads a submitted document next to its framework (and the
+// stored documents it is checked against).
+func decodeNextTo(submitted, fw *load.Parsed, more []*load.Parsed) (*load.Document, []api.Diagnostic, *api.Problem) {
+	set, ds := load.Files(append([]*load.Parsed{fw, submitted}, more...)...)
+	if p := invalid(ds); p != nil {
+		return nil, nil, p
+	}
+	if len(set.Docs) < 2 || set.Docs[1].File.Name != submittedName {
+		return nil, nil, problem(http.StatusUnprocessableEntity, "invalid-document", "the document does not load next to its framework")
+	}
+	return set.Docs[1], submittedWarnings(ds), nil
+}
+
+// submittedWarnings are the submitted document's warnings but the one
+// that says no declaration came with the framework.
+func submittedWarnings(ds diag.Diagnostics) []api.Diagnostic {
 	var warnings []api.Diagnostic
 	for _, d := range ds {
 		if d.Range.File == submittedName && d.Code != "no-declarations" {
 			warnings = append(warnings, apiDiagnostic(d))
 		}
 	}
-	return doc, warnings, nil
+	return warnings
 }
 
 // invalid returns the 422 problem listing the submitted document's errors.
