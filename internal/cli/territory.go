@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"cmp"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/backstop-dev/backstop/internal/diag"
@@ -14,6 +17,8 @@ import (
 
 const territoryUsage = `Usage: backstop territory area [flags] FILE|FOLDER...
        backstop territory diff [flags] FROM TO
+       backstop territory diff [flags] FOLDER
+       backstop territory diff [flags] --pairs FILE
 
 Measures maps of the territory of Ukraine under occupation — DeepStateMap
 snapshots, deepstatemap_data_YYYYMMDD.geojson, as mirrored daily by
@@ -27,6 +32,9 @@ Subcommands:
   diff FROM TO          km² gained by the adversary (occupied in TO, not in
                         FROM), lost (occupied in FROM, not in TO) and net
                         (area of TO − area of FROM), in total or by oblast
+  diff FOLDER           the same for each consecutive pair of the folder's
+                        snapshots, by date, one line a pair
+  diff --pairs FILE     the same for each pair of a CSV, in one process
   options FILE...       territorial options against today's map
                         (backstop territory options --help)
 
@@ -42,6 +50,12 @@ Flags:
   --oblasts FILE        diff: the polygons of the 27 oblasts, Minregion's
                         GeoJSON such as ../shared/data/ua-oblasts/oblast.geojson
                         (implies --by-oblast)
+  --pairs FILE          diff: a CSV whose header names the columns from and
+                        to (others are ignored); each cell is a snapshot's
+                        path, relative to the CSV's folder unless absolute,
+                        or a date YYYY-MM-DD naming
+                        deepstatemap_data_YYYYMMDD.geojson in that folder;
+                        each snapshot is read once however many pairs name it
 
 Examples:
   backstop territory area ../shared/data/deepstate/deepstatemap_data_20250901.geojson
@@ -53,6 +67,9 @@ Examples:
       ../shared/data/deepstate/deepstatemap_data_20250901.geojson \
       --by-oblast --oblasts ../shared/data/ua-oblasts/oblast.geojson
   backstop territory diff FROM.geojson TO.geojson --format json | jq .gained_km2
+  backstop territory diff ../shared/data/deepstate
+  backstop territory diff --pairs ../shared/data/deepstate/changes_computed.csv \
+      --oblasts ../shared/data/ua-oblasts/oblast.geojson --format json | jq '.diffs | length'
 
 Data: DeepStateMap (deepstatemap.live), via cyterat/deepstate-map-data;
 oblast polygons © Мінрегіон (Minregion), CC BY-SA. The method and its
@@ -72,6 +89,7 @@ type territoryParams struct {
 	date, from, to model.Date // zero when not given
 	byOblast       bool
 	oblastsFile    string
+	pairsFile      string // diff --pairs
 }
 
 func runTerritory(args []string, s Streams) int {
@@ -88,6 +106,7 @@ func runTerritory(args []string, s Streams) int {
 	fs.StringVar(&to, "to-date", "", "date of TO")
 	fs.BoolVar(&p.byOblast, "by-oblast", false, "split by oblast")
 	fs.StringVar(&p.oblastsFile, "oblasts", "", "oblast polygons")
+	fs.StringVar(&p.pairsFile, "pairs", "", "CSV of pairs to diff")
 	positional, exit, ok := parseFlags(fs, args, territoryUsage, s)
 	if !ok {
 		return exit
@@ -122,6 +141,8 @@ func runTerritory(args []string, s Streams) int {
 		switch {
 		case p.byOblast || p.oblastsFile != "" || !p.from.IsZero() || !p.to.IsZero():
 			return usage("area takes no --by-oblast, --oblasts, --from-date or --to-date (they are diff's)")
+		case p.pairsFile != "":
+			return usage("area takes no --pairs (it is diff's)")
 		case len(p.paths) == 0:
 			return usage("area: no files or folders given\n\n%s", territoryUsage)
 		case !p.date.IsZero() && len(p.paths) != 1:
@@ -129,18 +150,37 @@ func runTerritory(args []string, s Streams) int {
 		}
 		return runTerritoryArea(p, s)
 	case "diff":
-		switch {
-		case !p.date.IsZero():
-			return usage("diff: use --from-date and --to-date to date FROM and TO")
-		case len(p.paths) != 2:
-			return usage("diff needs two snapshots, FROM and TO; %d given\n\n%s", len(p.paths), territoryUsage)
-		case p.byOblast && p.oblastsFile == "":
-			return usage("diff: --by-oblast needs --oblasts FILE, the polygons of the oblasts (for example ../shared/data/ua-oblasts/oblast.geojson)")
-		}
-		p.byOblast = p.byOblast || p.oblastsFile != ""
-		return runTerritoryDiff(p, s)
+		return territoryDiffForm(p, s, usage)
 	}
 	return usage("unknown subcommand %q; use area or diff", p.sub)
+}
+
+// territoryDiffForm checks diff's arguments and runs the form they make:
+// FROM TO, a FOLDER (each consecutive pair) or --pairs FILE.
+func territoryDiffForm(p territoryParams, s Streams, usage func(string, ...any) int) int {
+	if !p.date.IsZero() {
+		return usage("diff: use --from-date and --to-date to date FROM and TO")
+	}
+	folder := false
+	if len(p.paths) == 1 && p.pairsFile == "" {
+		info, err := os.Stat(p.paths[0])
+		folder = err == nil && info.IsDir()
+	}
+	switch {
+	case p.pairsFile != "" && len(p.paths) > 0:
+		return usage("diff: --pairs FILE names the pairs; give no FROM, TO or FOLDER with it (%d given)", len(p.paths))
+	case (folder || p.pairsFile != "") && (!p.from.IsZero() || !p.to.IsZero()):
+		return usage("diff: --from-date and --to-date date a single FROM and TO; the snapshots of a folder or of --pairs are dated by their names")
+	case !folder && p.pairsFile == "" && len(p.paths) != 2:
+		return usage("diff needs two snapshots, FROM and TO; %d given\n\n%s", len(p.paths), territoryUsage)
+	case p.byOblast && p.oblastsFile == "":
+		return usage("diff: --by-oblast needs --oblasts FILE, the polygons of the oblasts (for example ../shared/data/ua-oblasts/oblast.geojson)")
+	}
+	p.byOblast = p.byOblast || p.oblastsFile != ""
+	if folder || p.pairsFile != "" {
+		return runTerritoryDiffs(p, s)
+	}
+	return runTerritoryDiff(p, s)
 }
 
 // territoryExit is 2 when a file could not be opened, 1 when one could not
@@ -199,4 +239,64 @@ func runTerritoryDiff(p territoryParams, s Streams) int {
 		return ExitUsage
 	}
 	return ExitOK
+}
+
+// territoryPairs returns the pairs of diff's series forms: --pairs FILE's
+// rows, or each consecutive pair of the FOLDER's snapshots, which are
+// loaded here and put in cache. ok is false, with the exit code, when the
+// pairs file cannot be used at all.
+func territoryPairs(p territoryParams, cache *territory.Cache, s Streams) (pairs []territory.Pair, ds diag.Diagnostics, exit int, ok bool) {
+	if p.pairsFile == "" {
+		snaps, ds := territory.LoadDir(p.paths[0])
+		cache.Add(snaps...)
+		return territory.ConsecutivePairs(snaps), ds, ExitOK, true
+	}
+	pairs, ds, err := territory.ReadPairs(p.pairsFile)
+	switch {
+	case errors.Is(err, territory.ErrNoPairColumns):
+		fmt.Fprintf(s.Err, "backstop territory: --pairs %s: %v\n", p.pairsFile, err)
+		return nil, nil, ExitUsage, false
+	case err != nil:
+		d := territory.OpenDiagnostic(p.pairsFile, err)
+		d.Summary = "--pairs: " + d.Summary
+		writeDiagnosticsText(s.Err, diag.Diagnostics{d})
+		fmt.Fprintln(s.Err, "backstop territory: nothing compared")
+		return nil, nil, ExitUsage, false
+	}
+	return pairs, ds, ExitOK, true
+}
+
+// runTerritoryDiffs runs diff's series forms in one process: each snapshot
+// is read and prepared once however many pairs name it (territory.Cache),
+// which is most of the cost of a process per pair.
+func runTerritoryDiffs(p territoryParams, s Streams) int {
+	var cache territory.Cache
+	pairs, ds, exit, ok := territoryPairs(p, &cache, s)
+	if !ok {
+		return exit
+	}
+	var table *oblast.Table
+	if p.oblastsFile != "" {
+		var ods diag.Diagnostics
+		table, ods = territory.LoadOblasts(p.oblastsFile)
+		if ods.HasErrors() {
+			// Every pair would be split by the oblasts: none can be.
+			writeDiagnosticsText(s.Err, ds.Append(ods...))
+			fmt.Fprintln(s.Err, "backstop territory: nothing compared")
+			return territoryExit(ds.Append(ods...))
+		}
+		ds = ds.Append(ods...)
+	}
+	if len(pairs) == 0 && !ds.HasErrors() {
+		fmt.Fprintf(s.Err, "backstop territory diff: no pair of snapshots to compare in %s (a folder needs two snapshots, deepstatemap_data_YYYYMMDD.geojson)\n", cmp.Or(p.pairsFile, p.paths[0]))
+		return ExitUsage
+	}
+	changes, dds := territory.DiffPairs(pairs, &cache, table)
+	ds = ds.Append(dds...)
+	writeDiagnosticsText(s.Err, ds)
+	if err := render.TerritoryDiffs(s.Out, p.format, changes, p.byOblast); err != nil {
+		fmt.Fprintf(s.Err, "backstop territory: %v\n", err)
+		return ExitUsage
+	}
+	return territoryExit(ds)
 }

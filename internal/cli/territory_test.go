@@ -43,6 +43,45 @@ func runTerritoryT(args ...string) (exit int, stdout, stderr string) {
 	return exit, out.String(), errOut.String()
 }
 
+// territoryCase is a run of `backstop territory` and what it must give.
+type territoryCase struct {
+	name   string
+	args   []string
+	exit   int
+	golden bool   // compare stdout with testdata/<name>.golden
+	stdout string // a line stdout must hold
+	stderr string // stderr, exactly, with tmp written TMP
+}
+
+// territorySeriesCases are the cases of diff's series forms, FOLDER and
+// --pairs FILE, on the files territorySeries writes in tmp.
+func territorySeriesCases(t *testing.T, tmp string) []territoryCase {
+	series, pairs := territorySeries(t, tmp)
+	return []territoryCase{
+		{name: "territory-diff-pairs-by-oblast", args: []string{"diff", "--pairs", pairs, "--oblasts", terrOblasts}, golden: true},
+		{name: "territory-diff-folder-json", args: []string{"diff", series, "--format", "json"}, golden: true},
+		{name: "diff-pairs-reference", args: []string{"diff", "--pairs", "../shared/data/deepstate/changes_computed.csv"},
+			stdout: "2025-09-01  2026-08-22      2,397.0        131.5     +2,265.5"},
+		{name: "diff-pairs-bad-rows", args: []string{"diff", "--pairs", filepath.Join(tmp, "bad-rows.csv")}, exit: 1, stdout: "2025-08-15  2025-09-01",
+			stderr: "TMP/bad-rows.csv:3:1: error: the row names no pair: from and to must both be given\n" +
+				"TMP/occupied.geojson: error: no date in the file name; name it deepstatemap_data_YYYYMMDD.geojson to compare it in a series of pairs\n"},
+		{name: "diff-pairs-missing-snapshot", args: []string{"diff", "--pairs", filepath.Join(tmp, "missing.csv")}, exit: 2,
+			stderr: "TMP/deepstatemap_data_20240101.geojson: error: no such file or directory\n"},
+		{name: "diff-pairs-no-columns", args: []string{"diff", "--pairs", filepath.Join(tmp, "no-columns.csv")}, exit: 2,
+			stderr: "backstop territory: --pairs TMP/no-columns.csv: the first line must name the columns from and to (other columns are ignored)\n"},
+		{name: "diff-pairs-absent", args: []string{"diff", "--pairs", "no-such.csv"}, exit: 2,
+			stderr: "no-such.csv: error: --pairs: no such file or directory\nbackstop territory: nothing compared\n"},
+		{name: "diff-pairs-and-files", args: []string{"diff", "--pairs", pairs, terrSnap0901}, exit: 2,
+			stderr: "backstop territory: diff: --pairs FILE names the pairs; give no FROM, TO or FOLDER with it (1 given)\n"},
+		{name: "diff-folder-from-date", args: []string{"diff", series, "--from-date", "2025-09-01"}, exit: 2,
+			stderr: "backstop territory: diff: --from-date and --to-date date a single FROM and TO; the snapshots of a folder or of --pairs are dated by their names\n"},
+		{name: "diff-folder-one-snapshot", args: []string{"diff", filepath.Join(series, "one")}, exit: 2,
+			stderr: "backstop territory diff: no pair of snapshots to compare in TMP/series/one (a folder needs two snapshots, deepstatemap_data_YYYYMMDD.geojson)\n"},
+		{name: "pairs-with-area", args: []string{"area", terrSnap0901, "--pairs", pairs}, exit: 2,
+			stderr: "backstop territory: area takes no --pairs (it is diff's)\n"},
+	}
+}
+
 func TestTerritoryCommand(t *testing.T) {
 	goldenDir, tmp := territoryAtRoot(t)
 	square := `{"type": "Polygon", "coordinates": [[[30, 50], [31, 50], [31, 51], [30, 51], [30, 50]]]}`
@@ -57,14 +96,7 @@ func TestTerritoryCommand(t *testing.T) {
 		}
 	}
 	undated, broken, dated := filepath.Join(tmp, "occupied.geojson"), filepath.Join(tmp, "deepstatemap_data_20250101.geojson"), filepath.Join(tmp, "deepstatemap_data_20250102.geojson")
-	for _, c := range []struct {
-		name   string
-		args   []string
-		exit   int
-		golden bool   // compare stdout with testdata/<name>.golden
-		stdout string // a line stdout must hold
-		stderr string // stderr, exactly, with tmp written TMP
-	}{
+	cases := []territoryCase{
 		{name: "territory-help", args: []string{"--help"}, golden: true},
 		{name: "area-help", args: []string{"area", "-h"}, stdout: "Usage: backstop territory area"},
 		{name: "territory-area", args: []string{"area", terrSnap0815, terrSnap0901}, golden: true},
@@ -104,31 +136,79 @@ func TestTerritoryCommand(t *testing.T) {
 		{name: "date-with-diff", args: []string{"diff", terrSnap0815, terrSnap0901, "--date", "2025-09-01"}, exit: 2},
 		{name: "oblasts-with-area", args: []string{"area", terrSnap0901, "--oblasts", terrOblasts}, exit: 2},
 		{name: "bad-flag", args: []string{"area", terrSnap0901, "--by-oblasts"}, exit: 2},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			exit, stdout, stderr := runTerritoryT(c.args...)
-			stdout = strings.ReplaceAll(stdout, tmp, "TMP")
-			stderr = strings.ReplaceAll(stderr, tmp, "TMP")
-			if exit != c.exit {
-				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", exit, c.exit, stdout, stderr)
-			}
-			if c.exit == ExitUsage && stderr == "" {
-				t.Error("a usage error must say what is wrong")
-			}
-			if c.stderr != "" && stderr != c.stderr {
-				t.Errorf("stderr:\n%s\nwant:\n%s", stderr, c.stderr)
-			}
-			if c.stdout != "" && !strings.Contains(stdout, c.stdout) {
-				t.Errorf("stdout lacks %q:\n%s", c.stdout, stdout)
-			}
-			if c.golden {
-				if stderr != "" {
-					t.Errorf("stderr: %s", stderr)
-				}
-				golden.Compare(t, filepath.Join(goldenDir, c.name+".golden"), stdout)
-			}
-		})
 	}
+	for _, c := range append(cases, territorySeriesCases(t, tmp)...) {
+		t.Run(c.name, func(t *testing.T) { c.check(t, goldenDir, tmp) })
+	}
+}
+
+// check runs the case, the files it names in tmp and its golden file in
+// goldenDir.
+func (c territoryCase) check(t *testing.T, goldenDir, tmp string) {
+	exit, stdout, stderr := runTerritoryT(c.args...)
+	stdout = strings.ReplaceAll(stdout, tmp, "TMP")
+	stderr = strings.ReplaceAll(stderr, tmp, "TMP")
+	if exit != c.exit {
+		t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", exit, c.exit, stdout, stderr)
+	}
+	if c.exit == ExitUsage && stderr == "" {
+		t.Error("a usage error must say what is wrong")
+	}
+	if c.stderr != "" && stderr != c.stderr {
+		t.Errorf("stderr:\n%s\nwant:\n%s", stderr, c.stderr)
+	}
+	if c.stdout != "" && !strings.Contains(stdout, c.stdout) {
+		t.Errorf("stdout lacks %q:\n%s", c.stdout, stdout)
+	}
+	if c.golden {
+		if stderr != "" {
+			t.Errorf("stderr: %s", stderr)
+		}
+		golden.Compare(t, filepath.Join(goldenDir, c.name+".golden"), stdout)
+	}
+}
+
+// territorySeries writes, in tmp, a folder of three shipped snapshots
+// (linked) and one with a single snapshot in it, series/one; and pairs
+// files: pairs.csv, whose cells are a date (a link in tmp) and absolute
+// paths, and the broken bad-rows.csv, missing.csv and no-columns.csv.
+func territorySeries(t *testing.T, tmp string) (series, pairs string) {
+	t.Helper()
+	series = filepath.Join(tmp, "series")
+	if err := os.MkdirAll(filepath.Join(series, "one"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs := func(p string) string {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	links := map[string]string{
+		filepath.Join(series, filepath.Base(terrSnap0815)):        terrSnap0815,
+		filepath.Join(series, filepath.Base(terrSnap0901)):        terrSnap0901,
+		filepath.Join(series, filepath.Base(terrSnap0822)):        terrSnap0822,
+		filepath.Join(series, "one", filepath.Base(terrSnap0901)): terrSnap0901,
+		filepath.Join(tmp, filepath.Base(terrSnap0815)):           terrSnap0815,
+	}
+	for link, target := range links {
+		if err := os.Symlink(abs(target), link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		"pairs.csv":      "kind,from,to\nbaseline,2025-08-15," + abs(terrSnap0901) + "\nbaseline," + abs(terrSnap0901) + "," + abs(terrSnap0822) + "\n",
+		"bad-rows.csv":   "from,to\n2025-08-15," + abs(terrSnap0901) + "\n2025-08-15,\noccupied.geojson,2025-08-15\n",
+		"missing.csv":    "from,to\n2024-01-01,2025-08-15\n",
+		"no-columns.csv": "a,b\n2025-08-15,2025-09-01\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(tmp, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return series, filepath.Join(tmp, "pairs.csv")
 }
 
 // TestTerritoryJSON checks the JSON views' shapes (docs/territory.md):
@@ -158,6 +238,19 @@ func TestTerritoryJSON(t *testing.T) {
 	_, stdout, _ = runTerritoryT("area", "no-such-file.geojson", "--format", "json")
 	if !strings.Contains(stdout, `"snapshots": []`) {
 		t.Errorf("no snapshots must be an empty list:\n%s", stdout)
+	}
+
+	// The 131 reference rows, in one process (docs/territory.md).
+	exit, stdout, stderr = runTerritoryT("diff", "--pairs", "../shared/data/deepstate/changes_computed.csv", "--format", "json")
+	var diffs struct {
+		FormatVersion int              `json:"format_version"`
+		Diffs         []map[string]any `json:"diffs"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &diffs); exit != 0 || err != nil {
+		t.Fatalf("exit %d, %v\n%s", exit, err, stderr)
+	}
+	if diffs.FormatVersion != 1 || len(diffs.Diffs) != 131 || diffs.Diffs[0]["gained_km2"] != 136.438 {
+		t.Errorf("format_version %d, %d diffs, the first %v; want 131, the first gaining 136.438 km²", diffs.FormatVersion, len(diffs.Diffs), diffs.Diffs[0])
 	}
 
 	for _, byOblast := range []bool{false, true} {

@@ -27,10 +27,16 @@ type Counter struct {
 	Source   string // the pattern as written, for messages
 	variable string
 	pred     cel.Program
+	native   Native // pred compiled to Go, or nil (see Native)
 }
 
 // Match evaluates the predicate on one incident.
 func (c *Counter) Match(inc *Incident) (bool, error) {
+	if c.native != nil && inc != nil {
+		if v, ok := c.native(inc, nil); ok {
+			return v, nil
+		}
+	}
 	out, _, err := c.pred.Eval(varActivation{name: c.variable, value: inc})
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", c.Source, err)
@@ -120,6 +126,10 @@ func (t *Triggers) findCounters(x *Expression, root string, next int) (string, [
 			return "", nil, err
 		}
 		c := &Counter{Index: next + len(found), Duration: d, Source: pattern, variable: variable.AsIdent(), pred: prg}
+		nc := nativeCompiler{incVar: variable.AsIdent()}
+		if native, err := nc.compileNative(checked.NativeRep().Expr()); err == nil {
+			c.native = native
+		}
 		seen[pattern] = c
 		found = append(found, c)
 		root = strings.ReplaceAll(root, pattern, fmt.Sprintf("%s(%d)", countFunction, c.Index))

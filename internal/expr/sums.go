@@ -27,11 +27,17 @@ type Sum struct {
 	// rounded to an int (exact while the total stays within ±2^53).
 	Int bool
 
-	call     string // the call that replaces Source
-	predVar  string
-	pred     cel.Program // nil without a predicate
-	valueVar string
-	value    cel.Program
+	call    string // the call that replaces Source
+	predVar string
+	pred    cel.Program // nil without a predicate
+	// predNative is pred compiled to Go, or nil (see Native): most
+	// incidents fail the predicate, and then cost no CEL evaluation.
+	predNative Native
+	valueVar   string
+	// valueNative is value compiled to Go, or nil: a matching incident
+	// then costs no CEL evaluation either.
+	valueNative func(*Incident, *Territory) (float64, bool)
+	value       cel.Program
 }
 
 // Value evaluates the sum's predicate and value on one incident: the value
@@ -39,13 +45,27 @@ type Sum struct {
 // is 0 when P did not match). Q's value may be any float64, infinities and
 // NaN included, when Q computes them (number() never returns them).
 func (s *Sum) Value(inc *Incident) (float64, bool, error) {
-	if s.pred != nil {
+	matched := false // by the native predicate
+	if s.predNative != nil && inc != nil {
+		if v, ok := s.predNative(inc, nil); ok {
+			if !v {
+				return 0, false, nil
+			}
+			matched = true
+		}
+	}
+	if s.pred != nil && !matched {
 		out, _, err := s.pred.Eval(varActivation{name: s.predVar, value: inc})
 		if err != nil {
 			return 0, false, fmt.Errorf("%s: %w", s.Source, err)
 		}
 		if b, ok := out.(types.Bool); !ok || !bool(b) {
 			return 0, false, nil
+		}
+	}
+	if s.valueNative != nil && inc != nil {
+		if v, ok := s.valueNative(inc, nil); ok {
+			return v, true, nil
 		}
 	}
 	out, _, err := s.value.Eval(varActivation{name: s.valueVar, value: inc})
@@ -101,6 +121,10 @@ func (t *Triggers) findSums(x *Expression, root string, next int) (string, []*Su
 				continue
 			}
 			s.pred = prg
+			nc := nativeCompiler{incVar: m.predVar}
+			if native, err := nc.compileNative(checked.NativeRep().Expr()); err == nil {
+				s.predNative = native
+			}
 		}
 		checked, prg, err := t.compileOn(m.valueVar, m.value, info)
 		if err != nil {
@@ -117,6 +141,10 @@ func (t *Triggers) findSums(x *Expression, root string, next int) (string, []*Su
 			continue
 		}
 		s.value, s.call = prg, fmt.Sprintf("%s(%d)", fn, s.Index)
+		nc := nativeCompiler{incVar: m.valueVar}
+		if native, err := nc.compileValue(checked.NativeRep().Expr()); err == nil {
+			s.valueNative = native
+		}
 		found = append(found, s)
 		root = strings.ReplaceAll(root, pattern, s.call)
 	}

@@ -55,6 +55,10 @@ type Triggers struct {
 	counters  []*Counter
 	sums      []*Sum
 	summing   bool // a sum function was given: recognise summed windows
+	// count and sum are the monitor's, for the natively compiled programs
+	// (see Native) that read counted and summed windows.
+	count func(index int) int64
+	sum   func(index int) float64
 }
 
 // NewTriggers binds window() to w, the counted windows (see Counter) to
@@ -67,7 +71,7 @@ func (e *Env) NewTriggers(w Window, count func(index int) int64, sum func(index 
 	if e.kind != Trigger {
 		return nil, fmt.Errorf("expr: window bound to a %s environment", e.kind)
 	}
-	t := &Triggers{summing: sum != nil}
+	t := &Triggers{summing: sum != nil, count: count, sum: sum}
 	if sum == nil {
 		sum = func(int) float64 { return 0 } // never called: nothing is rewritten
 	}
@@ -127,7 +131,10 @@ func (t *Triggers) duration(s string) (time.Duration, error) {
 // Program is one compiled trigger, ready to evaluate many times.
 type Program struct {
 	prg cel.Program
-	src string // the source evaluated: x's, its windows rewritten (for tests)
+	// native is the program compiled to Go (nil: a shape only CEL
+	// evaluates); Eval tries it first and falls back to prg.
+	native Native
+	src    string // the source evaluated: x's, its windows rewritten (for tests)
 	// Uses tells which inputs the expression reads.
 	Uses Uses
 	// Counters are the windows the program reads as sliding counts; the
@@ -136,6 +143,10 @@ type Program struct {
 	// Sums are the windows the program reads as sliding totals; the
 	// monitor feeds them every incident (Sum.Value) before evaluating.
 	Sums []*Sum
+	// Windowed is true when the program still calls window() (a window
+	// neither counted nor summed): the monitor must then keep its buffer
+	// of incidents, which nothing else reads.
+	Windowed bool
 }
 
 // Uses records which inputs an expression reads, so the monitor knows
@@ -170,8 +181,17 @@ func (t *Triggers) Program(x *Expression) (*Program, error) {
 	}
 	t.counters = append(t.counters, counters...)
 	t.sums = append(t.sums, sums...)
-	return &Program{prg: prg, src: src, Uses: uses(x), Counters: counters, Sums: sums}, nil
+	p := &Program{prg: prg, src: src, Uses: uses(x), Counters: counters, Sums: sums,
+		Windowed: len(callsNamed(checked.NativeRep().Expr(), "window")) > 0}
+	nc := nativeCompiler{incVar: "incident", terVar: "territory", count: t.count, sum: t.sum}
+	if native, err := nc.compileNative(checked.NativeRep().Expr()); err == nil {
+		p.native = native
+	}
+	return p, nil
 }
+
+// Native reports whether the program is compiled to Go.
+func (p *Program) Native() bool { return p.native != nil }
 
 // rewrite replaces x's counted and summed windows by the functions that
 // read the monitor's sliding counts and totals. When the rewritten source
@@ -249,6 +269,11 @@ func uses(x *Expression) Uses {
 
 // Eval evaluates the trigger on one event.
 func (p *Program) Eval(a *Activation) (bool, error) {
+	if p.native != nil && a.Incident != nil && a.Territory != nil {
+		if v, ok := p.native(a.Incident, a.Territory); ok {
+			return v, nil
+		}
+	}
 	out, _, err := p.prg.Eval(a)
 	return result(out, err)
 }
@@ -260,6 +285,12 @@ func (p *Program) Eval(a *Activation) (bool, error) {
 // without one runs to its end (it is cheap: its cost is linear in its
 // size).
 func (p *Program) EvalContext(ctx context.Context, a *Activation) (bool, error) {
+	// A native program has no loop: it ends as quickly as a context check.
+	if p.native != nil && a.Incident != nil && a.Territory != nil {
+		if v, ok := p.native(a.Incident, a.Territory); ok {
+			return v, nil
+		}
+	}
 	out, _, err := p.prg.ContextEval(ctx, a)
 	if err != nil && ctx.Err() != nil {
 		return false, fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/iso3166"
 )
@@ -73,15 +72,24 @@ func ParseTimeIn(s string, loc *time.Location, layouts ...string) (time.Time, er
 	if s == "" {
 		return time.Time{}, errors.New("no time given")
 	}
+	if t, ok := QuickTime(s, loc, layouts...); ok {
+		return checkYear(s, t)
+	}
 	for _, layout := range layouts {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			if y := t.Year(); y < MinYear || y > MaxYear {
-				return time.Time{}, fmt.Errorf("%q: the year %d is outside %d…%d", s, y, MinYear, MaxYear)
-			}
-			return t.UTC(), nil
+			return checkYear(s, t)
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a time in any of the layouts %s", s, quoteAll(layouts))
+}
+
+// checkYear returns t in UTC, or an error when its year is outside
+// MinYear…MaxYear.
+func checkYear(s string, t time.Time) (time.Time, error) {
+	if y := t.Year(); y < MinYear || y > MaxYear {
+		return time.Time{}, fmt.Errorf("%q: the year %d is outside %d…%d", s, y, MinYear, MaxYear)
+	}
+	return t.UTC(), nil
 }
 
 func quoteAll(ss []string) string {
@@ -385,7 +393,7 @@ func (r *Row) Flush(sum *Summary, opts Options) (diag.Diagnostics, bool) {
 // the Summary.
 type CSV struct {
 	Header *Header
-	pos    *csvpos.Source
+	pos    *Positions
 	r      *csv.Reader
 	sum    *Summary
 	opts   Options
@@ -399,7 +407,7 @@ type CSV struct {
 // a required column, is an error diagnostic (whatever Options.Strict) and
 // a nil *CSV.
 func NewCSV(src *Source, comma rune, sum *Summary, opts Options, required ...string) (*CSV, diag.Diagnostics) {
-	pos := csvpos.New(src.Name, src.Data)
+	pos := NewPositions(src.Name, src.Data)
 	r := csv.NewReader(bytes.NewReader(src.Data))
 	r.Comma = comma
 	r.FieldsPerRecord = -1 // counted here, to skip the row with the Summary
@@ -576,6 +584,22 @@ func CountryOf(s string) string {
 		return code
 	}
 	return strings.TrimSpace(s)
+}
+
+// Countries remembers CountryOf's answers: a data set names a handful of
+// countries over and over, and each answer costs a case conversion (an
+// allocation) and map look-ups. The zero value is not ready; make one per
+// file read.
+type Countries map[string]string
+
+// Of is CountryOf(s).
+func (c Countries) Of(s string) string {
+	code, ok := c[s]
+	if !ok {
+		code = CountryOf(s)
+		c[s] = code
+	}
+	return code
 }
 
 // CountryCode returns the ISO 3166-1 alpha-2 code of a country given as

@@ -26,7 +26,7 @@ type Problem struct {
 // number of fields is reported and the row skipped; row turns the others
 // into incidents, or returns the problem that skips them. An I/O error
 // stops the loop.
-func ReadRows(pos *csvpos.Source, cr *csv.Reader, res *Result, opts Options, row func(rec []string) (model.Incident, *Problem)) diag.Diagnostics {
+func ReadRows(pos *Positions, cr *csv.Reader, res *Result, opts Options, row func(rec []string) (model.Incident, *Problem)) diag.Diagnostics {
 	l := &records{pos: pos, r: cr, sum: &res.Summary, opts: opts}
 	for rec := range l.all {
 		inc, bad := row(rec)
@@ -42,7 +42,7 @@ func ReadRows(pos *csvpos.Source, cr *csv.Reader, res *Result, opts Options, row
 // records is the one row loop of the CSV readers, behind both ReadRows
 // and CSV.Rows.
 type records struct {
-	pos  *csvpos.Source
+	pos  *Positions
 	r    *csv.Reader
 	sum  *Summary
 	opts Options

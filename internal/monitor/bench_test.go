@@ -27,7 +27,7 @@ func benchIncidents(n int) []model.Incident {
 	return out
 }
 
-func exampleSet(b *testing.B) *load.Set {
+func exampleSet(b testing.TB) *load.Set {
 	set, ds := load.Paths([]string{"../../examples/ukraine-2025"}, nil)
 	if ds.HasErrors() {
 		b.Fatal(ds)

@@ -74,20 +74,21 @@ type territoryOutside struct {
 	LostKm2   float64 `json:"lost_km2"`
 }
 
-// TerritoryDiffJSON writes the change from FROM to TO as JSON, by oblast
-// when byOblast.
-func TerritoryDiffJSON(w io.Writer, from, to *territory.Snapshot, c territory.Change, byOblast bool) error {
-	out := struct {
-		FormatVersion int               `json:"format_version"`
-		From          territorySnapshot `json:"from"`
-		To            territorySnapshot `json:"to"`
-		GainedKm2     float64           `json:"gained_km2"`
-		LostKm2       float64           `json:"lost_km2"`
-		NetKm2        float64           `json:"net_km2"`
-		ByOblast      []territoryOblast `json:"by_oblast"`
-		Outside       *territoryOutside `json:"outside_oblasts"`
-	}{
-		FormatVersion: 1, From: territorySnapshotOf(from), To: territorySnapshotOf(to),
+// territoryDiff is one change in the JSON: the object of `diff FROM TO`,
+// and each element of the list of the multi-pair forms.
+type territoryDiff struct {
+	From      territorySnapshot `json:"from"`
+	To        territorySnapshot `json:"to"`
+	GainedKm2 float64           `json:"gained_km2"`
+	LostKm2   float64           `json:"lost_km2"`
+	NetKm2    float64           `json:"net_km2"`
+	ByOblast  []territoryOblast `json:"by_oblast"`
+	Outside   *territoryOutside `json:"outside_oblasts"`
+}
+
+func territoryDiffOf(from, to *territory.Snapshot, c territory.Change, byOblast bool) territoryDiff {
+	out := territoryDiff{
+		From: territorySnapshotOf(from), To: territorySnapshotOf(to),
 		GainedKm2: roundKm2(c.GainedKm2), LostKm2: roundKm2(c.LostKm2), NetKm2: roundKm2(c.NetKm2),
 		ByOblast: []territoryOblast{},
 	}
@@ -96,6 +97,32 @@ func TerritoryDiffJSON(w io.Writer, from, to *territory.Snapshot, c territory.Ch
 	}
 	if byOblast {
 		out.Outside = &territoryOutside{roundKm2(c.OutsideGainedKm2), roundKm2(c.OutsideLostKm2)}
+	}
+	return out
+}
+
+// TerritoryDiffJSON writes the change from FROM to TO as JSON, by oblast
+// when byOblast.
+func TerritoryDiffJSON(w io.Writer, from, to *territory.Snapshot, c territory.Change, byOblast bool) error {
+	// format_version first, then the fields of territoryDiff, as before
+	// the multi-pair forms shared them.
+	out := struct {
+		FormatVersion int `json:"format_version"`
+		territoryDiff
+	}{1, territoryDiffOf(from, to, c, byOblast)}
+	return indentedJSON(w, out, true)
+}
+
+// TerritoryDiffsJSON writes the changes of several pairs as JSON
+// ({"format_version": 1, "diffs": [...]}, never null), each as
+// TerritoryDiffJSON's object without its format_version.
+func TerritoryDiffsJSON(w io.Writer, changes []territory.PairChange, byOblast bool) error {
+	out := struct {
+		FormatVersion int             `json:"format_version"`
+		Diffs         []territoryDiff `json:"diffs"`
+	}{1, []territoryDiff{}}
+	for _, pc := range changes {
+		out.Diffs = append(out.Diffs, territoryDiffOf(pc.From, pc.To, pc.Change, byOblast))
 	}
 	return indentedJSON(w, out, true)
 }
@@ -134,4 +161,45 @@ func TerritoryDiffTable(w io.Writer, from, to *territory.Snapshot, c territory.C
 		fmt.Fprintf(w, "%-30s  %-5s  %11s  %11s  %11s\n", "outside the oblasts' polygons", "",
 			numfmt.Number(c.OutsideGainedKm2, 1), numfmt.Number(c.OutsideLostKm2, 1), signedKm2(c.OutsideGainedKm2-c.OutsideLostKm2))
 	}
+}
+
+// TerritoryDiffsTable writes the changes of several pairs, one line each
+// under a header, and under each its oblasts, indented, when byOblast:
+// one table for a series, where TerritoryDiffTable's block per pair would
+// bury the totals. Nothing when there is none.
+func TerritoryDiffsTable(w io.Writer, changes []territory.PairChange, byOblast bool) {
+	if len(changes) == 0 {
+		return
+	}
+	row := func(from, to string, gained, lost, net float64, what string) {
+		line := fmt.Sprintf("%-10s  %-10s  %11s  %11s  %11s", from, to, numfmt.Number(gained, 1), numfmt.Number(lost, 1), signedKm2(net))
+		if what != "" {
+			line += "  " + what
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintf(w, "%-10s  %-10s  %11s  %11s  %11s\n", "from", "to", "gained km²", "lost km²", "net km²")
+	for _, pc := range changes {
+		c := pc.Change
+		row(pc.From.Date.String(), pc.To.Date.String(), c.GainedKm2, c.LostKm2, c.NetKm2, "")
+		if !byOblast {
+			continue
+		}
+		for _, o := range c.ByOblast {
+			row("", "", o.GainedKm2, o.LostKm2, o.NetKm2, o.Code+"  "+o.Name)
+		}
+		if c.OutsideGainedKm2 >= 0.05 || c.OutsideLostKm2 >= 0.05 {
+			row("", "", c.OutsideGainedKm2, c.OutsideLostKm2, c.OutsideGainedKm2-c.OutsideLostKm2, "outside the oblasts' polygons")
+		}
+	}
+}
+
+// TerritoryDiffs writes the changes of several pairs in f, one of
+// TerritoryFormats; by oblast when byOblast.
+func TerritoryDiffs(w io.Writer, f Format, changes []territory.PairChange, byOblast bool) error {
+	if f == FormatJSON {
+		return TerritoryDiffsJSON(w, changes, byOblast)
+	}
+	TerritoryDiffsTable(w, changes, byOblast)
+	return nil
 }

@@ -122,7 +122,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	rest := h.Others(ColID, ColDate, ColSubEvent, ColPrecision, ColActor, ColCountry,
 		ColAdmin1, ColLocation, ColLatitude, ColLongitude, ColFatalities)
 	_, overridden := opts.Categories[Format][SubEventAirDrone]
-	ids := feeds.IDs{}
+	ids, countries := feeds.IDs{}, feeds.Countries{}
 	for rec := range c.Rows() {
 		id := strings.TrimSpace(rec[iID])
 		if id == "" {
@@ -165,7 +165,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 			Type:       typ,
 			Subtype:    sub,
 			Actor:      strings.TrimSpace(feeds.Get(rec, iActor)),
-			Country:    feeds.CountryOf(feeds.Get(rec, iCountry)),
+			Country:    countries.Of(feeds.Get(rec, iCountry)),
 			Admin1:     admin1,
 			Location:   strings.TrimSpace(feeds.Get(rec, iLocation)),
 			Lat:        lat,

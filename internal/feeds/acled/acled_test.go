@@ -10,6 +10,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/internal/csvbench"
 	"github.com/backstop-dev/backstop/internal/oblast"
 )
 
@@ -360,4 +361,14 @@ func BenchmarkACLED(b *testing.B) {
 		rows += res.Summary.Read
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkVsCSV reports the reader's speed on the real sample as a
+// percentage of encoding/csv's on the same bytes.
+func BenchmarkVsCSV(b *testing.B) {
+	src := openReal(b)
+	csvbench.Compare(b, src.Data, func() int {
+		res, _ := Reader{}.Read(src, feeds.Options{})
+		return res.Summary.Read
+	})
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -99,7 +98,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	res := &feeds.Result{Summary: feeds.NewSummary(src.Name, Format)}
 	var ds diag.Diagnostics
 	data := bytes.TrimPrefix(src.Data, bom)
-	f := csvpos.New(src.Name, data)
+	f := feeds.NewPositions(src.Name, data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = true
 

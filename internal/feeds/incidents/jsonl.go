@@ -94,7 +94,7 @@ func (JSONL) Detect(head []byte) bool {
 // Options.Categories["jsonl"] maps it) and is counted as unmapped.
 func (JSONL) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.Diagnostics) {
 	res := &feeds.Result{Summary: feeds.NewSummary(src.Name, FormatJSONL)}
-	pos := csvpos.New(src.Name, src.Data)
+	pos := lazyPos{name: src.Name, data: src.Data}
 	var (
 		ds  diag.Diagnostics
 		row feeds.Row
@@ -132,8 +132,36 @@ func (JSONL) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.Di
 	return res, ds
 }
 
-// decodeLine decodes one line, recording its problems in row.
+// lazyPos indexes the lines of the data for diagnostics on the first
+// one: a file without problems never pays for the index.
+type lazyPos struct {
+	name string
+	data []byte
+	pos  *csvpos.Source
+}
+
+func (l *lazyPos) Range(line, byteCol int) diag.Range {
+	if l.pos == nil {
+		l.pos = csvpos.New(l.name, l.data)
+	}
+	return l.pos.Range(line, byteCol)
+}
+
+// decodeLine decodes one line, recording its problems in row: in one
+// pass (fastRecord) when the line is well formed, else with
+// encoding/json, whose errors the diagnostics quote.
 func decodeLine(line []byte, at func(byteCol int) diag.Range, row *feeds.Row) (model.Incident, bool) {
+	r, ok := fastRecord(line)
+	if !ok && !slowRecord(line, at, row, &r) {
+		return model.Incident{}, false
+	}
+	return checkRecord(line, &r, at, row)
+}
+
+// slowRecord decodes line into r as json.Unmarshal does, after checking
+// that it is one JSON object without unknown or repeated keys; it records
+// every problem in row.
+func slowRecord(line []byte, at func(byteCol int) diag.Range, row *feeds.Row, r *record) bool {
 	offsets, err := topLevelKeys(line)
 	if err != nil {
 		col := 1
@@ -142,7 +170,7 @@ func decodeLine(line []byte, at func(byteCol int) diag.Range, row *feeds.Row) (m
 			col = max(int(se.Offset), 1)
 		}
 		row.Problem(at(col), feeds.ReasonBadValue, "not a JSON object: %s", strings.TrimPrefix(err.Error(), "json: "))
-		return model.Incident{}, false
+		return false
 	}
 	for _, k := range offsets {
 		switch {
@@ -153,10 +181,9 @@ func decodeLine(line []byte, at func(byteCol int) diag.Range, row *feeds.Row) (m
 		}
 	}
 	if row.Bad() {
-		return model.Incident{}, false
+		return false
 	}
-	var r record
-	if err := json.Unmarshal(line, &r); err != nil {
+	if err := json.Unmarshal(line, r); err != nil {
 		col := 1
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
@@ -165,8 +192,14 @@ func decodeLine(line []byte, at func(byteCol int) diag.Range, row *feeds.Row) (m
 		} else {
 			row.Problem(at(col), feeds.ReasonBadValue, "%s", strings.TrimPrefix(err.Error(), "json: "))
 		}
-		return model.Incident{}, false
+		return false
 	}
+	return true
+}
+
+// checkRecord turns a decoded record into an incident, recording its
+// missing and out-of-range values in row.
+func checkRecord(line []byte, r *record, at func(byteCol int) diag.Range, row *feeds.Row) (model.Incident, bool) {
 	inc := model.Incident{ID: strings.TrimSpace(r.ID), Type: strings.TrimSpace(r.Type), Subtype: r.Subtype,
 		Actor: r.Actor, Country: r.Country, Admin1: r.Admin1, Location: r.Location, Lat: r.Lat, Lon: r.Lon,
 		Fatalities: r.Fatalities, Source: r.Source, Fields: r.Fields}

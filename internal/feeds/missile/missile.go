@@ -14,7 +14,6 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Kyiv: many systems only have the old name Europe/Kiev
 
-	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -101,7 +100,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		return res, ds.Append(diag.Errorf(diag.Range{File: src.Name}, CodeTimeZone, "loading the time zone %s: %v", Zone, err))
 	}
 	data := bytes.TrimPrefix(src.Data, bom)
-	f := csvpos.New(src.Name, data)
+	f := feeds.NewPositions(src.Name, data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = true
 

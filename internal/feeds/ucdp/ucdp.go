@@ -107,7 +107,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	rest := h.Others(ColID, ColStart, ColEnd, ColViolence, ColSideA, ColCountry,
 		ColAdmin1, ColWhere, ColLatitude, ColLongitude, ColFatalities)
 	endName := feeds.Get(h.Names(), iEnd)
-	ids := feeds.IDs{}
+	ids, countries := feeds.IDs{}, feeds.Countries{}
 	for rec := range c.Rows() {
 		id := strings.TrimSpace(rec[iID])
 		if id == "" {
@@ -158,7 +158,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 			Type:       typ,
 			Subtype:    category,
 			Actor:      strings.TrimSpace(feeds.Get(rec, iSideA)),
-			Country:    feeds.CountryOf(feeds.Get(rec, iCountry)),
+			Country:    countries.Of(feeds.Get(rec, iCountry)),
 			Admin1:     admin1,
 			Location:   strings.TrimSpace(feeds.Get(rec, iWhere)),
 			Lat:        lat,

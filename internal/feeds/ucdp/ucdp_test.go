@@ -10,6 +10,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/internal/csvbench"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/oblast"
 )
@@ -391,6 +392,20 @@ func BenchmarkUCDP(b *testing.B) {
 				rows += res.Summary.Read
 			}
 			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
+
+// BenchmarkVsCSV reports the reader's speed on the real files as a
+// percentage of encoding/csv's on the same bytes.
+func BenchmarkVsCSV(b *testing.B) {
+	for _, p := range []struct{ name, path string }{{"clean", cleanFile}, {"excel", excelFile}} {
+		b.Run(p.name, func(b *testing.B) {
+			src := openReal(b, p.path)
+			csvbench.Compare(b, src.Data, func() int {
+				res, _ := Reader{}.Read(src, feeds.Options{})
+				return res.Summary.Read
+			})
 		})
 	}
 }

@@ -79,9 +79,16 @@ func Precedence() []string { return slices.Clone(precedence) }
 // A grave type (see confirm) is then checked against the headline, when
 // the row has one, unless the override table gave it.
 func classify(opts feeds.Options, labels []string, headline string) (typ string, mapped bool, unmappedBy string) {
+	var buf []byte
+	return classifyBuf(opts, labels, headline, &buf)
+}
+
+// classifyBuf is classify with the buffer confirm lowers the headline in,
+// which the reader keeps from row to row.
+func classifyBuf(opts feeds.Options, labels []string, headline string, buf *[]byte) (typ string, mapped bool, unmappedBy string) {
 	typ, mapped, unmappedBy = classifyLabels(opts, labels)
 	if mapped && headline != "" && !overridden(opts, labels, typ) {
-		typ = confirm(typ, headline)
+		typ = confirm(typ, headline, buf)
 	}
 	return typ, mapped, unmappedBy
 }
@@ -172,20 +179,23 @@ func mentions(headline, typ string) bool {
 // ground_assault without evidence of an assault but with evidence of
 // fighting is a battle; else the report is "other" (a grave type needs
 // kinetic evidence in the text). Non-grave types are kept as they are.
-func confirm(typ, headline string) string {
+//
+// buf holds the lowered headline; the caller reuses it from row to row.
+func confirm(typ, headline string, buf *[]byte) string {
 	if !slices.Contains(confirmOrder, typ) {
 		return typ
 	}
-	h := strings.ToLower(headline)
-	if mentions(h, typ) {
+	*buf = appendLower((*buf)[:0], headline)
+	mask := mentioned(*buf)
+	if mask&stemBits[typ] != 0 {
 		return typ
 	}
 	for _, t := range confirmOrder {
-		if mentions(h, t) {
+		if mask&stemBits[t] != 0 {
 			return t
 		}
 	}
-	if typ == feeds.TypeGroundAssault && mentions(h, feeds.TypeBattle) {
+	if typ == feeds.TypeGroundAssault && mask&stemBits[feeds.TypeBattle] != 0 {
 		return feeds.TypeBattle
 	}
 	return feeds.TypeOther

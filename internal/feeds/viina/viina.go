@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backstop-dev/backstop/internal/csvpos"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/model"
@@ -72,6 +71,11 @@ type layout struct {
 	// that do not go to Fields.
 	names       []string
 	interpreted []bool
+	// others is the number of columns that go to Fields, the size of its
+	// map; repeated is set when two of them share a name (then the first
+	// non-empty value wins, which costs a lookup per value).
+	others   int
+	repeated bool
 }
 
 type flag struct {
@@ -145,6 +149,14 @@ func parseLayout(header []string) (l layout, missing string) {
 		}
 		l.flags = nil
 	}
+	seen := map[string]bool{}
+	for i, n := range l.names {
+		if !l.interpreted[i] {
+			l.others++
+			l.repeated = l.repeated || seen[n]
+			seen[n] = true
+		}
+	}
 	return l, ""
 }
 
@@ -178,7 +190,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	res := &feeds.Result{Summary: feeds.NewSummary(src.Name, Format)}
 	var ds diag.Diagnostics
 	data := bytes.TrimPrefix(src.Data, bom)
-	f := csvpos.New(src.Name, data)
+	f := feeds.NewPositions(src.Name, data)
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = true
 
@@ -211,6 +223,7 @@ type reading struct {
 	byName  map[string]string    // adm1_name → admin1
 	ids     map[string]int       // event id → line, for duplicates
 	labels  []string             // reused per row
+	lower   []byte               // the lowered headline, reused per row
 	// probed is set once Oblasts has been asked whether it can locate
 	// points at all (polygons).
 	probed, polygons bool
@@ -230,7 +243,7 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 	}
 	fromColumn := id != ""
 	if !fromColumn {
-		id = fmt.Sprintf("%s:%d", r.base, line)
+		id = r.base + ":" + strconv.Itoa(line)
 	} else if first, dup := r.ids[id]; dup {
 		return model.Incident{}, &problem{Col: l.id, Reason: ReasonDuplicateID, Message: fmt.Sprintf("event id %s was given on line %d already", strings.TrimPrefix(id, IDPrefix), first)}
 	}
@@ -251,7 +264,7 @@ func (r *reading) row(rec []string) (model.Incident, *problem) {
 	if l.headline >= 0 {
 		headline = rec[l.headline]
 	}
-	typ, mapped, unmappedBy := classify(r.opts, r.labels, headline)
+	typ, mapped, unmappedBy := classifyBuf(r.opts, r.labels, headline, &r.lower)
 	if mapped {
 		r.sum.Mapped++
 	} else {
@@ -321,20 +334,39 @@ func (r *reading) readLabels(rec []string) {
 	}
 }
 
+// joinedLabels is r.labels joined with "|": the labels column itself
+// when it is already that (no spaces around a label, no empty one), as
+// most rows are, saving a string per row. Labels are trimmed pieces of
+// the column in order, so a join as long as the column is the column.
+func (r *reading) joinedLabels(rec []string) string {
+	if r.l.labels >= 0 && len(r.labels) > 0 {
+		n := len(r.labels) - 1
+		for _, s := range r.labels {
+			n += len(s)
+		}
+		if raw := rec[r.l.labels]; n == len(raw) {
+			return raw
+		}
+	}
+	return strings.Join(r.labels, "|")
+}
+
 // fields are the incident's Fields: the columns not interpreted (the
 // first of a repeated name), the labels and the time's precision.
 func (r *reading) fields(rec []string, day bool) map[string]string {
 	l := &r.l
-	fields := make(map[string]string, len(rec)+2)
+	fields := make(map[string]string, l.others+2)
 	for i, v := range rec {
 		if v == "" || l.interpreted[i] {
 			continue
 		}
-		if _, dup := fields[l.names[i]]; !dup {
+		if !l.repeated {
+			fields[l.names[i]] = v
+		} else if _, dup := fields[l.names[i]]; !dup {
 			fields[l.names[i]] = v
 		}
 	}
-	fields[FieldLabels] = strings.Join(r.labels, "|")
+	fields[FieldLabels] = r.joinedLabels(rec)
 	fields[FieldPrecision] = "minute"
 	if day {
 		fields[FieldPrecision] = "day"
@@ -393,6 +425,10 @@ const (
 	kyivLat, kyivLon = 50.45, 30.52
 )
 
+// datetimeLayouts are the forms of the datetime column, in the order
+// they are tried.
+var datetimeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02"}
+
 // time reads the report's time, written without a zone and taken as UTC:
 // datetime "YYYY-MM-DD HH:MM:SS" (00:00:00 means a day), or date
 // (YYYYMMDD or YYYY-MM-DD) with an optional time (HH:MM).
@@ -400,8 +436,12 @@ func (r *reading) time(rec []string) (t time.Time, day bool, bad *problem) {
 	l := &r.l
 	if l.datetime >= 0 {
 		s := strings.TrimSpace(rec[l.datetime])
+		t, ok := feeds.QuickTime(s, time.UTC, datetimeLayouts...)
 		var err error
-		for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02"} {
+		for _, layout := range datetimeLayouts {
+			if ok {
+				break
+			}
 			if t, err = time.Parse(layout, s); err == nil {
 				break
 			}
@@ -415,9 +455,13 @@ func (r *reading) time(rec []string) (t time.Time, day bool, bad *problem) {
 		return t, t.Equal(t.Truncate(24 * time.Hour)), nil
 	}
 	s := strings.TrimSpace(rec[l.date])
-	d, err := time.Parse("20060102", s)
-	if err != nil {
-		d, err = time.Parse("2006-01-02", s)
+	d, ok := feeds.QuickTime(s, time.UTC, "20060102", "2006-01-02")
+	var err error
+	if !ok {
+		d, err = time.Parse("20060102", s)
+		if err != nil {
+			d, err = time.Parse("2006-01-02", s)
+		}
 	}
 	if err == nil {
 		err = checkYear(d)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/internal/csvbench"
 )
 
 // dataDir holds the shared data sets, outside the repository.
@@ -451,4 +452,14 @@ func BenchmarkRead(b *testing.B) {
 		rows += res.Summary.Read
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkVsCSV reads January 2024 as BenchmarkRead does and reports
+// the reader's speed as a percentage of encoding/csv's on the same bytes.
+func BenchmarkVsCSV(b *testing.B) {
+	src := gunzip(b, "202401", true)
+	csvbench.Compare(b, src.Data, func() int {
+		res, _ := Reader{}.Read(src, feeds.Options{Oblasts: &pointOblasts{}})
+		return res.Summary.Read
+	})
 }
