@@ -5,9 +5,9 @@
 // assessment at the page's date. A list's row count is the overview's
 // figure.
 
-import {h, section, problemBox, note} from '../dom.js';
+import {h, section, note} from '../dom.js';
 import {num, qty} from '../format.js';
-import {assessmentPath, linkTo, partyLink, pledgesOf, scrollToHash} from './parties.js';
+import {assessmentPage, linkTo, partyLink, pledgesOf, scrollToHash} from './parties.js';
 
 function table(id, caption, cols, rows) {
   return h('div', {class: 'table-wrap'}, h('table', {class: 'list', id: `${id}-table`},
@@ -78,20 +78,4 @@ function render(root, ctx, a) {
   scrollToHash();
 }
 
-export default {
-  title: 'Lists',
-  mount(root, ctx) {
-    let gen = 0;
-    const load = async c => {
-      const mine = ++gen;
-      try {
-        const a = await c.api.get(assessmentPath(c), {signal: c.signal});
-        if (mine === gen) render(root, c, a);
-      } catch (err) {
-        if (err.name !== 'AbortError' && mine === gen) root.replaceChildren(h('h1', {}, 'Lists'), problemBox(err));
-      }
-    };
-    load(ctx);
-    return {update: load, refresh: load};
-  },
-};
+export default assessmentPage('Lists', render);

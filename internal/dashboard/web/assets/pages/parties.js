@@ -272,20 +272,27 @@ export function scrollToHash() {
   if (el) el.scrollIntoView();
 }
 
-export default {
-  title: 'Parties',
-  mount(root, ctx) {
-    let gen = 0;
-    const load = async c => {
-      const mine = ++gen;
-      try {
-        const a = await c.api.get(assessmentPath(c), {signal: c.signal});
-        if (mine === gen) render(root, c, a);
-      } catch (err) {
-        if (err.name !== 'AbortError' && mine === gen) root.replaceChildren(h('h1', {}, 'Parties'), problemBox(err));
-      }
-    };
-    load(ctx);
-    return {update: load, refresh: load};
-  },
-};
+// assessmentPage is a page drawn from the assessment at the "as of" date
+// (this one and /lists): a newer load wins over an older one still in
+// flight, and an error replaces the page under its title.
+export function assessmentPage(title, draw) {
+  return {
+    title,
+    mount(root, ctx) {
+      let gen = 0;
+      const load = async c => {
+        const mine = ++gen;
+        try {
+          const a = await c.api.get(assessmentPath(c), {signal: c.signal});
+          if (mine === gen) draw(root, c, a);
+        } catch (err) {
+          if (err.name !== 'AbortError' && mine === gen) root.replaceChildren(h('h1', {}, title), problemBox(err));
+        }
+      };
+      load(ctx);
+      return {update: load, refresh: load};
+    },
+  };
+}
+
+export default assessmentPage('Parties', render);
