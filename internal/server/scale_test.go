@@ -1,0 +1,214 @@
+//go:build linux
+
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/backstop-dev/backstop/internal/feeds"
+	"github.com/backstop-dev/backstop/internal/feeds/all"
+	feedincidents "github.com/backstop-dev/backstop/internal/feeds/incidents"
+	"github.com/backstop-dev/backstop/internal/feeds/viina"
+	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/store"
+)
+
+// TestScaleRecord measures the memory of the server's record of incidents
+// at N incidents (BACKSTOP_SCALE_INCIDENTS, default 200,000): the real
+// VIINA months replicated with their dates shifted by whole years and
+// their ids suffixed, as internal/scale does for the CLI. Gated behind
+// BACKSTOP_SCALE=1 (it runs for minutes at 2,000,000):
+//
+//	BACKSTOP_SCALE=1 BACKSTOP_SCALE_INCIDENTS=2000000 go test ./internal/server -run TestScaleRecord -v -timeout 30m
+//
+// The incidents go in as `backstop import incidents` writes them (YAML
+// Incidents documents of 1,000, signed) and are applied as the server
+// applies its store when it starts (record.apply without a decoded
+// document, so each is decoded from its note): the record then holds what
+// a restarted server holds, the notes and the decoded incidents. Run one N
+// per process: RSS does not shrink back between two sizes.
+//
+// It reports the Go heap the record keeps (in use after a collection,
+// before and after), the process's RSS after returning freed memory to the
+// system (VmRSS) and at its peak (VmHWM, which includes the generation's
+// garbage), and the time of one incidentsOf, the copy every monitoring
+// view of the server starts from.
+func TestScaleRecord(t *testing.T) {
+	if os.Getenv("BACKSTOP_SCALE") != "1" {
+		t.Skip("set BACKSTOP_SCALE=1 to measure the record at scale (minutes)")
+	}
+	n := 200_000
+	if v := os.Getenv("BACKSTOP_SCALE_INCIDENTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 {
+			t.Fatalf("BACKSTOP_SCALE_INCIDENTS=%q: want a whole number ≥ 1", v)
+		}
+	}
+	src := os.Getenv("BACKSTOP_VIINA")
+	if src == "" {
+		src = filepath.Join("..", "..", "..", "shared", "data", "viina")
+	}
+	const perDocument = 1000 // backstop import incidents' default
+
+	heap0, _ := settledHeap()
+	base := readVIINA(t, src)
+
+	fwText, err := os.ReadFile(filepath.Join("..", "..", "examples", "ukraine-2025", "framework.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := newKey(t, "scale")
+	r := newRecord(nil)
+	fwNote := signWith(t, key, fwText)
+	fwEntry := store.Entry{Index: 0, LeafHash: tlog.RecordHash(fwNote), Note: fwNote, Kind: string(model.KindFramework), Framework: "ukraine-2025"}
+	if err := r.apply(fwEntry, decoded{}); err != nil {
+		t.Fatal(err)
+	}
+
+	start := time.Now()
+	var noteBytes int64
+	batch := make([]model.Incident, 0, perDocument)
+	flush := func() {
+		note := signWith(t, key, documentOf(t, batch))
+		noteBytes += int64(len(note))
+		idx := int64(len(r.entries))
+		e := store.Entry{Index: idx, LeafHash: tlog.RecordHash(note), Note: note, Kind: string(model.KindIncidents), Framework: "ukraine-2025"}
+		if err := r.apply(e, decoded{}); err != nil {
+			t.Fatal(err)
+		}
+		batch = batch[:0]
+	}
+	for i := range n {
+		// Copy k (from 1) of the history: dates k×4 years later (a leap
+		// day stays one; every copy after the framework's ceasefire, as in
+		// internal/scale) and ids suffixed ~k, unique across copies.
+		k := 1 + i/len(base)
+		inc := base[i%len(base)]
+		inc.Time = model.Timestamp{Time: inc.Time.AddDate(4*k, 0, 0)}
+		inc.ID += "~" + strconv.Itoa(k)
+		batch = append(batch, inc)
+		if len(batch) == perDocument {
+			flush()
+		}
+	}
+	if len(batch) > 0 {
+		flush()
+	}
+	built := time.Since(start)
+	// base is not used below: the collection in settledHeap frees it, so
+	// that the heap measured is the record's.
+
+	heap1, rss := settledHeap()
+	fr := r.framework("ukraine-2025")
+	if got := len(fr.incidents); got != n {
+		t.Fatalf("the record holds %d incidents, want %d", got, n)
+	}
+	// In a function of its own so that the copy is garbage once timed, and
+	// the view below is measured without it.
+	copyTime, copied := func() (time.Duration, int) {
+		start := time.Now()
+		incs := r.incidentsOf(fr)
+		return time.Since(start), len(incs)
+	}()
+
+	kept := int64(heap1) - int64(heap0)
+	t.Logf("%d incidents in %d entries, applied in %s (%.0f incidents/s)", n, len(r.entries)-1, built.Round(time.Millisecond), float64(n)/built.Seconds())
+	t.Logf("heap kept by the record %d MiB = %.0f bytes/incident (notes %d MiB = %.0f bytes/incident, the rest decoded incidents and indexes)",
+		kept>>20, float64(kept)/float64(n), noteBytes>>20, float64(noteBytes)/float64(n))
+	t.Logf("process VmRSS %d MiB after collection, VmHWM %d MiB at peak", rss["VmRSS"]>>10, rss["VmHWM"]>>10)
+	t.Logf("incidentsOf (the copy a monitoring view starts from): %s for %d incidents", copyTime.Round(time.Millisecond), copied)
+
+	// The monitoring view is recomputed over every incident whenever the
+	// framework's record changes (a new Incidents entry included): its
+	// time is the cost of each such change at this size.
+	srv := &Server{rec: r, cfg: Config{Timeout: 30 * time.Minute}}
+	viewStart := time.Now()
+	view, err := srv.monitor(context.Background(), fr, 72*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewTime := time.Since(viewStart)
+	_, after := settledHeap()
+	t.Logf("monitoring view recomputed in %s (report %d KiB, map layer %d KiB); VmHWM %d MiB since start",
+		viewTime.Round(time.Millisecond), len(view.report.raw)>>10, len(view.layer.raw)>>10, after["VmHWM"]>>10)
+	runtime.KeepAlive(r)
+}
+
+// readVIINA reads the real VIINA months as the CLI does (all.Setup's
+// options: the oblasts placed by coordinates).
+func readVIINA(tb testing.TB, dir string) []model.Incident {
+	tb.Helper()
+	opts, _, _, err := all.Setup("", "", "", false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "viina_incidents_*.csv.gz"))
+	if err != nil || len(paths) == 0 {
+		tb.Fatalf("no VIINA months in %s (set BACKSTOP_VIINA): %v", dir, err)
+	}
+	var out []model.Incident
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		src, err := feeds.NewSource(p, data)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		res, ds := viina.Reader{}.Read(src, opts)
+		if ds.HasErrors() {
+			tb.Fatalf("%s: %v", p, ds)
+		}
+		out = append(out, res.Incidents...)
+	}
+	return out
+}
+
+// documentOf writes incs as one YAML Incidents document, as `backstop
+// import incidents` does.
+func documentOf(tb testing.TB, incs []model.Incident) []byte {
+	tb.Helper()
+	doc, docs, err := feedincidents.Documents(incs, len(incs))
+	if err != nil || docs != 1 {
+		tb.Fatalf("Documents = %d, %v", docs, err)
+	}
+	return doc
+}
+
+// settledHeap collects garbage, returns freed memory to the system and
+// reports the heap in use and the process's memory lines of
+// /proc/self/status (VmRSS, VmHWM) in KiB.
+func settledHeap() (heapInuse uint64, status map[string]int64) {
+	runtime.GC()
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	status = map[string]int64{}
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ms.HeapInuse, status
+	}
+	for line := range strings.Lines(string(data)) {
+		name, rest, ok := strings.Cut(line, ":")
+		if !ok || !strings.HasPrefix(name, "Vm") {
+			continue
+		}
+		var kib int64
+		if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kib); err == nil {
+			status[name] = kib
+		}
+	}
+	return ms.HeapInuse, status
+}
