@@ -226,6 +226,13 @@ func parseFlags(fs *flag.FlagSet, args []string, usage string, s Streams) (posit
 	}
 }
 
+// parseNoFlags is parseFlags for a command that takes no flag of its own
+// (init, schema, completion, man): --help, "--" and the usage error for
+// an unknown flag still behave as everywhere.
+func parseNoFlags(name string, args []string, usage string, s Streams) ([]string, int, bool) {
+	return parseFlags(flag.NewFlagSet(name, flag.ContinueOnError), args, usage, s)
+}
+
 // output opens where a report goes — standard output, or the --out file —
 // and says whether to colour it: --color always, or auto on a terminal
 // (not a file, and not when NO_COLOR is set). done closes the file and

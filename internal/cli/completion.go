@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -47,7 +46,7 @@ Examples:
 var completionShells = []string{"bash", "zsh", "fish", "powershell"}
 
 func runCompletion(args []string, s Streams) int {
-	args, exit, ok := parseFlags(flag.NewFlagSet("completion", flag.ContinueOnError), args, completionUsage, s)
+	args, exit, ok := parseNoFlags("completion", args, completionUsage, s)
 	if !ok {
 		return exit
 	}
@@ -78,7 +77,7 @@ func runCompletion(args []string, s Streams) int {
 }
 
 func runMan(args []string, s Streams) int {
-	args, exit, ok := parseFlags(flag.NewFlagSet("man", flag.ContinueOnError), args, manUsage, s)
+	args, exit, ok := parseNoFlags("man", args, manUsage, s)
 	if !ok {
 		return exit
 	}

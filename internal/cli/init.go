@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -33,7 +32,7 @@ Exit codes:
 `
 
 func runInit(args []string, s Streams) int {
-	args, exit, ok := parseFlags(flag.NewFlagSet("init", flag.ContinueOnError), args, initUsage, s)
+	args, exit, ok := parseNoFlags("init", args, initUsage, s)
 	if !ok {
 		return exit
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"flag"
 	"fmt"
 	"strings"
 
@@ -31,7 +30,7 @@ Examples:
 ` + exitCodesHelp + "\n"
 
 func runSchema(args []string, s Streams) int {
-	args, exit, ok := parseFlags(flag.NewFlagSet("schema", flag.ContinueOnError), args, schemaUsage, s)
+	args, exit, ok := parseNoFlags("schema", args, schemaUsage, s)
 	if !ok {
 		return exit
 	}
