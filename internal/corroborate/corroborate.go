@@ -351,3 +351,16 @@ func (c Chance) Describe(distanceKm float64, window string) string {
 	return fmt.Sprintf("%.0f %% of %d %s incidents (those in the period %s covers) have a %s record within %g km and %s; %.0f %% would by chance",
 		100*c.Matched, c.Anchors, c.Anchor, c.Corroborator, c.Corroborator, distanceKm, window, 100*c.ByChance)
 }
+
+// Reach is how far apart in time two incidents may be and still match,
+// without shifts (Options.Shifts): the window, plus the longest time
+// precision of a source or a day (a record dated to the day spans it),
+// plus a second for the rounding to seconds. An incident's confidence
+// depends only on the records within its reach.
+func (r *Rules) Reach() time.Duration {
+	span := time.Duration(secondsPerDay) * time.Second
+	for _, s := range r.sources {
+		span = max(span, time.Duration(s.Precision))
+	}
+	return time.Duration(r.WindowS)*time.Second + span + time.Second
+}

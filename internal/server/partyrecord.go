@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"time"
 
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/monitor"
@@ -16,7 +17,7 @@ import (
 // never disagree and the pipeline runs once for both. Readable, cached
 // and tagged as the monitoring is (answerMonitoring).
 func (s *Server) handlePartyRecord(w http.ResponseWriter, r *http.Request) {
-	s.answerMonitoring(w, r, func(mv *monitorView) *encoded { return mv.record })
+	s.answerMonitoring(w, r, func(_ *frameworkRecord, _ time.Duration, mv *monitorView) (*encoded, error) { return mv.record, nil })
 }
 
 // partyRecord encodes the parties' record over a monitoring report that

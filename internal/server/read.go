@@ -192,7 +192,7 @@ func (s *Server) handleEntries(w http.ResponseWriter, r *http.Request) {
 		}
 		n := maxEntryMeta
 		if ok {
-			n += len(e.Note)
+			n += s.rec.noteSize(e)
 		}
 		if i > 0 && budget+n > maxPageBytes {
 			entries = entries[:i]
@@ -262,7 +262,12 @@ func (s *Server) writeEntries(w http.ResponseWriter, r *http.Request, entries []
 			return // the client left, or the request timed out: the answer is cut
 		}
 		if withNote[i] {
-			n := string(entries[i].Note)
+			note, err := s.rec.note(&entries[i])
+			if err != nil {
+				s.logger.Error("reading a page of the log", "err", err)
+				return // the answer is cut: the client sees it end early
+			}
+			n := string(note)
 			items[i].Note = &n
 		}
 		item.Reset()
@@ -309,7 +314,15 @@ func (s *Server) handleEntry(w http.ResponseWriter, r *http.Request) {
 	e := s.rec.entries[idx]
 	fr := s.rec.framework(e.Framework)
 	s.rec.mu.RUnlock()
-	writeJSON(w, r, http.StatusOK, s.apiEntry(&e, fr != nil && s.canRead(r, fr) == nil))
+	withNote := fr != nil && s.canRead(r, fr) == nil
+	if withNote {
+		// an Incidents entry's note is read back from the store
+		if e.Note, err = s.rec.note(&e); err != nil {
+			writeProblem(w, r, problem(http.StatusServiceUnavailable, "store-unavailable", err.Error()))
+			return
+		}
+	}
+	writeJSON(w, r, http.StatusOK, s.apiEntry(&e, withNote))
 }
 
 // handleInclusion proves that an entry, named by index or by leaf hash, is
@@ -484,17 +497,19 @@ func (s *Server) handleAssessment(w http.ResponseWriter, r *http.Request) {
 // documents, as `backstop monitor` runs them over feeds: ?quiet=DURATION
 // (default 72h).
 func (s *Server) handleMonitoring(w http.ResponseWriter, r *http.Request) {
-	s.answerMonitoring(w, r, func(mv *monitorView) *encoded { return mv.report })
+	s.answerMonitoring(w, r, func(_ *frameworkRecord, _ time.Duration, mv *monitorView) (*encoded, error) { return mv.report, nil })
 }
 
 // handleMapIncidents gives the stored incidents that have coordinates as a
 // GeoJSON layer, with the triggers each fired and its confidence, from the
 // same run as handleMonitoring.
 func (s *Server) handleMapIncidents(w http.ResponseWriter, r *http.Request) {
-	s.answerMonitoring(w, r, func(mv *monitorView) *encoded { return mv.layer })
+	s.answerMonitoring(w, r, func(fr *frameworkRecord, quiet time.Duration, mv *monitorView) (*encoded, error) {
+		return s.mapLayer(r.Context(), fr, quiet, mv)
+	})
 }
 
-func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part func(*monitorView) *encoded) {
+func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part func(*frameworkRecord, time.Duration, *monitorView) (*encoded, error)) {
 	fr, ok := s.readable(w, r)
 	if !ok {
 		return
@@ -513,5 +528,10 @@ func (s *Server) answerMonitoring(w http.ResponseWriter, r *http.Request, part f
 	if strings.HasPrefix(r.URL.Path, "/v1/frameworks/"+fr.id+"/map/") {
 		contentType = geoJSONType
 	}
-	writeEncoded(w, r, http.StatusOK, contentType, part(mv))
+	body, err := part(fr, quiet, mv)
+	if err != nil {
+		writeProblem(w, r, viewProblem(w, err))
+		return
+	}
+	writeEncoded(w, r, http.StatusOK, contentType, body)
 }

@@ -25,6 +25,17 @@ type record struct {
 	frameworks map[string]*frameworkRecord
 	order      []string // framework ids in the order they were created
 	extra      []note.Verifier
+
+	// strs keeps the strings that repeat across incidents once (packed.go).
+	strs *interner
+	// fetch, when set, reads an entry's note back from the store: the
+	// notes of Incidents entries are then not kept in memory (a year of
+	// reports is hundreds of megabytes of YAML, read only when someone
+	// asks for the entry). noteSizes are their lengths, for the pages of
+	// the log that are bounded in bytes.
+	fetch     func(index int64) ([]byte, error)
+	noteMu    sync.RWMutex // guards noteSizes: read with or without mu
+	noteSizes map[int64]int
 }
 
 // frameworkRecord is one framework's part of the log.
@@ -49,10 +60,10 @@ type frameworkRecord struct {
 	// (namedKey) → their entry: an id is stored once, as two documents of
 	// one id would make the stored set invalid.
 	named map[string]int64
-	// reports are the incidents of each Incidents entry, decoded once: a
-	// year of reports is ~100,000 incidents, which take seconds to decode
-	// and are never decoded again.
-	reports map[int64][]model.Incident
+	// reports are the incidents of each Incidents entry, decoded once and
+	// packed (packed.go): a year of reports is ~100,000 incidents, which
+	// take seconds to decode and are never decoded again.
+	reports map[int64]packedIncidents
 	version int64 // the last entry that changed this framework
 	// docVersion is the last entry other than Incidents that changed it:
 	// the assessment and the simulation do not read incidents, and are not
@@ -68,7 +79,8 @@ type frameworkRecord struct {
 }
 
 func newRecord(extra []note.Verifier) *record {
-	return &record{leaves: map[tlog.Hash]int64{}, texts: map[tlog.Hash]int64{}, frameworks: map[string]*frameworkRecord{}, extra: extra}
+	return &record{leaves: map[tlog.Hash]int64{}, texts: map[tlog.Hash]int64{}, frameworks: map[string]*frameworkRecord{}, extra: extra,
+		strs: newInterner(), noteSizes: map[int64]int{}}
 }
 
 // textHash identifies an entry's document whatever its signature lines:
@@ -135,12 +147,49 @@ func (r *record) apply(e store.Entry, known decoded) error {
 		if reports == nil {
 			reports = decodeIncidents(text(&e))
 		}
-		fr.reports[e.Index] = reports
+		fr.reports[e.Index] = pack(r.strs, reports)
 		for _, inc := range reports {
 			fr.incidents[inc.ID] = e.Index
 		}
+		if r.fetch != nil {
+			r.noteMu.Lock()
+			r.noteSizes[e.Index] = len(e.Note)
+			r.noteMu.Unlock()
+			r.entries[len(r.entries)-1].Note = nil
+		}
 	}
 	return nil
+}
+
+// note returns an entry's note, read back from the store when the record
+// does not keep it. The caller may hold mu.
+func (r *record) note(e *store.Entry) ([]byte, error) {
+	if e.Note != nil || r.fetch == nil {
+		return e.Note, nil
+	}
+	r.noteMu.RLock()
+	_, dropped := r.noteSizes[e.Index]
+	r.noteMu.RUnlock()
+	if !dropped {
+		return e.Note, nil
+	}
+	n, err := r.fetch(e.Index)
+	if err != nil {
+		return nil, fmt.Errorf("entry %d: reading its note from the store: %w", e.Index, err)
+	}
+	return n, nil
+}
+
+// noteSize is the length of an entry's note, kept or not. The caller may
+// hold mu.
+func (r *record) noteSize(e *store.Entry) int {
+	r.noteMu.RLock()
+	n, dropped := r.noteSizes[e.Index]
+	r.noteMu.RUnlock()
+	if dropped {
+		return n
+	}
+	return len(e.Note)
 }
 
 // applyFramework adds a Framework entry, a framework's first version or a
@@ -159,7 +208,7 @@ func (r *record) applyFramework(e store.Entry, known decoded) error {
 	fr := r.frameworks[e.Framework]
 	if fr == nil {
 		fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{},
-			incidents: map[string]int64{}, reports: map[int64][]model.Incident{}, named: map[string]int64{}}
+			incidents: map[string]int64{}, reports: map[int64]packedIncidents{}, named: map[string]int64{}}
 		fr.views.assessments.limit = maxAssessments
 		r.frameworks[e.Framework] = fr
 		r.order = append(r.order, e.Framework)
@@ -301,15 +350,36 @@ func (r *record) versionOf(fr *frameworkRecord) int64 {
 // copy, because corroboration sets each incident's confidence. The caller
 // must not hold mu.
 func (r *record) incidentsOf(fr *frameworkRecord) []model.Incident {
+	incs, _ := r.incidentsIn(fr, 0, -1)
+	return incs
+}
+
+// incidentsIn returns, unpacked, the incidents of the framework's
+// documents from the from-th to before the to-th (fr.documents; to < 0:
+// to the last), in log order, and where it stopped: the next call's from,
+// to get only the incidents reported since. The caller must not hold mu.
+func (r *record) incidentsIn(fr *frameworkRecord, from, to int) ([]model.Incident, int) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
+	if to < 0 || to > len(fr.documents) {
+		to = len(fr.documents)
+	}
+	docs := fr.documents[min(from, to):to]
 	n := 0
-	for _, incs := range fr.reports {
-		n += len(incs)
+	for _, idx := range docs {
+		n += fr.reports[idx].n
 	}
 	out := make([]model.Incident, 0, n)
-	for _, idx := range fr.documents {
-		out = append(out, fr.reports[idx]...)
+	for _, idx := range docs {
+		p, ok := fr.reports[idx]
+		if !ok {
+			continue
+		}
+		var err error
+		if out, err = r.strs.unpack(p, out); err != nil {
+			// Only a bug in packed.go gets here: the record packed it.
+			panic(fmt.Sprintf("entry %d: %v", idx, err))
+		}
 	}
-	return out
+	return out, to
 }

@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +23,7 @@ import (
 	feedincidents "github.com/backstop-dev/backstop/internal/feeds/incidents"
 	"github.com/backstop-dev/backstop/internal/feeds/viina"
 	"github.com/backstop-dev/backstop/internal/model"
+	"github.com/backstop-dev/backstop/internal/signing"
 	"github.com/backstop-dev/backstop/internal/store"
 )
 
@@ -55,59 +58,16 @@ func TestScaleRecord(t *testing.T) {
 			t.Fatalf("BACKSTOP_SCALE_INCIDENTS=%q: want a whole number ≥ 1", v)
 		}
 	}
-	src := os.Getenv("BACKSTOP_VIINA")
-	if src == "" {
-		src = filepath.Join("..", "..", "..", "shared", "data", "viina")
-	}
-	const perDocument = 1000 // backstop import incidents' default
-
 	heap0, _ := settledHeap()
-	base := readVIINA(t, src)
-
-	fwText, err := os.ReadFile(filepath.Join("..", "..", "examples", "ukraine-2025", "framework.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := newKey(t, "scale")
-	r := newRecord(nil)
-	fwNote := signWith(t, key, fwText)
-	fwEntry := store.Entry{Index: 0, LeafHash: tlog.RecordHash(fwNote), Note: fwNote, Kind: string(model.KindFramework), Framework: "ukraine-2025"}
-	if err := r.apply(fwEntry, decoded{}); err != nil {
-		t.Fatal(err)
-	}
-
+	base := readVIINA(t, viinaDir())
 	start := time.Now()
-	var noteBytes int64
-	batch := make([]model.Incident, 0, perDocument)
-	flush := func() {
-		note := signWith(t, key, documentOf(t, batch))
-		noteBytes += int64(len(note))
-		idx := int64(len(r.entries))
-		e := store.Entry{Index: idx, LeafHash: tlog.RecordHash(note), Note: note, Kind: string(model.KindIncidents), Framework: "ukraine-2025"}
-		if err := r.apply(e, decoded{}); err != nil {
-			t.Fatal(err)
-		}
-		batch = batch[:0]
-	}
-	for i := range n {
-		// Copy k (from 1) of the history: dates k×4 years later (a leap
-		// day stays one; every copy after the framework's ceasefire, as in
-		// internal/scale) and ids suffixed ~k, unique across copies.
-		k := 1 + i/len(base)
-		inc := base[i%len(base)]
-		inc.Time = model.Timestamp{Time: inc.Time.AddDate(4*k, 0, 0)}
-		inc.ID += "~" + strconv.Itoa(k)
-		batch = append(batch, inc)
-		if len(batch) == perDocument {
-			flush()
-		}
-	}
-	if len(batch) > 0 {
-		flush()
-	}
+	r, notes := recordOf(t, base, n)
 	built := time.Since(start)
-	// base is not used below: the collection in settledHeap frees it, so
-	// that the heap measured is the record's.
+	// base is not used below (but for a copy of its first 1,000): the
+	// collection in settledHeap frees it, so that the heap measured is
+	// the record's.
+	more := slices.Clone(base[:1000])
+	base = nil
 
 	heap1, rss := settledHeap()
 	fr := r.framework("ukraine-2025")
@@ -124,25 +84,155 @@ func TestScaleRecord(t *testing.T) {
 
 	kept := int64(heap1) - int64(heap0)
 	t.Logf("%d incidents in %d entries, applied in %s (%.0f incidents/s)", n, len(r.entries)-1, built.Round(time.Millisecond), float64(n)/built.Seconds())
-	t.Logf("heap kept by the record %d MiB = %.0f bytes/incident (notes %d MiB = %.0f bytes/incident, the rest decoded incidents and indexes)",
-		kept>>20, float64(kept)/float64(n), noteBytes>>20, float64(noteBytes)/float64(n))
+	t.Logf("heap kept by the record %d MiB = %.0f bytes/incident (the notes, %d MiB = %.0f bytes/incident, are read back from the store)",
+		kept>>20, float64(kept)/float64(n), notes.bytes>>20, float64(notes.bytes)/float64(n))
 	t.Logf("process VmRSS %d MiB after collection, VmHWM %d MiB at peak", rss["VmRSS"]>>10, rss["VmHWM"]>>10)
-	t.Logf("incidentsOf (the copy a monitoring view starts from): %s for %d incidents", copyTime.Round(time.Millisecond), copied)
+	t.Logf("incidentsOf (every incident unpacked): %s for %d incidents", copyTime.Round(time.Millisecond), copied)
 
-	// The monitoring view is recomputed over every incident whenever the
-	// framework's record changes (a new Incidents entry included): its
-	// time is the cost of each such change at this size.
+	// The first monitoring view runs over every incident; the next one,
+	// after an entry of 1,000 incidents reported the day after the last,
+	// only over what is new.
 	srv := &Server{rec: r, cfg: Config{Timeout: 30 * time.Minute}}
 	viewStart := time.Now()
-	view, err := srv.monitor(context.Background(), fr, 72*time.Hour)
-	if err != nil {
+	if _, err := srv.monitorView(context.Background(), fr, 72*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	viewTime := time.Since(viewStart)
 	_, after := settledHeap()
-	t.Logf("monitoring view recomputed in %s (report %d KiB, map layer %d KiB); VmHWM %d MiB since start",
-		viewTime.Round(time.Millisecond), len(view.report.raw)>>10, len(view.layer.raw)>>10, after["VmHWM"]>>10)
+	t.Logf("first monitoring view (every incident) in %s; VmHWM %d MiB since start", viewTime.Round(time.Millisecond), after["VmHWM"]>>10)
+
+	appendIncidents(t, r, notes, nextDay(r, fr, more, n))
+	incStart := time.Now()
+	view, err := srv.monitorView(context.Background(), fr, 72*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	incTime := time.Since(incStart)
+	heap2, _ := settledHeap()
+	t.Logf("heap kept by the record and the monitoring run and view %d MiB = %.0f bytes/incident", (int64(heap2)-int64(heap0))>>20, float64(int64(heap2)-int64(heap0))/float64(n))
+	layerStart := time.Now()
+	layer, err := srv.mapLayer(context.Background(), fr, 72*time.Hour, view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("monitoring view after 1,000 more incidents: %s (report %d KiB); its map layer, computed when asked for: %s (%d KiB)",
+		incTime.Round(time.Millisecond), len(view.report.raw)>>10, time.Since(layerStart).Round(time.Millisecond), len(layer.raw)>>10)
 	runtime.KeepAlive(r)
+}
+
+// viinaDir is where the real VIINA months are (BACKSTOP_VIINA, or
+// ../shared beside the repository).
+func viinaDir() string {
+	if src := os.Getenv("BACKSTOP_VIINA"); src != "" {
+		return src
+	}
+	return filepath.Join("..", "..", "..", "shared", "data", "viina")
+}
+
+// storedNotes stands for the store the notes of Incidents entries are
+// read back from: files in a temporary folder, so that the heap measured
+// holds none of them.
+type storedNotes struct {
+	dir   string
+	bytes int64
+}
+
+func (s *storedNotes) put(tb testing.TB, index int64, note []byte) {
+	s.bytes += int64(len(note))
+	if err := os.WriteFile(filepath.Join(s.dir, strconv.FormatInt(index, 10)), note, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func (s *storedNotes) fetch(index int64) ([]byte, error) {
+	return os.ReadFile(filepath.Join(s.dir, strconv.FormatInt(index, 10)))
+}
+
+// recordOf builds a record of the example framework and n incidents: the
+// real VIINA months base replicated with their dates shifted by whole
+// years and their ids suffixed, as internal/scale does for the CLI, as
+// `backstop import incidents` writes them (YAML Incidents documents of
+// 1,000, signed), applied as the server applies its store when it starts
+// (record.apply without a decoded document, so each is decoded from its
+// note).
+func recordOf(tb testing.TB, base []model.Incident, n int) (*record, *storedNotes) {
+	tb.Helper()
+	fwText, err := os.ReadFile(filepath.Join("..", "..", "examples", "ukraine-2025", "framework.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	notes := &storedNotes{dir: tb.TempDir()}
+	r := newRecord(nil)
+	r.fetch = notes.fetch
+	fwNote := signWith(tb, scaleKey(tb), fwText)
+	fwEntry := store.Entry{Index: 0, LeafHash: tlog.RecordHash(fwNote), Note: fwNote, Kind: string(model.KindFramework), Framework: "ukraine-2025"}
+	if err := r.apply(fwEntry, decoded{}); err != nil {
+		tb.Fatal(err)
+	}
+	const perDocument = 1000 // backstop import incidents' default
+	batch := make([]model.Incident, 0, perDocument)
+	for i := range n {
+		// Copy k (from 1) of the history: dates k×4 years later (a leap
+		// day stays one; every copy after the framework's ceasefire, as in
+		// internal/scale) and ids suffixed ~k, unique across copies.
+		k := 1 + i/len(base)
+		inc := base[i%len(base)]
+		inc.Time = model.Timestamp{Time: inc.Time.AddDate(4*k, 0, 0)}
+		inc.ID += "~" + strconv.Itoa(k)
+		batch = append(batch, inc)
+		if len(batch) == perDocument || i == n-1 {
+			appendIncidents(tb, r, notes, batch)
+			batch = batch[:0]
+		}
+	}
+	return r, notes
+}
+
+// scaleKey is the monitor's key the incidents are signed with.
+func scaleKey(tb testing.TB) signing.KeyPair {
+	scaleKeyOnce.Do(func() { scaleKeyPair = newKey(tb, "scale") })
+	return scaleKeyPair
+}
+
+var (
+	scaleKeyOnce sync.Once
+	scaleKeyPair signing.KeyPair
+)
+
+// appendIncidents signs incs as one Incidents document and applies it.
+func appendIncidents(tb testing.TB, r *record, notes *storedNotes, incs []model.Incident) {
+	tb.Helper()
+	note := signWith(tb, scaleKey(tb), documentOf(tb, incs))
+	idx := int64(len(r.entries))
+	notes.put(tb, idx, note)
+	e := store.Entry{Index: idx, LeafHash: tlog.RecordHash(note), Note: note, Kind: string(model.KindIncidents), Framework: "ukraine-2025"}
+	if err := r.apply(e, decoded{}); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// nextDay is incs moved to the day after the record's latest incident,
+// with ids of their own.
+func nextDay(r *record, fr *frameworkRecord, incs []model.Incident, tag int) []model.Incident {
+	var latest time.Time
+	for _, inc := range r.incidentsOf(fr) {
+		if inc.Time.After(latest) {
+			latest = inc.Time.Time
+		}
+	}
+	out := slices.Clone(incs)
+	first := out[0].Time.Time
+	for _, inc := range out {
+		if inc.Time.Before(first) {
+			first = inc.Time.Time
+		}
+	}
+	day := latest.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	for i := range out {
+		out[i].Time = model.Timestamp{Time: day.Add(out[i].Time.Sub(first.Truncate(24 * time.Hour)))}
+		out[i].ID += "~next" + strconv.Itoa(tag)
+	}
+	return out
 }
 
 // readVIINA reads the real VIINA months as the CLI does (all.Setup's

@@ -134,6 +134,12 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*Server, error) {
 		s.territory = maplayers.NewTerritory(cfg.Territory)
 	}
 	s.rec = newRecord(append([]note.Verifier{cfg.Key.Verifier}, cfg.Admins...))
+	s.rec.fetch = func(index int64) ([]byte, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.Timeout)
+		defer cancel()
+		e, err := st.Entry(ctx, index)
+		return e.Note, err
+	}
 	var chk *selfCheck
 	if !cfg.TrustStore {
 		if chk, err = s.startCheck(ctx); err != nil {

@@ -38,8 +38,12 @@ const MaxSimulationRuns = 100_000
 type views struct {
 	assessments cache[string, *encoded]
 	monitoring  cache[time.Duration, *monitorView]
-	sims        cache[string, *encoded]
-	initOnce    sync.Once
+	layers      cache[time.Duration, *encoded] // the map's incident layer of each monitoring
+	// runs are the incremental monitoring runs, per quiet period (runMu).
+	runMu    sync.Mutex
+	runs     map[time.Duration]*monitoringRun
+	sims     cache[string, *encoded]
+	initOnce sync.Once
 	// options are the territorial options measured (options.go), bounded
 	// there once.
 	options     cache[string, *encoded]
@@ -67,8 +71,11 @@ func (v *views) init() {
 		v.assessments.maxBytes, v.assessments.size = maxAssessmentBytes, encodedSize
 		v.monitoring.limit, v.monitoring.maxBytes, v.monitoring.maxFlights = maxMonitorings, maxMonitoringBytes, monitorComputations
 		v.monitoring.size = func(mv *monitorView) int64 {
-			return encodedSize(mv.report) + encodedSize(mv.layer) + encodedSize(mv.record)
+			// the recent firings are the view's own (the settled ones are
+			// the run's, shared)
+			return encodedSize(mv.report) + encodedSize(mv.record) + 64*int64(len(mv.firings.Recent))
 		}
+		v.layers.limit, v.layers.maxBytes, v.layers.maxFlights, v.layers.size = maxMonitorings, maxMonitoringBytes, monitorComputations, encodedSize
 		v.sims.limit, v.sims.maxBytes, v.sims.size = maxSimulations, maxSimulationBytes, encodedSize
 	})
 }
@@ -101,8 +108,15 @@ func (s *Server) assessment(fr *frameworkRecord, at model.Date) (*encoded, error
 // routes that answer from the same run take of it.
 type monitorView struct {
 	report *encoded // render.MonitorJSON
-	layer  *encoded // maplayers.Incidents
 	record *encoded // render.RecordJSON of monitor.Records (partyrecord.go)
+	// version is the record's version the view answers for; documents
+	// how many of the framework's documents it ran on. firings, legend
+	// and levels are what the map's incident layer (mapLayer) needs of it.
+	version   int64
+	documents int
+	firings   monitor.Firings
+	legend    []maplayers.Trigger
+	levels    []string
 }
 
 // documents loads the framework's document set and refuses a record whose
@@ -125,51 +139,40 @@ func (s *Server) documents(fr *frameworkRecord) (*load.Set, int64, error) {
 // --timeout and stops then (monitor.Options.Context).
 func (s *Server) monitorView(ctx context.Context, fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
 	fr.views.init()
-	return fr.views.monitoring.get(ctx, s.rec.versionOf(fr), quiet, s.cfg.Timeout, func(cctx context.Context) (*monitorView, error) {
-		return s.monitor(cctx, fr, quiet)
+	version := s.rec.versionOf(fr)
+	return fr.views.monitoring.get(ctx, version, quiet, s.cfg.Timeout, func(cctx context.Context) (*monitorView, error) {
+		mv, err := s.monitor(cctx, fr, quiet)
+		if mv != nil {
+			mv.version = version
+		}
+		return mv, err
 	})
 }
 
 // monitor computes a monitorView through the monitoring pipeline that
-// `backstop monitor` calls (monitor.Execute): the incidents are copied (a
-// year is tens of megabytes) only here, when the cached view is stale.
+// `backstop monitor` calls (monitor.Execute), incrementally: the
+// framework's monitoring run (monitor.Incremental) is kept between views,
+// and a view after new Incidents entries gives it only their incidents,
+// unpacked from the record, instead of running over every incident again.
+// The run starts again when a document other than incidents changes (the
+// set, hence the triggers, rules, findings or actions), for another quiet
+// period, or when an incident is reported too late to be added.
 func (s *Server) monitor(ctx context.Context, fr *frameworkRecord, quiet time.Duration) (*monitorView, error) {
-	incs := s.rec.incidentsOf(fr)
-	set, _, err := s.documents(fr)
+	set, setVersion, err := s.documents(fr)
 	if err != nil {
 		return nil, err
 	}
-	in := monitor.Inputs{Set: set, Framework: fr.id, Incidents: incs, Rules: monitor.CorroborationRules(set),
-		Options: monitor.Options{QuietPeriod: quiet, Context: ctx}}
-	levels := []string{}
-	if in.Rules != nil {
-		for _, l := range corroborate.Compile(in.Rules).Levels {
-			levels = append(levels, l.Name)
-		}
-	}
-	if s.territory != nil {
-		// A framework without a ceasefire or a map without a snapshot
-		// before it has no territory triggers to run on this server.
-		if _, err := monitor.Baseline(set.Framework(fr.id), s.territory); err == nil {
-			in.Map = s.territory
-		}
-	}
-	fired := map[string]maplayers.Fired{}
-	in.Options.OnFiring = func(f monitor.Firing) {
-		if f.Incident == "" {
-			return
-		}
-		x := fired[f.Incident]
-		if !slices.Contains(x.Triggers, f.Trigger) {
-			x.Triggers = append(x.Triggers, f.Trigger)
-		}
-		x.Breach = x.Breach || f.Starts
-		fired[f.Incident] = x
-	}
-	out, err := monitor.Execute(in)
+	fr.views.runMu.Lock()
+	defer fr.views.runMu.Unlock()
+	run, err := s.monitoringRun(fr, set, setVersion, quiet)
 	if err != nil {
 		return nil, err
 	}
+	out, firings, err := run.x.Report(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mv := &monitorView{documents: run.upTo, firings: firings}
 	rep := out.Report
 	var buf bytes.Buffer
 	if err := render.MonitorJSON(&buf, rep); err != nil {
@@ -179,11 +182,101 @@ func (s *Server) monitor(ctx context.Context, fr *frameworkRecord, quiet time.Du
 	if err != nil {
 		return nil, err
 	}
-	var legend []maplayers.Trigger
-	for _, t := range rep.Triggers {
-		legend = append(legend, maplayers.Trigger{ID: t.Trigger, Title: t.Title, Severity: t.Severity, Firings: t.Firings})
+	mv.report, mv.record = newEncoded(buf.Bytes()), rec
+	if rules := monitor.CorroborationRules(set); rules != nil {
+		for _, l := range corroborate.Compile(rules).Levels {
+			mv.levels = append(mv.levels, l.Name)
+		}
 	}
-	return &monitorView{report: newEncoded(buf.Bytes()), layer: newEncoded(maplayers.Incidents(incs, fired, legend, levels)), record: rec}, nil
+	for _, t := range rep.Triggers {
+		mv.legend = append(mv.legend, maplayers.Trigger{ID: t.Trigger, Title: t.Title, Severity: t.Severity, Firings: t.Firings})
+	}
+	return mv, nil
+}
+
+// monitoringRun is the framework's run for quiet, brought up to date with
+// the incidents reported since it last ran. The caller holds
+// fr.views.runMu.
+func (s *Server) monitoringRun(fr *frameworkRecord, set *load.Set, setVersion int64, quiet time.Duration) (*monitoringRun, error) {
+	v := &fr.views
+	if run := v.runs[quiet]; run != nil && run.setVersion == setVersion {
+		incs, upTo := s.rec.incidentsIn(fr, run.upTo, -1)
+		if run.x.Add(incs) {
+			run.upTo = upTo
+			return run, nil
+		}
+	}
+	incs, upTo := s.rec.incidentsIn(fr, 0, -1)
+	in := monitor.Inputs{Set: set, Framework: fr.id, Incidents: incs, Rules: monitor.CorroborationRules(set),
+		Options: monitor.Options{QuietPeriod: quiet}}
+	if s.territory != nil {
+		// A framework without a ceasefire or a map without a snapshot
+		// before it has no territory triggers to run on this server.
+		if _, err := monitor.Baseline(set.Framework(fr.id), s.territory); err == nil {
+			in.Map = s.territory
+		}
+	}
+	x, err := monitor.NewIncremental(in, 0)
+	if err != nil {
+		return nil, err
+	}
+	run := &monitoringRun{x: x, setVersion: setVersion, upTo: upTo}
+	if v.runs == nil {
+		v.runs = map[time.Duration]*monitoringRun{}
+	}
+	for q := range v.runs { // bounded: a reader choosing ?quiet= cannot make them grow
+		if len(v.runs) < maxRuns {
+			break
+		}
+		delete(v.runs, q)
+	}
+	v.runs[quiet] = run
+	return run, nil
+}
+
+// monitoringRun is a framework's incremental monitoring for one quiet
+// period: the run, the version of the set it was made from, and how many
+// of the framework's documents it has taken the incidents of.
+type monitoringRun struct {
+	x          *monitor.Incremental
+	setVersion int64
+	upTo       int
+}
+
+// firedBy gives, per incident, the triggers it fired and whether it
+// started a breach: what the map's incident layer draws.
+func firedBy(fs monitor.Firings) map[string]maplayers.Fired {
+	fired := map[string]maplayers.Fired{}
+	fs.Each(func(f monitor.Firing) {
+		if f.Incident == "" {
+			return
+		}
+		x := fired[f.Incident]
+		if !slices.Contains(x.Triggers, f.Trigger) {
+			x.Triggers = append(x.Triggers, f.Trigger)
+		}
+		x.Breach = x.Breach || f.Starts
+		fired[f.Incident] = x
+	})
+	return fired
+}
+
+// maxRuns bounds the monitoring runs kept per framework (one per quiet
+// period asked for), each holding the triggers' state and the last days'
+// incidents.
+const maxRuns = 2
+
+// mapLayer is the map's incident layer of a monitoring view, computed when
+// first asked for and cached as the views are: every incident of the
+// documents the view ran on, with the triggers it fired. It is the costly
+// part of a view (every incident unpacked and written as GeoJSON), which
+// the monitoring report does not need.
+func (s *Server) mapLayer(ctx context.Context, fr *frameworkRecord, quiet time.Duration, mv *monitorView) (*encoded, error) {
+	fr.views.init()
+	return fr.views.layers.get(ctx, mv.version, quiet, s.cfg.Timeout, func(context.Context) (*encoded, error) {
+		incs, _ := s.rec.incidentsIn(fr, 0, mv.documents)
+		return newEncoded(maplayers.Incidents(incs, firedBy(mv.firings), mv.legend, mv.levels)), nil
+	})
 }
 
 // scenarios lists the framework's scenarios in log order.
