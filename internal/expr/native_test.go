@@ -40,6 +40,12 @@ var nativeShapes = []string{
 	`window("6h").filter(i, i.type == "drone_strike").map(i, i.number("launched")).sum() >= 3.0`,
 	`window("6h").map(i, i.fatalities).sum() >= 3 && window("1h").map(i, i.type == "x", i.lat).sum() > 1.0`,
 	`window("6h").filter(i, i.country == "UA").map(i, i.number("k")).sum() >= 3.0`,
+	// int-valued sums: the total may be no int (NaN, ±Inf, 1e300), an
+	// error CEL gives and the native program leaves to it
+	`window("24h").filter(i, i.type == "shelling").map(i, i.fatalities).sum() >= 10 || incident.type == "battle"`,
+	`window("24h").map(i, i.fatalities).sum() == incident.fatalities && incident.type == "shelling"`,
+	`window("24h").map(i, i.fatalities).sum() > 2.5 || window("24h").map(i, i.fatalities).sum() < 0`,
+	`incident.type == "x" && window("1h").map(i, i.type == "x", i.fatalities).sum() != 3`,
 	`true`,
 }
 
@@ -150,8 +156,13 @@ func (a *agreement) checkRandom(t testing.TB, seed uint64, n int) {
 	rng := rand.New(rand.NewPCG(seed, seed))
 	for range n {
 		a.count, a.sum = int64(rng.IntN(4)), fuzzFloats[rng.IntN(len(fuzzFloats))]
+		if rng.IntN(2) == 0 {
+			a.sum = float64(rng.IntN(20)) // an int-valued sum's usual total
+		}
 		ter := &expr.Territory{GainedKm2: fuzzFloats[rng.IntN(len(fuzzFloats))], LostKm2: rng.NormFloat64(), NetKm2: rng.NormFloat64()}
-		a.check(t, randomIncident(rng), ter)
+		inc := randomIncident(rng)
+		a.check(t, inc, ter)
+		a.checkGuard(t, inc)
 	}
 }
 
@@ -211,5 +222,35 @@ func FuzzNative(f *testing.F) {
 			inc.Fields["k"] = level
 		}
 		a.check(t, inc, &expr.Territory{GainedKm2: points, LostKm2: lat, NetKm2: sum})
+		a.checkGuard(t, inc)
 	})
+}
+
+// TestIntSumsNative: a trigger reading an int-valued summed window
+// compiles to Go, as a double-valued one does; only the total that is no
+// int is left to CEL (TestNativeAgreesOnShapes checks both give the same).
+func TestIntSumsNative(t *testing.T) {
+	tests := []struct {
+		src  string
+		ints int // int-valued sums found
+	}{
+		{`window("24h").map(i, i.fatalities).sum() >= 3`, 1},
+		{`window("24h").filter(i, i.type == "shelling").map(i, i.fatalities).sum() >= 10 || incident.type == "battle"`, 1},
+		{`window("1h").map(i, i.type == "x", i.fatalities).sum() > 2.5 && incident.fatalities > 0`, 1},
+		{`window("6h").map(i, i.fatalities).sum() >= 3 && window("1h").map(i, i.type == "x", i.lat).sum() > 1.0`, 1},
+	}
+	for _, tt := range tests {
+		a := newAgreement(t, []string{tt.src})
+		p := a.progs[0]
+		ints := 0
+		for _, s := range p.Sums {
+			if s.Int {
+				ints++
+			}
+		}
+		if ints != tt.ints || !p.Native() {
+			t.Errorf("%s: %d int sums (want %d), native %v", p.Rewritten(), ints, tt.ints, p.Native())
+		}
+		a.checkRandom(t, 7, 2_000)
+	}
 }

@@ -260,13 +260,26 @@ func sumBinding(sum func(index int) float64) []cel.EnvOption {
 				if err != nil {
 					return err
 				}
-				f = math.Round(f)
-				if !(f >= math.MinInt64 && f < math.MaxInt64) {
-					return types.NewErr("%s: the total %v is not an int", sumIntFunction, f)
+				n, ok := intTotal(f)
+				if !ok {
+					return types.NewErr("%s: the total %v is not an int", sumIntFunction, math.Round(f))
 				}
-				return types.Int(int64(f))
+				return types.Int(n)
 			}))),
 	}
+}
+
+// intTotal is an int-valued sum's total as an int: rounded (the total of
+// ints kept as a float64 is exact within ±2^53, and rounding undoes the
+// compensation's last bit), false when it is no int (a NaN, an infinity,
+// beyond the int range). CEL's binding and the native program share it,
+// so that they agree.
+func intTotal(f float64) (int64, bool) {
+	f = math.Round(f)
+	if !(f >= math.MinInt64 && f < math.MaxInt64) {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 // Total is a running total of Sum values that values enter (Add) and leave

@@ -147,6 +147,9 @@ type Program struct {
 	// neither counted nor summed): the monitor must then keep its buffer
 	// of incidents, which nothing else reads.
 	Windowed bool
+	// Guard is the set of incident types the program can fire on (see
+	// Guard): the monitor evaluates it on no other incident.
+	Guard Guard
 }
 
 // Uses records which inputs an expression reads, so the monitor knows
@@ -182,7 +185,8 @@ func (t *Triggers) Program(x *Expression) (*Program, error) {
 	t.counters = append(t.counters, counters...)
 	t.sums = append(t.sums, sums...)
 	p := &Program{prg: prg, src: src, Uses: uses(x), Counters: counters, Sums: sums,
-		Windowed: len(callsNamed(checked.NativeRep().Expr(), "window")) > 0}
+		Windowed: len(callsNamed(checked.NativeRep().Expr(), "window")) > 0,
+		Guard:    guardOf(checked.NativeRep().Expr(), "incident", "territory")}
 	nc := nativeCompiler{incVar: "incident", terVar: "territory", count: t.count, sum: t.sum}
 	if native, err := nc.compileNative(checked.NativeRep().Expr()); err == nil {
 		p.native = native

@@ -157,6 +157,7 @@ func BenchmarkSlidingSum(b *testing.B) {
 			}
 		}
 		m.triggers = keep
+		m.plan(true)
 		for i := range incs {
 			if err := m.Add(Event{Incident: &incs[i]}); err != nil {
 				b.Fatal(err)

@@ -149,6 +149,18 @@ type Monitor struct {
 	counters []*slidingCount
 	sums     []*slidingSum
 
+	// index lists, by incident type, the triggers evaluated on an
+	// incident of that type (see typeIndex); feed is true when the
+	// counters, the sums or the buffer read every incident, so that its
+	// trigger view is made even when no trigger is evaluated on it;
+	// incidentTriggers is how many triggers read incidents. All three are
+	// built by New (plan) and never change with the events.
+	index            typeIndex
+	feed             bool
+	incidentTriggers int
+	// fromSet and untilSet: Options.InForce has that bound.
+	fromSet, untilSet bool
+
 	// ctx is Options.Context when it can end (nil otherwise); added
 	// counts the events, to look at it every contextCheckEvents.
 	ctx   context.Context
@@ -205,6 +217,7 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 	if opts.Context != nil && opts.Context.Done() != nil {
 		m.ctx = opts.Context
 	}
+	m.fromSet, m.untilSet = !opts.InForce.From.IsZero(), !opts.InForce.Until.IsZero()
 	m.report = Report{FormatVersion: FormatVersion, Framework: f.ID, QuietPeriod: model.Duration(opts.QuietPeriod).String(),
 		Period: reportPeriod(opts.InForce), Inputs: []feeds.Summary{}, Triggers: []TriggerCount{}, Episodes: []Episode{}, Weekly: []WeekCount{}}
 	env, err := expr.Shared(expr.Trigger)
@@ -239,7 +252,86 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 		}
 		m.counts[t.ID] = &TriggerCount{Trigger: t.ID, Title: t.Title, Severity: string(t.Severity), Measure: t.Measure}
 	}
+	m.plan(true)
 	return m, nil
+}
+
+// typeIndex lists, for each incident type some trigger's guard names (see
+// expr.Guard), the triggers whose guards admit it, and for every other
+// type the triggers without a guard, each list in the triggers' order:
+// an incident meets only the triggers that can fire on it. A trigger
+// whose guard refuses an incident would be false on it without error
+// (the guard is sound), and a trigger of incidents that is false does
+// nothing (quiet ends only snapshot breaches), so skipping it changes no
+// output; TestIndexChangesNothing checks the reports and the firings are
+// the same with and without the index.
+type typeIndex struct {
+	types []string
+	lists [][]int
+	// byType replaces the scan of types when there are many: below a
+	// handful, comparing strings costs less than hashing one.
+	byType map[string]int
+	other  []int
+}
+
+// scanTypes is the most types looked up by a scan rather than a map.
+const scanTypes = 8
+
+// lookup returns the triggers to evaluate on an incident of type t.
+func (x *typeIndex) lookup(t string) []int {
+	if x.byType != nil {
+		if i, ok := x.byType[t]; ok {
+			return x.lists[i]
+		}
+		return x.other
+	}
+	for i, k := range x.types {
+		if k == t {
+			return x.lists[i]
+		}
+	}
+	return x.other
+}
+
+// plan builds the index of m.triggers and what addIncident must feed;
+// with guards false every trigger of incidents is evaluated on every
+// incident, as before the index (for the tests that compare both).
+func (m *Monitor) plan(guards bool) {
+	var x typeIndex
+	m.incidentTriggers = 0
+	for i := range m.triggers {
+		prg := m.triggers[i].prg
+		if !prg.Uses.Incident {
+			continue
+		}
+		m.incidentTriggers++
+		if !guards || prg.Guard.All {
+			x.other = append(x.other, i)
+			continue
+		}
+		for _, t := range prg.Guard.Types {
+			if !slices.Contains(x.types, t) {
+				x.types = append(x.types, t)
+			}
+		}
+	}
+	for _, t := range x.types {
+		var list []int
+		for i := range m.triggers {
+			if prg := m.triggers[i].prg; prg.Uses.Incident && prg.Guard.Admits(t) {
+				list = append(list, i)
+			}
+		}
+		x.lists = append(x.lists, list)
+	}
+	if len(x.types) > scanTypes {
+		x.byType = map[string]int{}
+		for i, t := range x.types {
+			x.byType[t] = i
+		}
+	}
+	m.index = x
+	m.feed = !guards || m.buffered || len(m.counters) > 0 || len(m.sums) > 0
 }
 
 // span is how long a breach of t caused by incidents may last: the
@@ -289,17 +381,21 @@ func (m *Monitor) Add(ev Event) error {
 		return fmt.Errorf("monitor: events out of order: %s after %s", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
 	}
 	m.last, m.lastSeen = t, true
-	p := m.opts.InForce
-	switch {
-	case !p.From.IsZero() && t.Before(p.From):
+	// Most runs are of all time or of a period open at its end: testing
+	// the bounds' zero values at every event showed in profiles.
+	switch p := &m.opts.InForce; {
+	case m.fromSet && t.Before(p.From):
 		if ev.Incident == nil {
 			m.report.SnapshotsBefore++
 			return nil
 		}
 		m.report.IncidentsBefore++
+		if !m.feed {
+			return nil // no window to fill
+		}
 		_, err := m.buffer1(ev.Incident)
 		return err
-	case !p.Until.IsZero() && !t.Before(p.Until):
+	case m.untilSet && !t.Before(p.Until):
 		if ev.Incident == nil {
 			m.report.SnapshotsAfter++
 		} else {
@@ -307,7 +403,7 @@ func (m *Monitor) Add(ev Event) error {
 		}
 		return nil
 	}
-	if m.report.From == "" {
+	if !m.toSeen { // the first event evaluated
 		m.report.From = t.UTC().Format(time.RFC3339)
 	}
 	// Report.To is formatted by Finish: formatting it here cost an
@@ -344,24 +440,33 @@ func (m *Monitor) buffer1(inc *model.Incident) (*expr.Incident, error) {
 	return stored, nil
 }
 
+// addIncident evaluates the triggers the index gives for the incident's
+// type. The others count as evaluated (Report.Evaluations is the triggers
+// of incidents times the incidents, as before the index): they were
+// false. An incident that no trigger, counter, sum or buffer reads is not
+// even converted to its trigger view.
 func (m *Monitor) addIncident(inc *model.Incident) error {
 	m.report.Incidents++
+	due := m.index.lookup(inc.Type)
+	m.report.Evaluations += int64(m.incidentTriggers - len(due))
+	if len(due) == 0 && !m.feed {
+		return nil
+	}
 	if _, err := m.buffer1(inc); err != nil {
 		return err
 	}
+	if len(due) == 0 {
+		return nil
+	}
 	m.act.Incident, m.act.Territory = &m.current, &m.noChange
 	m.inWindow = true
-	defer func() { m.inWindow = false }()
-	cause := Cause{Kind: "incident", Incident: inc.ID, Type: inc.Type, Admin1: inc.Admin1}
-	for i := range m.triggers {
-		tr := &m.triggers[i]
-		if !tr.prg.Uses.Incident {
-			continue
-		}
-		if err := m.eval(tr, inc.Time.Time, &cause, inc); err != nil {
+	for _, i := range due {
+		if err := m.eval(&m.triggers[i], inc.Time.Time, inc, nil); err != nil {
+			m.inWindow = false
 			return fmt.Errorf("incident %s: %w", inc.ID, err)
 		}
 	}
+	m.inWindow = false
 	return nil
 }
 
@@ -483,8 +588,7 @@ func (m *Monitor) addTerritory(st *Territory) error {
 		if !tr.prg.Uses.Territory {
 			continue
 		}
-		c := *st
-		if err := m.eval(tr, st.AsOf, &Cause{Kind: "snapshot", Territory: &c}, nil); err != nil {
+		if err := m.eval(tr, st.AsOf, nil, st); err != nil {
 			return fmt.Errorf("snapshot %s: %w", st.Snapshot, err)
 		}
 	}
@@ -499,10 +603,10 @@ func (m *Monitor) stopped() error {
 	return fmt.Errorf("%w after %d events: %w", ErrStopped, m.added, context.Cause(m.ctx))
 }
 
-// eval evaluates one trigger on the current event; inc is the incident
-// (nil for a snapshot). cause is only read (a pointer: copying it for
-// every trigger of every incident showed in profiles).
-func (m *Monitor) eval(tr *trigger, at time.Time, cause *Cause, inc *model.Incident) error {
+// eval evaluates one trigger on the current event: the incident inc or
+// the snapshot st (one is nil). The breach's cause is made only when the
+// trigger fires: making it for every evaluation showed in profiles.
+func (m *Monitor) eval(tr *trigger, at time.Time, inc *model.Incident, st *Territory) error {
 	m.report.Evaluations++
 	var (
 		fired bool
@@ -519,11 +623,16 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause *Cause, inc *model.Incid
 		}
 		return fmt.Errorf("trigger %s: %w", tr.t.ID, err)
 	}
-	key := openKey{tr.t.ID, cause.Kind}
+	kind := "incident"
+	if inc == nil {
+		kind = "snapshot"
+	}
+	key := openKey{tr.t.ID, kind}
 	if !fired {
 		m.quiet(key)
 		return nil
 	}
+	cause := causeOf(inc, st)
 	ep := m.open[key]
 	count := m.counts[tr.t.ID]
 	count.Firings++
@@ -545,8 +654,8 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause *Cause, inc *model.Incid
 		}
 		count.Episodes++
 		wc.Episodes++
-		ep = &Episode{ID: BreachID(tr.t.ID, *cause), Status: StatusDetected, Trigger: tr.t.ID, Title: tr.t.Title, Severity: string(tr.t.Severity), Start: at, End: at,
-			Cause: *cause, Incidents: []string{}, Sources: []string{}, Days: []Day{}, Measure: tr.t.Measure,
+		ep = &Episode{ID: BreachID(tr.t.ID, cause), Status: StatusDetected, Trigger: tr.t.ID, Title: tr.t.Title, Severity: string(tr.t.Severity), Start: at, End: at,
+			Cause: cause, Incidents: []string{}, Sources: []string{}, Days: []Day{}, Measure: tr.t.Measure,
 			Responses: m.responses(tr.t, at)}
 		if cause.Kind == "incident" {
 			ep.Span = model.Duration(tr.span).String()
@@ -573,6 +682,16 @@ func (m *Monitor) eval(tr *trigger, at time.Time, cause *Cause, inc *model.Incid
 		ep.PeakWindow = model.Duration(sums[0].Duration).String()
 	}
 	return nil
+}
+
+// causeOf is the cause of a breach of the incident inc or the snapshot st
+// (one is nil); each snapshot cause has its own copy of the state.
+func causeOf(inc *model.Incident, st *Territory) Cause {
+	if inc != nil {
+		return Cause{Kind: "incident", Incident: inc.ID, Type: inc.Type, Admin1: inc.Admin1}
+	}
+	c := *st
+	return Cause{Kind: "snapshot", Territory: &c}
 }
 
 // quiet handles a trigger that did not fire. Only a snapshot's silence
@@ -799,6 +918,11 @@ func Run(set *load.Set, id string, incidents []model.Incident, territory []Terri
 	if err != nil {
 		return nil, err
 	}
+	return m.run(incidents, territory)
+}
+
+// run is Run on a monitor already made.
+func (m *Monitor) run(incidents []model.Incident, territory []Territory) (*Report, error) {
 	events := make([]Event, 0, len(incidents)+len(territory))
 	for i := range territory {
 		events = append(events, Event{Territory: &territory[i]})
@@ -824,16 +948,19 @@ func toExpr(inc *model.Incident, beyond func(lat, lon float64) bool) expr.Incide
 // fillExpr writes inc's trigger view into x in place: building it as a
 // value and copying it into the monitor's current incident cost a fifth
 // of a simple trigger's time per incident.
+// Every field is assigned one by one, each once: a composite literal
+// was built aside, then copied, and cost twice as much.
 func fillExpr(x *expr.Incident, inc *model.Incident, beyond func(lat, lon float64) bool) {
-	*x = expr.Incident{ID: inc.ID, Time: inc.Time.Time, Type: inc.Type, Subtype: inc.Subtype, Actor: inc.Actor,
-		Country: inc.Country, Admin1: inc.Admin1, Location: inc.Location, Fatalities: int64(inc.Fatalities),
-		Source: inc.Source, Fields: inc.Fields}
+	x.ID, x.Time, x.Type, x.Subtype, x.Actor = inc.ID, inc.Time.Time, inc.Type, inc.Subtype, inc.Actor
+	x.Country, x.Admin1, x.Location, x.Fatalities, x.Source = inc.Country, inc.Admin1, inc.Location, int64(inc.Fatalities), inc.Source
+	x.Lat, x.Lon, x.BeyondLine = 0, 0, false
 	if inc.Lat != nil && inc.Lon != nil {
 		x.Lat, x.Lon = *inc.Lat, *inc.Lon
 		if beyond != nil {
 			x.BeyondLine = beyond(x.Lat, x.Lon)
 		}
 	}
+	x.Fields = inc.Fields
 	if x.Fields == nil {
 		// CEL only reads the map: one empty map serves every incident
 		// without fields, instead of one allocated per incident.
@@ -841,6 +968,8 @@ func fillExpr(x *expr.Incident, inc *model.Incident, beyond func(lat, lon float6
 	}
 	if c := inc.Confidence; c != nil {
 		x.Confidence, x.ConfidenceLevel, x.ConfidencePoints = int64(c.Level), c.Name, c.Points
+	} else {
+		x.Confidence, x.ConfidenceLevel, x.ConfidencePoints = 0, "", 0
 	}
 }
 
