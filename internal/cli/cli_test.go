@@ -143,6 +143,11 @@ func TestCommands(t *testing.T) {
 		{name: "import-incidents", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "--per-document", "3"}, exit: 0, golden: true,
 			stderr: "internal/cli/testdata/incidents.jsonl: jsonl, 4 rows: 4 mapped, 0 of another type, 0 skipped; 4 kept\n" +
 				"wrote 4 incidents in 2 documents, 2025-09-14 to 2025-09-21\n"},
+		{name: "import-incidents-yaml", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "--per-document", "3", "--format", "yaml"}, exit: 0, golden: true,
+			stderr: "internal/cli/testdata/incidents.jsonl: jsonl, 4 rows: 4 mapped, 0 of another type, 0 skipped; 4 kept\n" +
+				"wrote 4 incidents in 2 documents, 2025-09-14 to 2025-09-21\n"},
+		{name: "import-incidents-bad-format", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "--format", "json"}, exit: 2,
+			stderr: "backstop import incidents: --format \"json\": expected compact or yaml\n"},
 		{name: "import-incidents-since", args: []string{"import", "incidents", "internal/cli/testdata/incidents.jsonl", "internal/cli/testdata/incidents.jsonl", "--since", "2025-09-20"}, exit: 0,
 			stderr: "internal/cli/testdata/incidents.jsonl: jsonl, 4 rows: 4 mapped, 0 of another type, 0 skipped; 2 kept\n" +
 				"internal/cli/testdata/incidents.jsonl: warning: incident t-3 was read from internal/cli/testdata/incidents.jsonl already; kept once\n" +

@@ -27,8 +27,8 @@ func checkExpressions(v *validator) {
 	}
 	for _, d := range v.set.Docs {
 		f := d.Framework
-		if f == nil {
-			continue
+		if f == nil || v.again(d) {
+			continue // a prepared framework's were compiled when it was prepared
 		}
 		for i, t := range f.Triggers {
 			path := fmt.Sprintf("triggers[%d].when", i)

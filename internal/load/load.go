@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
@@ -42,6 +43,9 @@ type Loader struct {
 	seen map[string]bool
 	// Stdin is read for the path "-"; nil means no standard input.
 	Stdin io.Reader
+	// prepared is the framework loaded first, decoded and validated
+	// before (Prepared.Files): the validation leaves it out.
+	prepared *Prepared
 }
 
 // Paths loads every file and folder (recursively, files ending in
@@ -176,10 +180,17 @@ type Parsed struct {
 	file  *File
 	roots []*yaml.Node // per document of the file; nil for an empty one
 	diags diag.Diagnostics
+	// prep is the file prepared as a framework, made on the first call
+	// of Prepared.
+	prepOnce sync.Once
+	prep     *Prepared
 }
 
 // Parse reads a file's contents into YAML documents.
 func Parse(name string, src []byte) *Parsed {
+	if p := parseCompact(name, src); p != nil {
+		return p // compact Incidents documents (compact.go)
+	}
 	p := &Parsed{file: newFile(name, src)}
 	enc := &Loader{}
 	if !enc.checkEncoding(p.file) {
@@ -213,6 +224,9 @@ func (l *Loader) AddParsed(p *Parsed) {
 		}
 		doc := &Document{File: p.file, Index: index, Key: len(l.docs), Root: root,
 			values: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}, failed: map[string]bool{}}
+		if l.addCompact(doc) {
+			continue // a compact Incidents document (compact.go)
+		}
 		if l.decodeDocument(doc) {
 			l.docs = append(l.docs, doc)
 		}

@@ -43,7 +43,7 @@ func checkPledges(v *validator) {
 	}
 	for _, d := range v.set.Docs {
 		f := d.Framework
-		if f == nil {
+		if f == nil || v.again(d) {
 			continue
 		}
 		for i, r := range f.Requirements {
@@ -73,6 +73,7 @@ func checkRestrictions(v *validator) {
 			continue
 		}
 		own := f.Parties[decl.Party]
+		parties := v.partyIDs(f)
 		for i := range decl.Pledges {
 			p := &decl.Pledges[i]
 			path := fmt.Sprintf("pledges[%d]", i)
@@ -82,7 +83,7 @@ func checkRestrictions(v *validator) {
 						p.ID, decl.Party, c.ID, describeForbid(c.Forbid))
 				}
 			}
-			for _, other := range f.PartyIDs() {
+			for _, other := range parties {
 				if other == decl.Party {
 					continue
 				}
@@ -146,7 +147,7 @@ func stringsOf[T ~string](xs []T) []string {
 func checkUnits(v *validator) {
 	for _, d := range v.set.Docs {
 		switch {
-		case d.Framework != nil:
+		case d.Framework != nil && !v.again(d):
 			for i, r := range d.Framework.Requirements {
 				v.checkUnitSpelling(d, fmt.Sprintf("requirements[%d].unit", i), r.Unit)
 			}
@@ -158,8 +159,8 @@ func checkUnits(v *validator) {
 	}
 	for _, d := range v.set.Docs {
 		f := d.Framework
-		if f == nil || v.frameworks[f.ID] != d {
-			continue
+		if f == nil || v.frameworks[f.ID] != d || v.again(d) {
+			continue // warnings about the framework: not reported for a prepared one
 		}
 		decls := v.set.Declarations(f.ID)
 		if len(decls) == 0 {

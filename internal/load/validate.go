@@ -8,7 +8,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/backstop-dev/backstop/internal/diag"
-	"github.com/backstop-dev/backstop/internal/expr"
 	"github.com/backstop-dev/backstop/internal/model"
 )
 
@@ -45,8 +44,12 @@ var stages = []stage{
 // Finish validates every document loaded so far as one set and returns
 // it with all diagnostics, sorted by file and position.
 func (l *Loader) Finish() (*Set, diag.Diagnostics) {
-	set := &Set{Docs: l.docs, exprs: map[exprKey]*expr.Expression{}}
+	l.expandCompactDuplicates() // compact.go
+	set := &Set{Docs: l.docs, exprs: l.preparedExprs()}
 	v := &validator{set: set, frameworks: map[string]*Document{}}
+	if l.prepared != nil {
+		v.prepared, v.preparedIDs = l.prepared.doc, l.prepared.partyIDs
+	}
 	for _, d := range set.Docs {
 		if d.Framework != nil && d.Framework.ID != "" {
 			if _, dup := v.frameworks[d.Framework.ID]; !dup {
@@ -59,6 +62,9 @@ func (l *Loader) Finish() (*Set, diag.Diagnostics) {
 	}
 	ds := append(l.diags, v.diags...)
 	for _, d := range set.Docs {
+		if d == v.prepared {
+			continue // its diagnostics are the Prepared's
+		}
 		if more, ok := d.leftOut(); ok {
 			ds = append(ds, more)
 		}
@@ -71,9 +77,41 @@ type validator struct {
 	set        *Set
 	frameworks map[string]*Document // by id, the first of duplicates
 	diags      diag.Diagnostics
+	// prepared is the framework validated before (Prepared): the rules
+	// about it alone are not run again, and its diagnostics are left out,
+	// so that it is only read (others validate next to it at once).
+	prepared    *Document
+	preparedIDs []string // its party ids, sorted
+	// ids caches partyIDs.
+	ids map[*model.Framework][]string
 }
 
+// partyIDs is f.PartyIDs(), sorted once per framework and set (once per
+// prepared framework) rather than once per pledge checked against every
+// party's red lines. Callers only read it.
+func (v *validator) partyIDs(f *model.Framework) []string {
+	if v.prepared != nil && f == v.prepared.Framework && v.preparedIDs != nil {
+		return v.preparedIDs
+	}
+	ids, ok := v.ids[f]
+	if !ok {
+		ids = f.PartyIDs()
+		if v.ids == nil {
+			v.ids = map[*model.Framework][]string{}
+		}
+		v.ids[f] = ids
+	}
+	return ids
+}
+
+// again reports whether d is the prepared framework, whose own rules ran
+// when it was prepared.
+func (v *validator) again(d *Document) bool { return d == v.prepared }
+
 func (v *validator) add(sev diag.Severity, doc *Document, path string, onKey bool, code, format string, args ...any) {
+	if v.again(doc) {
+		return // the prepared framework: not reported here, and not written to
+	}
 	if doc.Failed(path) {
 		return // the decoder already reported this value
 	}
@@ -121,6 +159,12 @@ func checkIDs(v *validator) {
 		switch {
 		case d.Framework != nil:
 			f := d.Framework
+			if v.again(d) {
+				if f.ID != "" {
+					seenFramework[f.ID] = d // loaded first: no duplicate before it
+				}
+				continue
+			}
 			if f.ID != "" {
 				v.checkSlug(d, "id", f.ID)
 				if first, dup := seenFramework[f.ID]; dup {
@@ -218,7 +262,7 @@ func where(d *Document, path string) string {
 func checkFrameworks(v *validator) {
 	for _, d := range v.set.Docs {
 		f := d.Framework
-		if f == nil {
+		if f == nil || v.again(d) {
 			continue
 		}
 		keyOwner := map[string]string{}
@@ -332,6 +376,9 @@ func checkReferences(v *validator) {
 	for _, d := range v.set.Docs {
 		switch {
 		case d.Framework != nil:
+			if v.again(d) {
+				continue
+			}
 			f := d.Framework
 			responses := map[string]bool{}
 			for _, r := range f.Responses {
@@ -430,7 +477,7 @@ func suggestion(s string, candidates []string) string {
 func checkSequence(v *validator) {
 	for _, d := range v.set.Docs {
 		f := d.Framework
-		if f == nil {
+		if f == nil || v.again(d) {
 			continue
 		}
 		index := map[string]int{}

@@ -24,7 +24,7 @@ func checkBindings(v *validator) {
 						p.ID, p.Requires, approvalState(p.Approval))
 				}
 			}
-		case d.Framework != nil:
+		case d.Framework != nil && !v.again(d):
 			for i := range d.Framework.Responses {
 				r := &d.Framework.Responses[i]
 				if r.Binding == "" || r.Mode == "" || (r.Mode == model.Automatic) == (r.Binding == model.SnapsIn) {

@@ -56,7 +56,7 @@ func checkBounds(v *validator) {
 			for i, p := range d.Declaration.Pledges {
 				warn(d, fmt.Sprintf("pledges[%d].quantity", i), p.Quantity, p.Unit)
 			}
-		case d.Framework != nil:
+		case d.Framework != nil && !v.again(d):
 			for i, r := range d.Framework.Requirements {
 				warn(d, fmt.Sprintf("requirements[%d].quantity", i), r.Quantity, r.Unit)
 			}

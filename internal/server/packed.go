@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,6 +59,10 @@ func (in *interner) id(s string) (uint32, bool) {
 	if len(in.strs) >= maxInterned {
 		return 0, false
 	}
+	// A copy: s may point into a whole decoded document (the compact
+	// form's decoder slices its strings out of the note), which keeping s
+	// would keep.
+	s = strings.Clone(s)
 	i = uint32(len(in.strs))
 	in.index[s] = i
 	in.strs = append(in.strs, s)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"golang.org/x/mod/sumdb/note"
@@ -149,7 +150,8 @@ func (r *record) apply(e store.Entry, known decoded) error {
 		}
 		fr.reports[e.Index] = pack(r.strs, reports)
 		for _, inc := range reports {
-			fr.incidents[inc.ID] = e.Index
+			// a copy, as in the interner: the id may point into the note
+			fr.incidents[strings.Clone(inc.ID)] = e.Index
 		}
 		if r.fetch != nil {
 			r.noteMu.Lock()

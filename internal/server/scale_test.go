@@ -35,8 +35,9 @@ import (
 //
 //	BACKSTOP_SCALE=1 BACKSTOP_SCALE_INCIDENTS=2000000 go test ./internal/server -run TestScaleRecord -v -timeout 30m
 //
-// The incidents go in as `backstop import incidents` writes them (YAML
-// Incidents documents of 1,000, signed) and are applied as the server
+// The incidents go in as `backstop import incidents` writes them
+// (compact Incidents documents of 1,000, signed; BACKSTOP_SCALE_FORM=yaml
+// for the block YAML of --format yaml) and are applied as the server
 // applies its store when it starts (record.apply without a decoded
 // document, so each is decoded from its note): the record then holds what
 // a restarted server holds, the notes and the decoded incidents. Run one N
@@ -266,10 +267,15 @@ func readVIINA(tb testing.TB, dir string) []model.Incident {
 	return out
 }
 
-// documentOf writes incs as one YAML Incidents document, as `backstop
-// import incidents` does.
+// documentOf writes incs as one Incidents document in the compact form
+// (one JSON object a line), as `backstop import incidents` does by
+// default; BACKSTOP_SCALE_FORM=yaml writes the block YAML of --format
+// yaml instead.
 func documentOf(tb testing.TB, incs []model.Incident) []byte {
 	tb.Helper()
+	if os.Getenv("BACKSTOP_SCALE_FORM") != "yaml" {
+		return feedincidents.AppendCompact(nil, incs)
+	}
 	doc, docs, err := feedincidents.Documents(incs, len(incs))
 	if err != nil || docs != 1 {
 		tb.Fatalf("Documents = %d, %v", docs, err)

@@ -2,7 +2,10 @@ package incidents
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/backstop-dev/backstop/internal/diag"
@@ -20,17 +23,21 @@ type Selection struct {
 	From, Until time.Time
 	NoFields    bool
 
-	incs       []model.Incident
-	seen       map[string]string // id → the file that gave it first
+	parts      [][]model.Incident // kept, a slice per Add
+	seen       map[string]string  // id → the file that gave it first
 	duplicates int
 }
 
 // Add keeps what it should of the incidents read from path, and returns
-// how many; the first NamedDuplicates ids given twice are warnings.
+// how many; the first NamedDuplicates ids given twice are warnings. It
+// keeps them in incs itself (moved to its start), which the caller then
+// leaves alone: incidents are copied once, by Incidents, rather than each
+// time a growing list of them would be.
 func (s *Selection) Add(path string, incs []model.Incident) (kept int, ds diag.Diagnostics) {
 	if s.seen == nil {
-		s.seen = map[string]string{}
+		s.seen = make(map[string]string, len(incs))
 	}
+	out := incs[:0]
 	for _, inc := range incs {
 		if (!s.From.IsZero() && inc.Time.Before(s.From)) || (!s.Until.IsZero() && !inc.Time.Before(s.Until)) {
 			continue
@@ -46,10 +53,10 @@ func (s *Selection) Add(path string, incs []model.Incident) (kept int, ds diag.D
 		if s.NoFields {
 			inc.Fields = nil
 		}
-		s.incs = append(s.incs, inc)
-		kept++
+		out = append(out, inc)
 	}
-	return kept, ds
+	s.parts = append(s.parts, out)
+	return len(out), ds
 }
 
 // Duplicates counts the incident ids given twice.
@@ -58,23 +65,83 @@ func (s *Selection) Duplicates() int { return s.duplicates }
 // Incidents are the incidents kept, in time order (those at the same time
 // in the order they were added).
 func (s *Selection) Incidents() []model.Incident {
-	slices.SortStableFunc(s.incs, func(a, b model.Incident) int { return a.Time.Compare(b.Time.Time) })
-	return s.incs
+	var incs []model.Incident
+	if len(s.parts) == 1 {
+		incs = s.parts[0]
+	} else {
+		n := 0
+		for _, p := range s.parts {
+			n += len(p)
+		}
+		incs = make([]model.Incident, 0, n)
+		for _, p := range s.parts {
+			incs = append(incs, p...)
+		}
+		s.parts = [][]model.Incident{incs}
+	}
+	slices.SortStableFunc(incs, func(a, b model.Incident) int { return a.Time.Compare(b.Time.Time) })
+	return incs
 }
 
 // Documents writes incs as YAML Incidents documents of at most
 // perDocument each, separated by "---", and says how many.
 func Documents(incs []model.Incident, perDocument int) ([]byte, int, error) {
+	return DocumentsAs(FormYAML, incs, perDocument)
+}
+
+// DocumentsAs is Documents in the given form, FormCompact or FormYAML
+// (anything else is an error).
+func DocumentsAs(form string, incs []model.Incident, perDocument int) ([]byte, int, error) {
 	var buf bytes.Buffer
-	docs := 0
-	for start := 0; start < len(incs); start += perDocument {
-		if docs > 0 {
-			buf.WriteString("---\n")
-		}
-		if err := WriteYAML(&buf, incs[start:min(start+perDocument, len(incs))]); err != nil {
-			return nil, 0, err
-		}
-		docs++
+	if form == FormCompact {
+		buf.Grow(compactSize * len(incs))
+	}
+	docs, err := WriteDocuments(&buf, form, incs, perDocument)
+	if err != nil {
+		return nil, 0, err
 	}
 	return buf.Bytes(), docs, nil
 }
+
+// WriteDocuments writes incs to w as DocumentsAs makes them, a document
+// at a time, and says how many.
+func WriteDocuments(w io.Writer, form string, incs []model.Incident, perDocument int) (int, error) {
+	if form != FormCompact && form != FormYAML {
+		return 0, fmt.Errorf("unknown form %q; expected %s", form, strings.Join(Forms, " or "))
+	}
+	if perDocument < 1 {
+		return 0, fmt.Errorf("%d incidents per document", perDocument)
+	}
+	var out []byte // a compact document, reused
+	docs := 0
+	for start := 0; start < len(incs); start += perDocument {
+		part := incs[start:min(start+perDocument, len(incs))]
+		out = out[:0]
+		if docs > 0 {
+			out = append(out, "---\n"...)
+		}
+		docs++
+		if form == FormYAML {
+			if _, err := w.Write(out); err != nil {
+				return 0, err
+			}
+			if err := WriteYAML(w, part); err != nil {
+				return 0, err
+			}
+			continue
+		}
+		if cap(out) == 0 {
+			out = make([]byte, 0, compactSize*len(part))
+		}
+		out = AppendCompact(out, part)
+		if _, err := w.Write(out); err != nil {
+			return 0, err
+		}
+	}
+	return docs, nil
+}
+
+// compactSize is about the bytes of an incident's line in the compact
+// form (VIINA's, with their headlines, are about 480; ACLED's and
+// UCDP's, with their notes, 870 to 1,370).
+const compactSize = 512

@@ -53,6 +53,9 @@ func (YAML) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.Dia
 				"a %s document in an incidents file is ignored", d.Kind))
 			continue
 		}
+		if len(loaded) == 0 {
+			continue // no diagnostic to place in an incident
+		}
 		for i := range d.Incidents.Incidents {
 			n := d.Node(fmt.Sprintf("incidents[%d]", i))
 			if n == nil {
