@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/iso3166"
@@ -68,11 +69,14 @@ func ParseTimeIn(s string, loc *time.Location, layouts ...string) (time.Time, er
 	if len(layouts) == 0 {
 		layouts = ISOLayouts
 	}
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	if s == "" {
 		return time.Time{}, errors.New("no time given")
 	}
 	if t, ok := QuickTime(s, loc, layouts...); ok {
+		return checkYear(s, t)
+	}
+	if t, ok := quickUS(s, loc, layouts...); ok {
 		return checkYear(s, t)
 	}
 	for _, layout := range layouts {
@@ -110,7 +114,7 @@ var missingValues = []string{"NA", "N/A", "#N/A", "NaN", "null", "None", "nil", 
 // comma ("1,5"), thousands separators, hexadecimal, NaN and infinities are
 // errors with a message that says what to write instead.
 func ParseFloat(s string) (v float64, ok bool, err error) {
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	if s == "" {
 		return 0, false, nil
 	}
@@ -128,7 +132,7 @@ func ParseFloat(s string) (v float64, ok bool, err error) {
 // with a zero fraction ("3.0", as pandas writes integer columns that have
 // gaps) is accepted; "3.5" is not.
 func ParseInt(s string) (v int, ok bool, err error) {
-	s = strings.TrimSpace(s)
+	s = TrimSpace(s)
 	if s == "" {
 		return 0, false, nil
 	}
@@ -145,6 +149,11 @@ func ParseInt(s string) (v int, ok bool, err error) {
 	return int(f), true, nil
 }
 
+// numberByte reports whether b is one of "0123456789+-.eE".
+func numberByte(b byte) bool {
+	return b >= '0' && b <= '9' || b == '+' || b == '-' || b == '.' || b == 'e' || b == 'E'
+}
+
 var decimalComma = regexp.MustCompile(`^[+-]?[0-9]+,[0-9]+$`)
 
 // numberSyntax refuses what strconv would accept or misread but a data
@@ -152,7 +161,7 @@ var decimalComma = regexp.MustCompile(`^[+-]?[0-9]+,[0-9]+$`)
 func numberSyntax(s string) error {
 	plain := s != "-" && s != "--"
 	for i := 0; i < len(s) && plain; i++ {
-		plain = strings.IndexByte("0123456789+-.eE", s[i]) >= 0
+		plain = numberByte(s[i])
 	}
 	if plain {
 		return nil // strconv decides
@@ -394,10 +403,11 @@ func (r *Row) Flush(sum *Summary, opts Options) (diag.Diagnostics, bool) {
 type CSV struct {
 	Header *Header
 	pos    *Positions
-	r      *csv.Reader
+	r      *Scanner
 	sum    *Summary
 	opts   Options
 	row    Row
+	coords Coordinates
 	// rows is the row loop; it holds the diagnostics of the rows read.
 	rows *records
 }
@@ -408,17 +418,24 @@ type CSV struct {
 // a nil *CSV.
 func NewCSV(src *Source, comma rune, sum *Summary, opts Options, required ...string) (*CSV, diag.Diagnostics) {
 	pos := NewPositions(src.Name, src.Data)
-	r := csv.NewReader(bytes.NewReader(src.Data))
-	r.Comma = comma
+	if !ValidDelimiter(comma) {
+		// encoding/csv words the error.
+		cr := csv.NewReader(bytes.NewReader(src.Data))
+		cr.Comma = comma
+		_, err := cr.Read()
+		d := pos.Error(cr, err, nil)
+		d.Summary = "header: " + d.Summary
+		return nil, diag.Diagnostics{d}
+	}
+	r := NewScanner(src.Data, comma)
 	r.FieldsPerRecord = -1 // counted here, to skip the row with the Summary
-	r.ReuseRecord = true
 	rec, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, diag.Diagnostics{diag.Errorf(pos.Range(1, 1), CodeMissingColumn,
 			"empty file; expected a header line with the columns %s", quoteAll(required))}
 	}
 	if err != nil {
-		d := pos.Error(r, err, rec)
+		d := pos.ScanError(r, err, rec)
 		d.Summary = "header: " + strings.TrimSuffix(d.Summary, "; row skipped")
 		return nil, diag.Diagnostics{d}
 	}
@@ -515,7 +532,28 @@ func (c *CSV) LatLon(rec []string, iLat, iLon int) (lat, lon *float64) {
 		c.Problem(iLon, ReasonBadCoordinates, "%s: longitude %g is outside -180..180", c.Header.names[iLon], lo)
 		return nil, nil
 	}
-	return &la, &lo
+	return c.coords.Pair(la, lo)
+}
+
+// coordinateBlock is the number of pairs of coordinates Coordinates
+// allocates at once.
+const coordinateBlock = 512
+
+// Coordinates hands out the *float64 of incidents' Lat and Lon from
+// blocks of coordinateBlock pairs: one allocation per block instead of
+// two per row. A block stays in memory while one of its incidents does.
+// The zero value is ready to use.
+type Coordinates struct{ block []float64 }
+
+// Pair returns pointers to new variables holding lat and lon.
+func (c *Coordinates) Pair(lat, lon float64) (*float64, *float64) {
+	if len(c.block) < 2 {
+		c.block = make([]float64, 2*coordinateBlock)
+	}
+	c.block[0], c.block[1] = lat, lon
+	p, q := &c.block[0], &c.block[1]
+	c.block = c.block[2:]
+	return p, q
 }
 
 // IDs detects duplicate incident ids within a file: the line of each id
@@ -535,7 +573,7 @@ func (ids IDs) Check(c *CSV, i int, id string) {
 // Admin1 normalises a first-level unit through opts.Oblasts: by name,
 // else by the point (when given), else name as written (trimmed).
 func Admin1(opts Options, name string, lat, lon *float64) string {
-	name = strings.TrimSpace(name)
+	name = TrimSpace(name)
 	if opts.Oblasts == nil {
 		return name
 	}
@@ -597,7 +635,9 @@ func (c Countries) Of(s string) string {
 	code, ok := c[s]
 	if !ok {
 		code = CountryOf(s)
-		c[s] = code
+		// A copy: s is a piece of the file, far from the other keys
+		// (every look-up compares with one).
+		c[strings.Clone(s)] = code
 	}
 	return code
 }
@@ -626,3 +666,16 @@ func CountryCode(s string) (string, bool) {
 	}
 	return "", false
 }
+
+// TrimSpace is strings.TrimSpace, without a call when s has nothing to
+// trim (no space at either end), as most fields of a data set have not.
+func TrimSpace(s string) string {
+	if s == "" || notSpaceASCII(s[0]) && notSpaceASCII(s[len(s)-1]) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// notSpaceASCII reports whether b is an ASCII byte other than a space:
+// a string starting and ending with such a byte has no space to trim.
+func notSpaceASCII(b byte) bool { return b > ' ' && b < utf8.RuneSelf }

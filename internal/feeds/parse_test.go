@@ -277,3 +277,23 @@ func TestCSV(t *testing.T) {
 		t.Errorf("empty file: %v", ds)
 	}
 }
+
+func TestTrimSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a", "a ", "\ta\n", "Київ", " Київ ", "\u00a0x\u00a0", "x\u2003", "\u0085", "\x7f", "a b"} {
+		if got, want := TrimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("TrimSpace(%q) = %q, strings.TrimSpace %q", s, got, want)
+		}
+	}
+}
+
+func TestCoordinatesAreDistinct(t *testing.T) {
+	var c Coordinates
+	seen := map[*float64]bool{}
+	for i := range 3 * coordinateBlock {
+		lat, lon := c.Pair(float64(i), -float64(i))
+		if *lat != float64(i) || *lon != -float64(i) || seen[lat] || seen[lon] || lat == lon {
+			t.Fatalf("pair %d: %v %v, shared with an earlier one", i, *lat, *lon)
+		}
+		seen[lat], seen[lon] = true, true
+	}
+}

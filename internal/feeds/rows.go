@@ -1,7 +1,6 @@
 package feeds
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -21,20 +20,43 @@ type Problem struct {
 	Message string
 }
 
-// ReadRows is the row loop of a CSV reader that reads its records itself:
+// RecordReader reads CSV records: a *csv.Reader, or a *Scanner (which
+// is faster).
+type RecordReader interface {
+	Read() ([]string, error)
+	FieldLocator
+}
+
+// ReadRows is the row loop of a CSV reader that reads its records itself
+// (with a *csv.Reader or a *Scanner):
 // each row is counted in Summary.Read; a CSV syntax error or a wrong
 // number of fields is reported and the row skipped; row turns the others
 // into incidents, or returns the problem that skips them. An I/O error
 // stops the loop.
-func ReadRows(pos *Positions, cr *csv.Reader, res *Result, opts Options, row func(rec []string) (model.Incident, *Problem)) diag.Diagnostics {
+func ReadRows(pos *Positions, cr RecordReader, res *Result, opts Options, row func(rec []string) (model.Incident, *Problem)) diag.Diagnostics {
+	return ReadRowsInto(pos, cr, res, opts, func(rec []string, inc *model.Incident) *Problem {
+		v, bad := row(rec)
+		if bad == nil {
+			*inc = v
+		}
+		return bad
+	})
+}
+
+// ReadRowsInto is ReadRows for a row function that fills in the incident
+// where it is kept, at the end of res.Incidents, saving a copy of each
+// (an Incident is some 200 bytes): the incident is zero when row is
+// called, and dropped when row returns a problem.
+func ReadRowsInto(pos *Positions, cr RecordReader, res *Result, opts Options, row func(rec []string, inc *model.Incident) *Problem) diag.Diagnostics {
 	l := &records{pos: pos, r: cr, sum: &res.Summary, opts: opts}
 	for rec := range l.all {
-		inc, bad := row(rec)
-		if bad != nil {
+		res.Incidents = append(res.Incidents, model.Incident{})
+		inc := &res.Incidents[len(res.Incidents)-1]
+		if bad := row(rec, inc); bad != nil {
+			*inc = model.Incident{} // nothing of the row stays reachable
+			res.Incidents = res.Incidents[:len(res.Incidents)-1]
 			l.diags = append(l.diags, res.Summary.Skip(opts, pos.Field(cr, bad.Col), bad.Reason, bad.Message))
-			continue
 		}
-		res.Incidents = append(res.Incidents, inc)
 	}
 	return l.diags
 }
@@ -43,7 +65,7 @@ func ReadRows(pos *Positions, cr *csv.Reader, res *Result, opts Options, row fun
 // and CSV.Rows.
 type records struct {
 	pos  *Positions
-	r    *csv.Reader
+	r    RecordReader
 	sum  *Summary
 	opts Options
 	// fields, when above 0, is the number of fields a row must have,
@@ -82,7 +104,7 @@ func (l *records) all(yield func([]string) bool) {
 // readError reports the error of reading rec, skipping the row; it
 // returns false for an I/O error, which would happen again.
 func (l *records) readError(err error, rec []string) bool {
-	d := l.pos.Error(l.r, err, rec)
+	d := l.pos.errorOf(l.r, err, rec)
 	if d.Code == csvpos.CodeIO {
 		l.diags = append(l.diags, d)
 		return false

@@ -1,6 +1,7 @@
 package ucdp
 
 import (
+	"bytes"
 	"maps"
 	"strings"
 	"time"
@@ -108,8 +109,13 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		ColAdmin1, ColWhere, ColLatitude, ColLongitude, ColFatalities)
 	endName := feeds.Get(h.Names(), iEnd)
 	ids, countries := feeds.IDs{}, feeds.Countries{}
+	// date_end as written → as Fields has it: files repeat a few
+	// hundred dates, each formatted once.
+	endDates := map[string]string{}
+	// One incident per line at most (records may span lines).
+	res.Incidents = make([]model.Incident, 0, bytes.Count(src.Data, []byte{'\n'}))
 	for rec := range c.Rows() {
-		id := strings.TrimSpace(rec[iID])
+		id := feeds.TrimSpace(rec[iID])
 		if id == "" {
 			c.Problem(iID, feeds.ReasonMissingID, "%s is empty", ColID)
 		} else {
@@ -119,7 +125,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		if err != nil {
 			c.Problem(iStart, feeds.ReasonBadDate, "%s: %v", ColStart, err)
 		}
-		end := parseEnd(c, rec, iEnd, start)
+		end, endWritten := parseEnd(c, rec, iEnd, start)
 		lat, lon := c.LatLon(rec, iLat, iLon)
 		fatalities := c.Count(rec, iFat)
 		if c.Skipped() {
@@ -127,7 +133,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		}
 		ids[id] = c.Line()
 
-		code := strings.TrimSpace(rec[iViolence])
+		code := feeds.TrimSpace(rec[iViolence])
 		category, known := violence[code]
 		if !known {
 			category = code
@@ -136,14 +142,19 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 
 		fields := h.Fields(rec, rest)
 		if !end.IsZero() {
-			fields[endName] = formatDate(end)
+			formatted, ok := endDates[endWritten]
+			if !ok {
+				formatted = formatDate(end)
+				endDates[strings.Clone(endWritten)] = formatted
+			}
+			fields[endName] = formatted
 		}
-		if p := strings.TrimSpace(feeds.Get(rec, iPrec)); p != "" {
+		if p := feeds.TrimSpace(feeds.Get(rec, iPrec)); p != "" {
 			if w, ok := precisions[p]; ok {
 				fields[feeds.FieldTimePrecision] = w
 			}
 		}
-		written := strings.TrimSpace(feeds.Get(rec, iAdmin1))
+		written := feeds.TrimSpace(feeds.Get(rec, iAdmin1))
 		pLat, pLon := lat, lon
 		if !pointInAdmin1(feeds.Get(rec, iWherePrec)) {
 			pLat, pLon = nil, nil
@@ -157,10 +168,10 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 			Time:       model.Timestamp{Time: start},
 			Type:       typ,
 			Subtype:    category,
-			Actor:      strings.TrimSpace(feeds.Get(rec, iSideA)),
+			Actor:      feeds.TrimSpace(feeds.Get(rec, iSideA)),
 			Country:    countries.Of(feeds.Get(rec, iCountry)),
 			Admin1:     admin1,
-			Location:   strings.TrimSpace(feeds.Get(rec, iWhere)),
+			Location:   feeds.TrimSpace(feeds.Get(rec, iWhere)),
 			Lat:        lat,
 			Lon:        lon,
 			Fatalities: fatalities,
@@ -173,11 +184,11 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 
 // parseEnd parses the date_end column (iEnd, -1 when absent) of rec: the
 // zero time when empty; a problem of the row when it is no date or
-// before start.
-func parseEnd(c *feeds.CSV, rec []string, iEnd int, start time.Time) time.Time {
-	s := strings.TrimSpace(feeds.Get(rec, iEnd))
+// before start. written is the column, spaces trimmed.
+func parseEnd(c *feeds.CSV, rec []string, iEnd int, start time.Time) (end time.Time, written string) {
+	s := feeds.TrimSpace(feeds.Get(rec, iEnd))
 	if s == "" {
-		return time.Time{}
+		return time.Time{}, s
 	}
 	end, err := feeds.ParseTime(s, Layouts...)
 	switch {
@@ -187,7 +198,7 @@ func parseEnd(c *feeds.CSV, rec []string, iEnd int, start time.Time) time.Time {
 		c.Problem(iEnd, feeds.ReasonBadDate, "%s %s is before %s %s",
 			ColEnd, end.Format(feeds.LayoutDate), ColStart, start.Format(feeds.LayoutDate))
 	}
-	return end
+	return end, s
 }
 
 // pointInAdmin1 reports whether a where_prec says the coordinates lie in

@@ -79,16 +79,9 @@ func Precedence() []string { return slices.Clone(precedence) }
 // A grave type (see confirm) is then checked against the headline, when
 // the row has one, unless the override table gave it.
 func classify(opts feeds.Options, labels []string, headline string) (typ string, mapped bool, unmappedBy string) {
-	var buf []byte
-	return classifyBuf(opts, labels, headline, &buf)
-}
-
-// classifyBuf is classify with the buffer confirm lowers the headline in,
-// which the reader keeps from row to row.
-func classifyBuf(opts feeds.Options, labels []string, headline string, buf *[]byte) (typ string, mapped bool, unmappedBy string) {
 	typ, mapped, unmappedBy = classifyLabels(opts, labels)
 	if mapped && headline != "" && !overridden(opts, labels, typ) {
-		typ = confirm(typ, headline, buf)
+		typ = confirm(typ, headline)
 	}
 	return typ, mapped, unmappedBy
 }
@@ -179,14 +172,17 @@ func mentions(headline, typ string) bool {
 // ground_assault without evidence of an assault but with evidence of
 // fighting is a battle; else the report is "other" (a grave type needs
 // kinetic evidence in the text). Non-grave types are kept as they are.
-//
-// buf holds the lowered headline; the caller reuses it from row to row.
-func confirm(typ, headline string, buf *[]byte) string {
+func confirm(typ, headline string) string {
 	if !slices.Contains(confirmOrder, typ) {
 		return typ
 	}
-	*buf = appendLower((*buf)[:0], headline)
-	mask := mentioned(*buf)
+	// The scan stops at the first stem of typ; else the mask is complete.
+	return confirmed(typ, stems.mentioned(headline, stemBits[typ]))
+}
+
+// confirmed is confirm's answer for the mask of the types a headline
+// mentions: complete, or at least with typ's bit.
+func confirmed(typ string, mask uint8) string {
 	if mask&stemBits[typ] != 0 {
 		return typ
 	}

@@ -2,7 +2,6 @@ package viina
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -191,127 +190,257 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	var ds diag.Diagnostics
 	data := bytes.TrimPrefix(src.Data, bom)
 	f := feeds.NewPositions(src.Name, data)
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.ReuseRecord = true
+	cr := feeds.NewScanner(data, ',')
 
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return res, ds.Append(diag.Errorf(f.Range(1, 1), CodeMissingColumn, "empty file; expected the header %s", expected))
 	}
 	if err != nil {
-		return res, ds.Append(f.Error(cr, err, nil))
+		return res, ds.Append(f.ScanError(cr, err, nil))
 	}
 	l, missing := parseLayout(header)
 	if missing != "" {
 		return res, ds.Append(diag.Errorf(f.Range(1, 1), CodeMissingColumn, "the header has no %s column; expected %s", missing, expected))
 	}
 	r := &reading{opts: opts, cr: cr, sum: &res.Summary, base: filepath.Base(src.Name), l: l,
-		byPoint: map[[2]string]string{}, byName: map[string]string{}, ids: map[string]int{}}
+		places: map[string]*place{}, byName: map[string]string{}, byLabels: map[string]*labelled{},
+		headlines: map[string]headlineMask{}, ids: map[string]int{}}
 	// One incident per line at most (records may span lines).
 	res.Incidents = make([]model.Incident, 0, bytes.Count(data, []byte{'\n'}))
-	ds = ds.Append(feeds.ReadRows(f, cr, res, opts, r.row)...)
+	if l.id < 0 {
+		r.idLines = make([]int, 0, cap(res.Incidents))
+	}
+	ds = ds.Append(feeds.ReadRowsInto(f, cr, res, opts, r.row)...)
+	r.writeIDs(res.Incidents)
 	return res, ds
 }
 
+// writeIDs gives the incidents read from a file without event ids their
+// ids, FILE:LINE, all pieces of one string: one allocation instead of
+// one per row. They are the incidents without an ID, r.idLines their
+// lines.
+func (r *reading) writeIDs(incidents []model.Incident) {
+	if len(r.idLines) == 0 {
+		return
+	}
+	buf := make([]byte, 0, len(r.idLines)*(len(r.base)+1+digits(r.idLines[len(r.idLines)-1])))
+	for _, line := range r.idLines {
+		buf = strconv.AppendInt(append(append(buf, r.base...), ':'), int64(line), 10)
+	}
+	all := string(buf)
+	next := 0
+	for i := range incidents {
+		if incidents[i].ID != "" {
+			continue
+		}
+		n := len(r.base) + 1 + digits(r.idLines[0])
+		incidents[i].ID = all[next : next+n]
+		next += n
+		r.idLines = r.idLines[1:]
+	}
+}
+
+// digits is the number of decimal digits of n ≥ 0.
+func digits(n int) int {
+	d := 1
+	for ; n >= 10; n /= 10 {
+		d++
+	}
+	return d
+}
+
 type reading struct {
-	opts    feeds.Options
-	cr      *csv.Reader
-	sum     *feeds.Summary
-	base    string
-	l       layout
-	byPoint map[[2]string]string // lat, lon as written → admin1: many reports share a town's centroid
-	byName  map[string]string    // adm1_name → admin1
-	ids     map[string]int       // event id → line, for duplicates
-	labels  []string             // reused per row
-	lower   []byte               // the lowered headline, reused per row
+	opts feeds.Options
+	cr   *feeds.Scanner
+	sum  *feeds.Summary
+	base string
+	l    layout
+	// Many reports share a town's centroid, a combination of labels, a
+	// time: what was read from such a value is kept, by the value as
+	// written.
+	places   map[string]*place    // by lat as written
+	byName   map[string]string    // adm1_name → admin1
+	byLabels map[string]*labelled // the labels column
+	lastTime string               // the time column of the last row read, when it was a time
+	lastT    time.Time
+	lastDay  bool
+	// headlines holds what the automaton found in each headline: half
+	// the reports repeat the headline of another, geocoded elsewhere.
+	headlines map[string]headlineMask
+	ids       map[string]int // event id → line, for duplicates
+	labels    []string       // reused per row
+	idLines   []int          // the lines of the incidents without an event id, in order
+	coords    feeds.Coordinates
 	// probed is set once Oblasts has been asked whether it can locate
 	// points at all (polygons).
 	probed, polygons bool
 }
 
+// place is a point as read, and the unit Oblasts.ByPoint puts it in
+// once asked.
+type place struct {
+	lonRaw   string // as written; the lat is the key of reading.places
+	lat, lon float64
+	admin1   string
+	asked    bool
+	// other is another place of the same lat.
+	other *place
+}
+
+// headlineMask is what stemAutomaton.mentioned found in a headline: the
+// mask of the types, complete unless the scan stopped at a stem.
+type headlineMask struct {
+	mask     uint8
+	complete bool
+}
+
+// confirm is the package's confirm, remembering each headline's mask.
+func (r *reading) confirm(typ, headline string) string {
+	bit, grave := stemBits[typ]
+	if !grave || typ == feeds.TypeBattle {
+		return confirm(typ, headline) // not a type confirm checks
+	}
+	m, seen := r.headlines[headline]
+	if !seen || m.mask&bit == 0 && !m.complete {
+		found := stems.mentioned(headline, bit)
+		m = headlineMask{mask: m.mask | found, complete: found&bit == 0} // no stop: the scan went through
+		r.headlines[headline] = m
+	}
+	return confirmed(typ, m.mask)
+}
+
+// labelled is what the labels of a row give, whatever its headline.
+type labelled struct {
+	typ, unmappedBy string
+	mapped          bool
+	joined          string // the labels, |-separated (Fields[FieldLabels])
+	// confirm says the headline must confirm typ (classify).
+	confirm bool
+}
+
 // problem is why a row is skipped.
 type problem = feeds.Problem
 
-func (r *reading) row(rec []string) (model.Incident, *problem) {
+func (r *reading) row(rec []string, inc *model.Incident) *problem {
 	l := &r.l
 	line, _ := r.cr.FieldPos(0)
 	id := ""
 	if l.id >= 0 {
-		if v := strings.TrimSpace(rec[l.id]); v != "" {
+		if v := feeds.TrimSpace(rec[l.id]); v != "" {
 			id = IDPrefix + v
 		}
 	}
 	fromColumn := id != ""
-	if !fromColumn {
-		id = r.base + ":" + strconv.Itoa(line)
-	} else if first, dup := r.ids[id]; dup {
-		return model.Incident{}, &problem{Col: l.id, Reason: ReasonDuplicateID, Message: fmt.Sprintf("event id %s was given on line %d already", strings.TrimPrefix(id, IDPrefix), first)}
+	if fromColumn {
+		if first, dup := r.ids[id]; dup {
+			return &problem{Col: l.id, Reason: ReasonDuplicateID, Message: fmt.Sprintf("event id %s was given on line %d already", strings.TrimPrefix(id, IDPrefix), first)}
+		}
 	}
 	t, day, bad := r.time(rec)
 	if bad != nil {
-		return model.Incident{}, bad
+		return bad
 	}
-	latRaw, lonRaw := strings.TrimSpace(rec[l.lat]), strings.TrimSpace(rec[l.lon])
-	lat, lon, bad := r.point(rec, latRaw, lonRaw)
+	latRaw, lonRaw := feeds.TrimSpace(rec[l.lat]), feeds.TrimSpace(rec[l.lon])
+	pl, bad := r.point(rec, latRaw, lonRaw)
 	if bad != nil {
-		return model.Incident{}, bad
+		return bad
 	}
-	r.readLabels(rec)
+	var lat, lon *float64
+	if pl != nil {
+		lat, lon = r.coords.Pair(pl.lat, pl.lon)
+	}
+	lab := r.labelsOf(rec)
 	if fromColumn {
 		r.ids[id] = line
+	} else {
+		r.idLines = append(r.idLines, line) // the id is written by writeIDs
 	}
-	headline := ""
-	if l.headline >= 0 {
-		headline = rec[l.headline]
+	typ := lab.typ
+	if lab.confirm && l.headline >= 0 && rec[l.headline] != "" {
+		typ = r.confirm(typ, rec[l.headline])
 	}
-	typ, mapped, unmappedBy := classifyBuf(r.opts, r.labels, headline, &r.lower)
-	if mapped {
+	if lab.mapped {
 		r.sum.Mapped++
 	} else {
-		r.sum.Unmap(unmappedBy)
+		r.sum.Unmap(lab.unmappedBy)
 	}
 
-	fields := r.fields(rec, day)
+	fields := r.fields(rec, lab.joined, day)
 
-	place := ""
+	location := ""
 	if l.place >= 0 {
-		place = strings.TrimSpace(rec[l.place])
+		location = feeds.TrimSpace(rec[l.place])
 	}
-	admin1, located := r.admin1(rec, latRaw, lonRaw, lat, lon)
+	admin1, located := r.admin1(rec, pl)
 	country := Country
-	if lat != nil && !located {
+	if pl != nil && !located {
 		country = ""
 	}
-	return model.Incident{
-		ID:       id,
-		Time:     model.Timestamp{Time: t},
-		Type:     typ,
-		Country:  country,
-		Admin1:   admin1,
-		Location: place,
-		Lat:      lat,
-		Lon:      lon,
-		Source:   SourceName,
-		Fields:   fields,
-	}, nil
+	// Field by field: a composite literal would be built aside and copied.
+	inc.ID = id
+	inc.Time = model.Timestamp{Time: t}
+	inc.Type = typ
+	inc.Country = country
+	inc.Admin1 = admin1
+	inc.Location = location
+	inc.Lat, inc.Lon = lat, lon
+	inc.Source = SourceName
+	inc.Fields = fields
+	return nil
 }
 
-// point parses the coordinates latRaw and lonRaw (as written in rec,
-// spaces trimmed): both nil when neither is given, else both or a problem.
-func (r *reading) point(rec []string, latRaw, lonRaw string) (lat, lon *float64, bad *problem) {
+// point reads the coordinates latRaw and lonRaw (as written in rec,
+// spaces trimmed): nil when neither is given, else both or a problem.
+func (r *reading) point(rec []string, latRaw, lonRaw string) (*place, *problem) {
 	if latRaw == "" && lonRaw == "" {
-		return nil, nil, nil
+		return nil, nil
+	}
+	for pl := r.places[latRaw]; pl != nil; pl = pl.other {
+		if pl.lonRaw == lonRaw {
+			return pl, nil
+		}
 	}
 	l := &r.l
 	la, err := coordinate(latRaw, 90)
 	if err != nil {
-		return nil, nil, &problem{Col: l.lat, Reason: ReasonCoordinates, Message: fmt.Sprintf("lat %q: %v", rec[l.lat], err)}
+		return nil, &problem{Col: l.lat, Reason: ReasonCoordinates, Message: fmt.Sprintf("lat %q: %v", rec[l.lat], err)}
 	}
 	lo, err := coordinate(lonRaw, 180)
 	if err != nil {
-		return nil, nil, &problem{Col: l.lon, Reason: ReasonCoordinates, Message: fmt.Sprintf("lon %q: %v", rec[l.lon], err)}
+		return nil, &problem{Col: l.lon, Reason: ReasonCoordinates, Message: fmt.Sprintf("lon %q: %v", rec[l.lon], err)}
 	}
-	return &la, &lo, nil
+	// The keys are copied: as pieces of the file, they would be far apart
+	// in memory, and each lookup would wait for its own.
+	latRaw = strings.Clone(latRaw)
+	pl := &place{lonRaw: strings.Clone(lonRaw), lat: la, lon: lo, other: r.places[latRaw]}
+	r.places[latRaw] = pl
+	return pl, nil
+}
+
+// labelsOf classifies the row by its labels: those of the labels column
+// (classified once for each value of the column), else those whose flag
+// column is set.
+func (r *reading) labelsOf(rec []string) *labelled {
+	if r.l.labels < 0 {
+		r.readLabels(rec)
+		return r.typeOfLabels(rec)
+	}
+	raw := rec[r.l.labels]
+	lab, ok := r.byLabels[raw]
+	if !ok {
+		r.readLabels(rec)
+		lab = r.typeOfLabels(rec)
+		r.byLabels[strings.Clone(raw)] = lab // close to the other keys, see point
+	}
+	return lab
+}
+
+// typeOfLabels is classify without the headline, for r.labels.
+func (r *reading) typeOfLabels(rec []string) *labelled {
+	typ, mapped, unmappedBy := classifyLabels(r.opts, r.labels)
+	return &labelled{typ: typ, mapped: mapped, unmappedBy: unmappedBy, joined: r.joinedLabels(rec),
+		confirm: mapped && !overridden(r.opts, r.labels, typ)}
 }
 
 // readLabels sets r.labels to the row's labels: those of the labels
@@ -321,7 +450,7 @@ func (r *reading) readLabels(rec []string) {
 	r.labels = r.labels[:0]
 	if l.labels >= 0 {
 		for s := range strings.SplitSeq(rec[l.labels], "|") {
-			if s = strings.TrimSpace(s); s != "" {
+			if s = feeds.TrimSpace(s); s != "" {
 				r.labels = append(r.labels, s)
 			}
 		}
@@ -353,7 +482,7 @@ func (r *reading) joinedLabels(rec []string) string {
 
 // fields are the incident's Fields: the columns not interpreted (the
 // first of a repeated name), the labels and the time's precision.
-func (r *reading) fields(rec []string, day bool) map[string]string {
+func (r *reading) fields(rec []string, labels string, day bool) map[string]string {
 	l := &r.l
 	fields := make(map[string]string, l.others+2)
 	for i, v := range rec {
@@ -366,7 +495,7 @@ func (r *reading) fields(rec []string, day bool) map[string]string {
 			fields[l.names[i]] = v
 		}
 	}
-	fields[FieldLabels] = r.joinedLabels(rec)
+	fields[FieldLabels] = labels
 	fields[FieldPrecision] = "minute"
 	if day {
 		fields[FieldPrecision] = "day"
@@ -375,16 +504,17 @@ func (r *reading) fields(rec []string, day bool) map[string]string {
 }
 
 // admin1 finds the oblast: by the adm1_name column when it is given and
-// Oblasts knows it, else by the point; as written without Oblasts. located
-// reports whether the point is in Ukraine: in one of its units when Oblasts
-// can locate points, else within Ukraine's bounding box (VIINA geocodes
-// some reports abroad: Moscow, Brussels, Washington).
-func (r *reading) admin1(rec []string, latRaw, lonRaw string, lat, lon *float64) (code string, located bool) {
+// Oblasts knows it, else by the point pl (nil when the row has none); as
+// written without Oblasts. located reports whether the point is in
+// Ukraine: in one of its units when Oblasts can locate points, else
+// within Ukraine's bounding box (VIINA geocodes some reports abroad:
+// Moscow, Brussels, Washington).
+func (r *reading) admin1(rec []string, pl *place) (code string, located bool) {
 	name := ""
 	if r.l.adm1 >= 0 {
-		name = strings.TrimSpace(rec[r.l.adm1])
+		name = feeds.TrimSpace(rec[r.l.adm1])
 	}
-	inBox := lat != nil && *lat >= minLat && *lat <= maxLat && *lon >= minLon && *lon <= maxLon
+	inBox := pl != nil && pl.lat >= minLat && pl.lat <= maxLat && pl.lon >= minLon && pl.lon <= maxLon
 	o := r.opts.Oblasts
 	if o == nil {
 		return name, inBox
@@ -399,23 +529,21 @@ func (r *reading) admin1(rec []string, latRaw, lonRaw string, lat, lon *float64)
 			return code, true
 		}
 	}
-	if lat == nil {
+	if pl == nil {
 		return "", false
 	}
 	if !r.probed {
 		_, r.polygons = o.ByPoint(kyivLat, kyivLon)
 		r.probed = true
 	}
-	key := [2]string{latRaw, lonRaw}
-	code, seen := r.byPoint[key]
-	if !seen {
-		code, _ = o.ByPoint(*lat, *lon)
-		r.byPoint[key] = code
+	if !pl.asked {
+		pl.admin1, _ = o.ByPoint(pl.lat, pl.lon)
+		pl.asked = true
 	}
 	if !r.polygons {
-		return code, inBox
+		return pl.admin1, inBox
 	}
-	return code, code != ""
+	return pl.admin1, pl.admin1 != ""
 }
 
 // Ukraine's bounding box, and a point every polygon table locates (Kyiv).
@@ -435,7 +563,10 @@ var datetimeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-
 func (r *reading) time(rec []string) (t time.Time, day bool, bad *problem) {
 	l := &r.l
 	if l.datetime >= 0 {
-		s := strings.TrimSpace(rec[l.datetime])
+		s := feeds.TrimSpace(rec[l.datetime])
+		if s == r.lastTime && s != "" {
+			return r.lastT, r.lastDay, nil
+		}
 		t, ok := feeds.QuickTime(s, time.UTC, datetimeLayouts...)
 		var err error
 		for _, layout := range datetimeLayouts {
@@ -452,7 +583,8 @@ func (r *reading) time(rec []string) (t time.Time, day bool, bad *problem) {
 		if err != nil {
 			return time.Time{}, false, &problem{Col: l.datetime, Reason: ReasonDate, Message: fmt.Sprintf("datetime %q: %v", rec[l.datetime], errOr(err, "not a date and time such as 2024-01-31 14:05:00"))}
 		}
-		return t, t.Equal(t.Truncate(24 * time.Hour)), nil
+		r.lastTime, r.lastT, r.lastDay = s, t, t.Equal(t.Truncate(24*time.Hour))
+		return r.lastT, r.lastDay, nil
 	}
 	s := strings.TrimSpace(rec[l.date])
 	d, ok := feeds.QuickTime(s, time.UTC, "20060102", "2006-01-02")
