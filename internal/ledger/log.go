@@ -20,10 +20,11 @@ type Log struct {
 
 	appendMu sync.Mutex // one writer: hashes depend on every earlier leaf
 
-	mu     sync.RWMutex
-	hashes []tlog.Hash // every stored hash, by tlog storage index
-	size   int64
-	signed []byte // the signed checkpoint of size, made on first request
+	mu      sync.RWMutex
+	hashes  []tlog.Hash // every stored hash, by tlog storage index
+	size    int64
+	signed  []byte     // the signed checkpoint of size, made on first request
+	signedC Checkpoint // what signed says
 
 	// signMu serialises signing: the check against last, the signature
 	// and its record (guard.go).
@@ -143,33 +144,53 @@ func (l *Log) reader() tlog.HashReader {
 // Checkpoint returns the signed checkpoint of the current tree. With a
 // Guard, it refuses (ErrNotExtension) a tree that does not extend the
 // last checkpoint signed.
+//
+// It signs once per size: the server answers a batch of submissions at
+// once, and each answer asks for the checkpoint of the new size, which
+// would otherwise be signed and recorded (a transaction and a file, each
+// synced) once per submission rather than once per batch. Callers that
+// ask while another signs wait for it, and take its checkpoint if the log
+// has not grown since; the size is read once signing is theirs, so a
+// checkpoint covers every entry appended before it was asked for.
 func (l *Log) Checkpoint() ([]byte, Checkpoint, error) {
+	if signed, c := l.current(); signed != nil {
+		return signed, c, nil
+	}
+	l.signMu.Lock()
+	defer l.signMu.Unlock()
+	if signed, c := l.current(); signed != nil {
+		return signed, c, nil
+	}
 	l.mu.RLock()
-	size, signed := l.size, l.signed
+	size := l.size
 	l.mu.RUnlock()
 	root, err := tlog.TreeHash(size, l.reader())
 	if err != nil {
 		return nil, Checkpoint{}, err
 	}
 	c := Checkpoint{Origin: l.Origin(), Size: size, Root: root}
-	if signed == nil {
-		if signed, err = l.sign(c); err != nil {
-			return nil, Checkpoint{}, err
-		}
-		l.mu.Lock()
-		if l.size == size {
-			l.signed = signed
-		}
-		l.mu.Unlock()
+	signed, err := l.sign(c)
+	if err != nil {
+		return nil, Checkpoint{}, err
 	}
+	l.mu.Lock()
+	if l.size == size {
+		l.signed, l.signedC = signed, c
+	}
+	l.mu.Unlock()
 	return signed, c, nil
 }
 
+// current is the signed checkpoint of the current size, if one was made.
+func (l *Log) current() ([]byte, Checkpoint) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.signed, l.signedC
+}
+
 // sign signs c if it extends the last checkpoint signed, and records it
-// (Guard) before returning it.
+// (Guard) before returning it. The caller holds signMu.
 func (l *Log) sign(c Checkpoint) ([]byte, error) {
-	l.signMu.Lock()
-	defer l.signMu.Unlock()
 	if err := l.extends(c); err != nil {
 		return nil, err
 	}

@@ -53,9 +53,10 @@ type frameworkRecord struct {
 	// order: declarations (superseded ones too), incidents, scenarios,
 	// corroborations, findings and actions.
 	documents []int64
-	latest    map[string]int64 // party → entry of its declaration in force
-	supersede map[int64]int64  // declaration entry → the entry that replaced it
-	incidents map[string]int64 // incident id → the entry that reported it
+	latest    map[string]int64   // party → entry of its declaration in force
+	actions   map[string][]int64 // party → the entries of the actions it signed, in log order
+	supersede map[int64]int64    // declaration entry → the entry that replaced it
+	incidents map[string]int64   // incident id → the entry that reported it
 	// named are the Scenario, Corroboration, Finding and Action documents
 	// by kind and id
 	// (namedKey) → their entry: an id is stored once, as two documents of
@@ -127,6 +128,9 @@ func (r *record) apply(e store.Entry, known decoded) error {
 	fr.version = e.Index
 	if e.Kind != string(model.KindIncidents) {
 		fr.docVersion = e.Index
+	}
+	if e.Kind == string(model.KindAction) {
+		fr.actions[e.Signer] = append(fr.actions[e.Signer], e.Index)
 	}
 	if e.Kind == string(model.KindDeclaration) {
 		if prev, ok := fr.latest[e.Subject]; ok {
@@ -209,7 +213,7 @@ func (r *record) applyFramework(e store.Entry, known decoded) error {
 	}
 	fr := r.frameworks[e.Framework]
 	if fr == nil {
-		fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, supersede: map[int64]int64{},
+		fr = &frameworkRecord{id: e.Framework, latest: map[string]int64{}, actions: map[string][]int64{}, supersede: map[int64]int64{},
 			incidents: map[string]int64{}, reports: map[int64]packedIncidents{}, named: map[string]int64{}}
 		fr.views.assessments.limit = maxAssessments
 		r.frameworks[e.Framework] = fr

@@ -8,19 +8,15 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
-	"weak"
 
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/backstop-dev/backstop/internal/api"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/entrymeta"
-	"github.com/backstop-dev/backstop/internal/ledger"
 	"github.com/backstop-dev/backstop/internal/load"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/signing"
@@ -86,7 +82,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	acc := api.Accepted{Entry: s.apiEntry(&res.entry, true), Warnings: sub.warnings}
-	signed, c, err := checkpointCovering(s.log, res.entry.Index+1)
+	signed, c, err := s.log.Checkpoint() // signed once per batch (ledger.Log.sign)
 	if err == nil {
 		acc.Checkpoint = api.Checkpoint{Origin: c.Origin, Size: c.Size, Root: c.Root, Note: string(signed)}
 	}
@@ -95,58 +91,6 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	s.logger.Info("accepted", "entry", res.entry.Index, "kind", res.entry.Kind, "framework", res.entry.Framework,
 		"signer", res.entry.Signer, "key", res.entry.Key)
 }
-
-// checkpointCovering returns the log's signed checkpoint, of at least size
-// entries (those of the caller's accepted submission). A batch's
-// submissions are answered at once, and each asks for the checkpoint of
-// the new size, which is signed and recorded (a database transaction and
-// a file, each synced) by the first to ask: the others, finding none
-// signed yet, would sign and record the same checkpoint again, one after
-// another — most of what a submission cost. So one call at a time signs
-// for a log, and those that asked meanwhile take its checkpoint when it
-// covers their entry (it was asked for after their entry was published),
-// or ask again. ledger.Log.Checkpoint could do this itself (look for a
-// checkpoint signed for its size once it holds the signing lock); until
-// it does, the calls are coalesced here.
-func checkpointCovering(l *ledger.Log, size int64) ([]byte, ledger.Checkpoint, error) {
-	for {
-		checkpointCalls.Lock()
-		call := checkpointCalls.m[l]
-		first := call == nil
-		if first {
-			call = &checkpointCall{done: make(chan struct{})}
-			checkpointCalls.m[l] = call
-		}
-		checkpointCalls.Unlock()
-		if first {
-			call.signed, call.c, call.err = l.Checkpoint()
-			checkpointCalls.Lock()
-			delete(checkpointCalls.m, l) // the next call signs for a larger log
-			checkpointCalls.Unlock()
-			close(call.done)
-		} else {
-			<-call.done
-		}
-		if first || call.err != nil || call.c.Size >= size {
-			return call.signed, call.c, call.err
-		}
-	}
-}
-
-// checkpointCall is a call of ledger.Log.Checkpoint that others wait for.
-type checkpointCall struct {
-	done   chan struct{} // closed when the fields are set
-	signed []byte
-	c      ledger.Checkpoint
-	err    error
-}
-
-// checkpointCalls are the calls in progress, by log; a call is removed
-// when it returns.
-var checkpointCalls = struct {
-	sync.Mutex
-	m map[*ledger.Log]*checkpointCall
-}{m: map[*ledger.Log]*checkpointCall{}}
 
 // enqueue hands a checked submission to the appender and waits for its
 // entry. A client that goes away does not cancel the append: the document
@@ -316,49 +260,9 @@ func (s *Server) checkActions(fr *frameworkRecord, submitted *load.Parsed, party
 // declaration is checked against its party's stored actions: finding
 // them by reading every document of the framework made each check cost
 // in proportion to the log (a third of a submission at 20,000 entries),
-// so they are indexed by signer, reading each document once, when the
-// first check after it was appended asks. The index belongs in the
-// frameworkRecord, kept by apply; until it is there, it is kept beside
-// it (actionIndexes).
+// so apply keeps them by signer (an action is signed by its party).
 func (r *record) actionsOf(fr *frameworkRecord, party string) []int64 {
-	ai := actionIndexOf(fr)
-	ai.mu.Lock()
-	defer ai.mu.Unlock()
-	if ai.read > len(fr.documents) {
-		// Not a record this index was read from: read it again.
-		ai.read, ai.bySigner = 0, map[string][]int64{}
-	}
-	for _, idx := range fr.documents[ai.read:] {
-		if e := &r.entries[idx]; e.Kind == string(model.KindAction) {
-			ai.bySigner[e.Signer] = append(ai.bySigner[e.Signer], idx) // an action is signed by its party
-		}
-	}
-	ai.read = len(fr.documents) // fr.documents is only appended to
-	return slices.Clone(ai.bySigner[party])
-}
-
-// actionIndex is the Action entries of a framework's record by signer, of
-// its first read documents.
-type actionIndex struct {
-	mu       sync.Mutex
-	read     int
-	bySigner map[string][]int64
-}
-
-// actionIndexes holds the actionIndex of each frameworkRecord, while it
-// lives (weakly: a server's record goes with the server).
-var actionIndexes sync.Map // weak.Pointer[frameworkRecord] → *actionIndex
-
-func actionIndexOf(fr *frameworkRecord) *actionIndex {
-	k := weak.Make(fr)
-	if ai, ok := actionIndexes.Load(k); ok {
-		return ai.(*actionIndex)
-	}
-	ai, loaded := actionIndexes.LoadOrStore(k, &actionIndex{bySigner: map[string][]int64{}})
-	if !loaded {
-		runtime.AddCleanup(fr, func(k weak.Pointer[frameworkRecord]) { actionIndexes.Delete(k) }, k)
-	}
-	return ai.(*actionIndex)
+	return slices.Clone(fr.actions[party])
 }
 
 // checkWith validates the submitted document together with the
