@@ -12,9 +12,6 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
-	"github.com/backstop-dev/backstop/internal/feeds"
-	"github.com/backstop-dev/backstop/internal/feeds/all"
-	"github.com/backstop-dev/backstop/internal/feeds/viina"
 	"github.com/backstop-dev/backstop/internal/model"
 	"github.com/backstop-dev/backstop/internal/store"
 )
@@ -113,31 +110,4 @@ func layerOf(t *testing.T, srv *Server, fr *frameworkRecord, mv *monitorView) []
 		t.Fatal(err)
 	}
 	return l.raw
-}
-
-// readVIINAMonths reads some real VIINA months as the CLI does.
-func readVIINAMonths(tb testing.TB, names ...string) []model.Incident {
-	tb.Helper()
-	opts, _, _, err := all.Setup("", "", "", false)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []model.Incident
-	for _, name := range names {
-		p := filepath.Join(viinaDir(), name)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			tb.Skipf("%s not found (../shared sits beside the repository in CI): %v", p, err)
-		}
-		src, err := feeds.NewSource(p, data)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		res, ds := viina.Reader{}.Read(src, opts)
-		if ds.HasErrors() {
-			tb.Fatalf("%s: %v", p, ds)
-		}
-		out = append(out, res.Incidents...)
-	}
-	return out
 }
