@@ -201,7 +201,7 @@ func Corroborate(r *Rules, incs []model.Incident, o Options) (*Result, diag.Diag
 		}
 		start := inc.Time.Unix() + int64(o.Shifts[inc.Source]/time.Second)
 		span := int64(time.Duration(src.Precision) / time.Second)
-		if inc.Fields["time_precision"] == "day" {
+		if p, _ := inc.Field("time_precision"); p == "day" {
 			span = max(span, secondsPerDay)
 		}
 		bySource[inc.Source] = append(bySource[inc.Source], record{inc: i, lat: *inc.Lat, lon: *inc.Lon, start: start, end: start + max(span, 1)})

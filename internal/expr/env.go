@@ -60,6 +60,33 @@ type Incident struct {
 	Confidence       int64   `cel:"confidence"`
 	ConfidenceLevel  string  `cel:"confidence_level"`
 	ConfidencePoints float64 `cel:"confidence_points"`
+
+	// colNames and colValues are the fields of an incident that holds
+	// them as a CSV reader's columns (model.Columns), when Fields is not
+	// filled with them (SetColumns). Unexported: CEL does not see them.
+	colNames, colValues []string
+}
+
+// SetColumns gives the incident the fields of a CSV reader's columns
+// (names and values, parallel; an empty value is no field), for an
+// incident whose Fields are left empty because no program reads
+// `fields`: number() reads them, without a map built per incident.
+func (i *Incident) SetColumns(names, values []string) {
+	i.colNames, i.colValues = names, values
+}
+
+// field is the value of the field name: Fields', else the columns'; ""
+// when absent.
+func (i *Incident) field(name string) string {
+	if v, ok := i.Fields[name]; ok {
+		return v
+	}
+	for k, v := range i.colValues {
+		if v != "" && i.colNames[k] == name {
+			return v
+		}
+	}
+	return ""
 }
 
 // Territory is the change of the adversary-held area against the

@@ -31,18 +31,18 @@ func numberFunction() cel.EnvOption {
 			if !ok {
 				return types.NewErr("number: expected a field name, got %s", name.Type())
 			}
-			var fields map[string]string
+			var value string
 			switch v := inc.Value().(type) {
 			case *Incident:
 				if v != nil {
-					fields = v.Fields
+					value = v.field(string(n))
 				}
 			case Incident:
-				fields = v.Fields
+				value = v.field(string(n))
 			default:
 				return types.NewErr("number: expected an incident, got %s", inc.Type())
 			}
-			return types.Double(Number(fields[string(n)]))
+			return types.Double(Number(value))
 		})))
 }
 

@@ -289,7 +289,7 @@ func (c *nativeCompiler) number(call ast.CallExpr) (operand, error) {
 		return operand{}, errUnsupported
 	}
 	return operand{kind: kDouble, gd: func(i *Incident, _ *Territory) (float64, bool) {
-		return Number(i.Fields[field]), true
+		return Number(i.field(field)), true
 	}}, nil
 }
 

@@ -157,6 +157,10 @@ type Program struct {
 type Uses struct {
 	Incident  bool // incident or window()
 	Territory bool
+	// Fields: the expression reads the fields map of an incident
+	// (`.fields`, of any incident), so Incident.Fields must be filled;
+	// number() also reads the columns (Incident.SetColumns).
+	Fields bool
 }
 
 // InterruptCheckFrequency is how many iterations of a comprehension
@@ -257,7 +261,7 @@ func uses(x *Expression) Uses {
 	var u Uses
 	nav := ast.NavigateAST(x.AST.NativeRep())
 	for _, e := range ast.MatchDescendants(nav, func(e ast.NavigableExpr) bool {
-		return e.Kind() == ast.IdentKind || e.Kind() == ast.CallKind
+		return e.Kind() == ast.IdentKind || e.Kind() == ast.CallKind || e.Kind() == ast.SelectKind
 	}) {
 		switch {
 		case e.Kind() == ast.IdentKind && e.AsIdent() == "incident":
@@ -266,6 +270,8 @@ func uses(x *Expression) Uses {
 			u.Territory = true
 		case e.Kind() == ast.CallKind && e.AsCall().FunctionName() == "window":
 			u.Incident = true
+		case e.Kind() == ast.SelectKind && e.AsSelect().FieldName() == "fields":
+			u.Fields = true
 		}
 	}
 	return u

@@ -18,7 +18,7 @@ import (
 // inside quotes). FuzzScanner checks the equivalence.
 //
 // Kept fields keep the whole text in memory; the readers keep most of
-// each row in Incident.Fields anyway.
+// each row in the incident's fields (Incident.Columns) anyway.
 type Scanner struct {
 	// FieldsPerRecord is csv.Reader's: above 0, the number of fields
 	// every record must have; 0 sets it from the first record; below 0,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/iso3166"
+	"github.com/backstop-dev/backstop/internal/model"
 )
 
 // Time layouts (Go reference-time notation) that data sets use.
@@ -302,7 +303,8 @@ func (h *Header) Others(names ...string) []int {
 }
 
 // Fields returns the non-empty values of the columns cols of rec, keyed
-// by column name as written: an incident's Fields.
+// by column name as written: the map of an incident's fields (the
+// readers give them as Columns, through Extra, which has the same rule).
 func (h *Header) Fields(rec []string, cols []int) map[string]string {
 	m := make(map[string]string, len(cols))
 	for _, i := range cols {
@@ -311,6 +313,93 @@ func (h *Header) Fields(rec []string, cols []int) map[string]string {
 		}
 	}
 	return m
+}
+
+// Extra fills an incident's model.Columns from the rows of a file: the
+// columns cols of its header (names as written), then names the reader
+// gives values to itself (a time precision, a column as written before
+// normalisation), in that order. The incidents get the same fields as
+// Fields would give them, without a map per row: the values of a row
+// are carved from a block shared by many rows.
+type Extra struct {
+	names []string
+	cols  []int
+	// distinct is false when two names are equal: then rows get Fields,
+	// the last non-empty value of a name winning, as Fields does.
+	distinct bool
+	block    []string
+}
+
+// extraBlock is the number of rows whose values one allocation holds.
+const extraBlock = 256
+
+// Extra returns the Extra of the columns cols and the names extra.
+func (h *Header) Extra(cols []int, extra ...string) *Extra {
+	return NewExtra(h.names, cols, extra...)
+}
+
+// NewExtra returns the Extra of the columns cols of a header whose
+// column names (as written) are names, and the names extra.
+func NewExtra(names []string, cols []int, extra ...string) *Extra {
+	e := &Extra{names: make([]string, 0, len(cols)+len(extra)), cols: cols, distinct: true}
+	seen := make(map[string]bool, len(cols)+len(extra))
+	for _, i := range cols {
+		e.names = append(e.names, names[i])
+	}
+	e.names = append(e.names, extra...)
+	for _, n := range e.names {
+		if seen[n] {
+			e.distinct = false
+		}
+		seen[n] = true
+	}
+	return e
+}
+
+// Row returns the values of the next row: those of the columns of rec,
+// then an empty value for each extra name, for the reader to set
+// (Values[Extra.At(k)] is the k-th extra name's).
+func (e *Extra) Row(rec []string) []string {
+	n := len(e.names)
+	if len(e.block) < n {
+		e.block = make([]string, n*extraBlock)
+	}
+	v := e.block[:n:n]
+	e.block = e.block[n:]
+	for k, i := range e.cols {
+		if i < len(rec) {
+			v[k] = rec[i]
+		}
+	}
+	return v
+}
+
+// Distinct reports whether the names are distinct: whether Set gives
+// the incidents Columns.
+func (e *Extra) Distinct() bool { return e.distinct }
+
+// Columns returns the Columns of values (from Row), for Distinct names.
+func (e *Extra) Columns(values []string) model.Columns {
+	return model.Columns{Names: e.names, Values: values}
+}
+
+// At returns the index in a row's values of the k-th extra name.
+func (e *Extra) At(k int) int { return len(e.cols) + k }
+
+// Set gives inc the fields of values (from Row): as Columns, or as
+// Fields when names repeat.
+func (e *Extra) Set(inc *model.Incident, values []string) {
+	if e.distinct {
+		inc.Columns = e.Columns(values)
+		return
+	}
+	m := make(map[string]string, len(values))
+	for i, v := range values {
+		if v != "" {
+			m[e.names[i]] = v
+		}
+	}
+	inc.Fields = m
 }
 
 // MissingColumnsError is returned by Header.Require.

@@ -293,7 +293,7 @@ func Incidents(incs []model.Incident, fired map[string]Fired, triggers []Trigger
 		f := fired[inc.ID]
 		p := IncidentProperties{ID: inc.ID, Time: inc.Time.UTC(), Type: inc.Type, Source: inc.Source,
 			Place: inc.Location, Admin1: inc.Admin1, Triggers: f.Triggers, Breach: f.Breach, Subtype: inc.Subtype,
-			Headline: cut(inc.Fields["headline"]), Notes: cut(inc.Fields["notes"])}
+			Headline: cut(field(inc, "headline")), Notes: cut(field(inc, "notes"))}
 		if p.Place == "" {
 			p.Place = inc.Admin1
 		}
@@ -397,4 +397,10 @@ func appendFloat(b []byte, v float64) []byte { return strconv.AppendFloat(b, v, 
 func roundTo(v float64, places int) float64 {
 	p := math.Pow10(places)
 	return math.Round(v*p) / p
+}
+
+// field is the value of an incident's field name, "" when it has none.
+func field(inc *model.Incident, name string) string {
+	v, _ := inc.Field(name)
+	return v
 }

@@ -251,8 +251,25 @@ type Incident struct {
 	Fatalities int               `yaml:"fatalities"`
 	Source     string            `yaml:"source"`
 	Fields     map[string]string `yaml:"fields"`
+	// Columns hold the fields of an incident a CSV reader read, in place
+	// of Fields (which is then nil): a map per row costs as much as
+	// reading the file. Read an incident's fields through Field,
+	// FieldMap, FieldCount and AllFields, never through Fields alone.
+	Columns Columns `yaml:"-" json:"-"`
 	// Confidence is set by corroboration (never read from a document).
 	Confidence *Confidence `yaml:"-"`
+}
+
+// Columns are the extra columns of a CSV row as its reader found them:
+// Names, shared by every row of a file, and Values, this row's, parallel
+// to Names. A pair with an empty value is no field (as the readers never
+// put an empty value in Fields), and Names are distinct (a reader whose
+// file repeats a name fills Fields instead). The fields of an incident
+// are Fields when Fields is not nil, else the pairs of Columns with a
+// value; never both.
+type Columns struct {
+	Names  []string
+	Values []string
 }
 
 // Scenario is a stress test of a framework.

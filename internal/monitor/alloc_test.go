@@ -3,6 +3,8 @@ package monitor
 import (
 	"testing"
 	"time"
+
+	"github.com/backstop-dev/backstop/internal/model"
 )
 
 // TestAddAllocatesNothing: an incident that fires no trigger costs no
@@ -10,19 +12,23 @@ import (
 // windows counted and summed, so no incident buffer is kept), whether the
 // index skips its triggers (a protest meets only the shelling count) or
 // lets them through (a strike outside Ukraine is evaluated, and false),
-// and without the index.
+// and without the index; also for incidents whose fields are a CSV
+// reader's Columns (no trigger reads them: no map is built).
 func TestAddAllocatesNothing(t *testing.T) {
 	tests := []struct {
 		name    string
 		typ     string
 		country string
 		indexed bool
+		columns bool
 	}{
-		{"protest, indexed", "protest", "UA", true},
-		{"strike outside Ukraine, indexed", "missile_strike", "RU", true},
-		{"assault, indexed", "ground_assault", "UA", true}, // beyond_line false: lat ≤ 49 below
-		{"protest, unindexed", "protest", "UA", false},
-		{"strike outside Ukraine, unindexed", "missile_strike", "RU", false},
+		{"protest, indexed", "protest", "UA", true, false},
+		{"strike outside Ukraine, indexed", "missile_strike", "RU", true, false},
+		{"assault, indexed", "ground_assault", "UA", true, false}, // beyond_line false: lat ≤ 49 below
+		{"protest, unindexed", "protest", "UA", false, false},
+		{"strike outside Ukraine, unindexed", "missile_strike", "RU", false, false},
+		{"strike outside Ukraine, indexed, columns", "missile_strike", "RU", true, true},
+		{"assault, indexed, columns", "ground_assault", "UA", true, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,6 +50,9 @@ func TestAddAllocatesNothing(t *testing.T) {
 			incs := benchIncidents(2048)
 			for i := range incs {
 				incs[i].Type, incs[i].Country = tt.typ, tt.country // fires nothing
+				if tt.columns {
+					incs[i].Columns = model.Columns{Names: []string{"notes", "time_precision"}, Values: []string{"n", "day"}}
+				}
 			}
 			clock, n := incs[0].Time.Time, 0
 			add := func() {

@@ -297,6 +297,8 @@ func TestFillExprOverwrites(t *testing.T) {
 		Actor: "x", Country: "UA", Admin1: "Kharkiv", Location: "l", Lat: &lat, Lon: &lon, Fatalities: 3, Source: "viina",
 		Fields: map[string]string{"k": "v"}, Confidence: &model.Confidence{Level: 2, Name: "moderate", Points: 1.5}}
 	beyond := func(lat, lon float64) bool { return true }
+	columns := full
+	columns.Fields, columns.Columns = nil, model.Columns{Names: []string{"k"}, Values: []string{"v"}}
 	tests := []struct {
 		name        string
 		first, then model.Incident
@@ -304,23 +306,28 @@ func TestFillExprOverwrites(t *testing.T) {
 		{"full then empty", full, model.Incident{}},
 		{"empty then full", model.Incident{}, full},
 		{"full then full", full, full},
+		{"columns then empty", columns, model.Incident{}},
+		{"columns then full", columns, full},
+		{"full then columns", full, columns},
 	}
-	for _, tt := range tests {
-		var x expr.Incident
-		fillExpr(&x, &tt.first, beyond)
-		fillExpr(&x, &tt.then, beyond)
-		var want expr.Incident
-		fillExpr(&want, &tt.then, beyond)
-		if !reflect.DeepEqual(x, want) {
-			t.Errorf("%s: %+v, want %+v", tt.name, x, want)
+	for _, fields := range []bool{true, false} {
+		for _, tt := range tests {
+			var x expr.Incident
+			fillExpr(&x, &tt.first, beyond, fields)
+			fillExpr(&x, &tt.then, beyond, fields)
+			var want expr.Incident
+			fillExpr(&want, &tt.then, beyond, fields)
+			if !reflect.DeepEqual(x, want) {
+				t.Errorf("%s (fields %v): %+v, want %+v", tt.name, fields, x, want)
+			}
 		}
 	}
 	// every field of the view is written: a full incident sets them all
 	var x expr.Incident
-	fillExpr(&x, &full, beyond)
+	fillExpr(&x, &full, beyond, true)
 	v := reflect.ValueOf(x)
 	for i := range v.NumField() {
-		if v.Field(i).IsZero() {
+		if v.Type().Field(i).IsExported() && v.Field(i).IsZero() { // the columns are set only without Fields
 			t.Errorf("expr.Incident.%s is not filled from a full incident", v.Type().Field(i).Name)
 		}
 	}

@@ -246,7 +246,7 @@ func (a *missionAcc) add(inc *model.Incident) {
 	c := &a.p.MissionCounts
 	c.Incidents++
 	a.types[inc.Type]++
-	if class := strings.TrimSpace(inc.Fields["weapon_class"]); class != "" {
+	if class := strings.TrimSpace(field(inc, "weapon_class")); class != "" {
 		a.classes[class]++
 	}
 	ob := strings.TrimSpace(inc.Admin1)
@@ -264,7 +264,7 @@ func (a *missionAcc) add(inc *model.Incident) {
 	} else {
 		c.Reported++
 	}
-	if raw, ok := inc.Fields["launched"]; ok && strings.TrimSpace(raw) != "" {
+	if raw, ok := inc.Field("launched"); ok && strings.TrimSpace(raw) != "" {
 		v, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 			c.LaunchedUnreadable++

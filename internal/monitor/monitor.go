@@ -143,6 +143,12 @@ type Monitor struct {
 	// incident and its CEL value would be two allocations per incident
 	// that nothing reads.
 	buffered bool
+	// fields: some trigger reads an incident's fields map
+	// (expr.Uses.Fields). Otherwise the trigger view of an incident whose
+	// fields are Columns gets no map of them (building one per incident
+	// would cost more than the trigger), only the columns, which number()
+	// reads.
+	fields bool
 
 	// counters and sums are the sliding counts and sums of the windows
 	// the engine rewrote, by index.
@@ -244,6 +250,7 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 		}
 		m.triggers = append(m.triggers, trigger{t: t, prg: prg, span: m.span(t)})
 		m.buffered = m.buffered || prg.Windowed
+		m.fields = m.fields || prg.Uses.Fields
 		for _, c := range prg.Counters {
 			m.counters = append(m.counters, &slidingCount{c: c})
 		}
@@ -418,7 +425,7 @@ func (m *Monitor) Add(ev Event) error {
 // buffer1 puts an incident into the sliding windows and returns its
 // trigger view.
 func (m *Monitor) buffer1(inc *model.Incident) (*expr.Incident, error) {
-	fillExpr(&m.current, inc, m.opts.BeyondLine)
+	fillExpr(&m.current, inc, m.opts.BeyondLine, m.fields)
 	stored := &m.current // the counters and sums keep nothing of it
 	if m.buffered {
 		kept := m.current // the buffer keeps its own copy
@@ -725,7 +732,7 @@ func (ep *Episode) record(at time.Time, inc *model.Incident, ter *Territory, sam
 		ep.Incidents = append(ep.Incidents, inc.ID)
 	}
 	if ep.Measure != "" {
-		if v, ok := Number(inc.Fields[ep.Measure]); ok {
+		if v, ok := Number(field(inc, ep.Measure)); ok {
 			d.Sum += v
 			ep.Sum += v
 		}
@@ -941,7 +948,7 @@ func (m *Monitor) run(incidents []model.Incident, territory []Territory) (*Repor
 
 func toExpr(inc *model.Incident, beyond func(lat, lon float64) bool) expr.Incident {
 	var x expr.Incident
-	fillExpr(&x, inc, beyond)
+	fillExpr(&x, inc, beyond, true)
 	return x
 }
 
@@ -949,8 +956,11 @@ func toExpr(inc *model.Incident, beyond func(lat, lon float64) bool) expr.Incide
 // value and copying it into the monitor's current incident cost a fifth
 // of a simple trigger's time per incident.
 // Every field is assigned one by one, each once: a composite literal
-// was built aside, then copied, and cost twice as much.
-func fillExpr(x *expr.Incident, inc *model.Incident, beyond func(lat, lon float64) bool) {
+// was built aside, then copied, and cost twice as much. The fields of
+// an incident that holds them as Columns are made a map only when
+// fields is set (some trigger reads the map); otherwise the view has an
+// empty map and the columns, for number().
+func fillExpr(x *expr.Incident, inc *model.Incident, beyond func(lat, lon float64) bool, fields bool) {
 	x.ID, x.Time, x.Type, x.Subtype, x.Actor = inc.ID, inc.Time.Time, inc.Type, inc.Subtype, inc.Actor
 	x.Country, x.Admin1, x.Location, x.Fatalities, x.Source = inc.Country, inc.Admin1, inc.Location, int64(inc.Fatalities), inc.Source
 	x.Lat, x.Lon, x.BeyondLine = 0, 0, false
@@ -961,6 +971,15 @@ func fillExpr(x *expr.Incident, inc *model.Incident, beyond func(lat, lon float6
 		}
 	}
 	x.Fields = inc.Fields
+	var names, values []string
+	if x.Fields == nil {
+		if fields {
+			x.Fields = inc.FieldMap()
+		} else {
+			names, values = inc.Columns.Names, inc.Columns.Values // for number()
+		}
+	}
+	x.SetColumns(names, values)
 	if x.Fields == nil {
 		// CEL only reads the map: one empty map serves every incident
 		// without fields, instead of one allocated per incident.
@@ -971,6 +990,12 @@ func fillExpr(x *expr.Incident, inc *model.Incident, beyond func(lat, lon float6
 	} else {
 		x.Confidence, x.ConfidenceLevel, x.ConfidencePoints = 0, "", 0
 	}
+}
+
+// field is the value of an incident's field name, "" when it has none.
+func field(inc *model.Incident, name string) string {
+	v, _ := inc.Field(name)
+	return v
 }
 
 // noFields is the Fields of an incident without any; never written.

@@ -22,7 +22,8 @@ import (
 // A packed incident is unpacked into exactly the model.Incident it was
 // packed from (TestPackedRoundTrip, FuzzPacked): the same strings, the
 // same instant and zone offset, the same coordinates bit for bit, and the
-// same fields. Confidence is not kept: corroboration sets it on a copy.
+// same fields (in Fields: a CSV reader's Columns come back as a map).
+// Confidence is not kept: corroboration sets it on a copy.
 type packedIncidents struct {
 	n    int
 	data []byte
@@ -141,8 +142,8 @@ func (p *packer) incident(inc *model.Incident) {
 	p.varint(int64(inc.Fatalities))
 	// A nil map and an empty one are both written as none: the YAML of
 	// either decodes to nil.
-	p.uvarint(uint64(len(inc.Fields)))
-	for k, v := range inc.Fields {
+	p.uvarint(uint64(inc.FieldCount()))
+	for k, v := range inc.AllFields() {
 		p.str(k, true)
 		p.str(v, false)
 	}

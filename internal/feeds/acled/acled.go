@@ -14,8 +14,8 @@ import (
 // feeds.Options.Categories and the Source of every incident.
 const Format = "acled"
 
-// The columns Read interprets. Every other column goes to Incident.Fields
-// under its own name.
+// The columns Read interprets. Every other column goes to the incident's
+// fields (Incident.Columns) under its own name.
 const (
 	ColID         = "event_id_cnty"
 	ColDate       = "event_date"
@@ -202,6 +202,10 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	)
 	rest := h.Others(ColID, ColDate, ColSubEvent, ColPrecision, ColActor, ColCountry,
 		ColAdmin1, ColLocation, ColLatitude, ColLongitude, ColFatalities)
+	// The extra columns: the others, then the precision as a word and
+	// admin1 as written when it was normalised.
+	extra := h.Extra(rest, feeds.FieldTimePrecision, ColAdmin1)
+	xPrec, xAdmin1 := extra.At(0), extra.At(1)
 	_, overridden := opts.Categories[Format][SubEventAirDrone]
 	ids, countries := feeds.IDs{}, feeds.Countries{}
 	// One incident per line at most (records may span lines).
@@ -230,17 +234,17 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 			typ = feeds.TypeDroneStrike
 		}
 
-		fields := h.Fields(rec, rest)
+		fields := extra.Row(rec)
 		if p := feeds.TrimSpace(feeds.Get(rec, iPrec)); p != "" {
 			if w, ok := precisions[p]; ok {
 				p = w
 			}
-			fields[feeds.FieldTimePrecision] = p
+			fields[xPrec] = p
 		}
 		written := feeds.TrimSpace(feeds.Get(rec, iAdmin1))
 		admin1 := feeds.Admin1(opts, written, lat, lon)
 		if admin1 != written && written != "" {
-			fields[ColAdmin1] = written
+			fields[xAdmin1] = written
 		}
 		res.Incidents = append(res.Incidents, model.Incident{
 			ID:         id,
@@ -255,8 +259,8 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 			Lon:        lon,
 			Fatalities: fatalities,
 			Source:     Format,
-			Fields:     fields,
 		})
+		extra.Set(&res.Incidents[len(res.Incidents)-1], fields)
 	}
 	return res, append(ds, c.Diags()...)
 }

@@ -68,8 +68,8 @@ func TestRealSample(t *testing.T) {
 		subtypes[inc.Subtype]++
 		types[inc.Type]++
 		years[inc.Time.Year()]++
-		eventTypes[inc.Fields["event_type"]]++
-		precisions[inc.Fields[feeds.FieldTimePrecision]]++
+		eventTypes[inc.FieldMap()["event_type"]]++
+		precisions[inc.FieldMap()[feeds.FieldTimePrecision]]++
 		fatalities += inc.Fatalities
 		if first.IsZero() || inc.Time.Before(first) {
 			first = inc.Time.Time
@@ -129,7 +129,7 @@ func TestRealSample(t *testing.T) {
 	if inc.ID != "UKR40153" || !inc.Time.Equal(time.Date(2020, 8, 14, 0, 0, 0, 0, time.UTC)) ||
 		inc.Type != feeds.TypeProtest || inc.Actor != "Protesters (Ukraine)" || inc.Admin1 != "Kyiv City" ||
 		inc.Location != "Kyiv - Shevchenkivskyi" || *inc.Lat != 50.4646 || *inc.Lon != 30.4655 ||
-		inc.Fields["iso"] != "804" || inc.Fields["tags"] != "crowd size=about 20" || inc.Fields["admin1"] != "" {
+		inc.FieldMap()["iso"] != "804" || inc.FieldMap()["tags"] != "crowd size=about 20" || inc.FieldMap()["admin1"] != "" {
 		t.Errorf("first incident %+v", inc)
 	}
 }
@@ -142,11 +142,11 @@ func TestRealSampleOblasts(t *testing.T) {
 		admin1[inc.Admin1]++
 		switch inc.Admin1 {
 		case "UA-14":
-			if inc.Fields["admin1"] != "Donetsk" {
-				t.Errorf("%s: Fields[admin1] = %q, want the spelling as written", inc.ID, inc.Fields["admin1"])
+			if inc.FieldMap()["admin1"] != "Donetsk" {
+				t.Errorf("%s: Fields[admin1] = %q, want the spelling as written", inc.ID, inc.FieldMap()["admin1"])
 			}
 		case "UA-40":
-			if inc.Location != "Sevastopol" || inc.Fields["admin1"] != "Crimea" {
+			if inc.Location != "Sevastopol" || inc.FieldMap()["admin1"] != "Crimea" {
 				t.Errorf("%s: by point: %+v", inc.ID, inc)
 			}
 		}
@@ -193,11 +193,11 @@ func TestNativeDates(t *testing.T) {
 	if !a.Time.Equal(time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)) || !b.Time.Equal(time.Date(2024, 3, 11, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("times %v, %v", a.Time, b.Time)
 	}
-	if a.Type != feeds.TypeDroneStrike || a.Subtype != SubEventAirDrone || a.Fields[feeds.FieldTimePrecision] != "day" {
+	if a.Type != feeds.TypeDroneStrike || a.Subtype != SubEventAirDrone || a.FieldMap()[feeds.FieldTimePrecision] != "day" {
 		t.Errorf("first %+v", a)
 	}
-	if b.Type != feeds.TypeBattle || b.Fatalities != 3 || b.Fields[feeds.FieldTimePrecision] != "week" ||
-		b.Fields["actor2"] != "Military Forces of Ukraine (2019-)" || b.Fields["notes"] != "Around 11 March 2024 (week of), fighting near Avdiivka." {
+	if b.Type != feeds.TypeBattle || b.Fatalities != 3 || b.FieldMap()[feeds.FieldTimePrecision] != "week" ||
+		b.FieldMap()["actor2"] != "Military Forces of Ukraine (2019-)" || b.FieldMap()["notes"] != "Around 11 March 2024 (week of), fighting near Avdiivka." {
 		t.Errorf("second %+v", b)
 	}
 }

@@ -21,7 +21,7 @@ const Format = "firms"
 const TypeThermalAnomaly = "thermal_anomaly"
 
 // The columns Read interprets, matched in any case. Every other column
-// goes to Incident.Fields under its own name.
+// goes to the incident's fields (Incident.Columns) under its own name.
 const (
 	ColLatitude  = "latitude"
 	ColLongitude = "longitude"
@@ -63,6 +63,8 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	h := c.Header
 	iLat, iLon, iDate, iTime := h.Index(ColLatitude), h.Index(ColLongitude), h.Index(ColDate), h.Index(ColTime)
 	rest := h.Others(ColLatitude, ColLongitude, ColDate, ColTime)
+	extra := h.Extra(rest, feeds.FieldTimePrecision)
+	xPrec := extra.At(0)
 	base := filepath.Base(src.Name)
 	for rec := range c.Rows() {
 		t, err := feeds.ParseTime(rec[iDate], feeds.LayoutDate)
@@ -84,8 +86,8 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		}
 		res.Summary.Mapped++
 
-		fields := h.Fields(rec, rest)
-		fields[feeds.FieldTimePrecision] = precision
+		fields := extra.Row(rec)
+		fields[xPrec] = precision
 		var admin1, country string
 		if opts.Oblasts != nil {
 			if code, ok := opts.Oblasts.ByPoint(*lat, *lon); ok {
@@ -101,8 +103,8 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 			Lat:     lat,
 			Lon:     lon,
 			Source:  Format,
-			Fields:  fields,
 		})
+		extra.Set(&res.Incidents[len(res.Incidents)-1], fields)
 	}
 	return res, append(ds, c.Diags()...)
 }

@@ -98,7 +98,7 @@ func TestRealFiles(t *testing.T) {
 					last = inc.Time.Time
 				}
 				if inc.Type != TypeThermalAnomaly || inc.Source != "firms" || inc.Lat == nil || inc.Lon == nil ||
-					inc.Country != "" || inc.Admin1 != "" || inc.Fields[feeds.FieldTimePrecision] != tt.precision {
+					inc.Country != "" || inc.Admin1 != "" || inc.FieldMap()[feeds.FieldTimePrecision] != tt.precision {
 					t.Fatalf("incident %+v", inc)
 				}
 				if inc.ID == id {
@@ -112,7 +112,7 @@ func TestRealFiles(t *testing.T) {
 				t.Fatalf("no incident %s", id)
 			}
 			if *found.Lat != tt.lat || *found.Lon != tt.lon || !found.Time.Equal(tt.time) || found.Time.Location() != time.UTC ||
-				!maps.Equal(found.Fields, tt.fields) {
+				!maps.Equal(found.FieldMap(), tt.fields) {
 				t.Errorf("%s: %+v (lat %v, lon %v)", id, *found, *found.Lat, *found.Lon)
 			}
 		})
@@ -205,21 +205,21 @@ func TestMODIS(t *testing.T) {
 	}
 	wantPrec := []string{"minute", "minute", "minute", "day"}
 	for i, inc := range res.Incidents {
-		if !inc.Time.Equal(wantTimes[i]) || inc.Fields[feeds.FieldTimePrecision] != wantPrec[i] {
-			t.Errorf("%s: time %v precision %s, want %v %s", inc.ID, inc.Time, inc.Fields[feeds.FieldTimePrecision], wantTimes[i], wantPrec[i])
+		if !inc.Time.Equal(wantTimes[i]) || inc.FieldMap()[feeds.FieldTimePrecision] != wantPrec[i] {
+			t.Errorf("%s: time %v precision %s, want %v %s", inc.ID, inc.Time, inc.FieldMap()[feeds.FieldTimePrecision], wantTimes[i], wantPrec[i])
 		}
 	}
 	a := res.Incidents[0]
 	wantFields := map[string]string{"brightness": "330.1", "scan": "1.1", "track": "1.0", "satellite": "Terra", "instrument": "MODIS",
 		"confidence": "85", "version": "6.1NRT", "bright_t31": "290.5", "frp": "12.3", "daynight": "N", "type": "0", "time_precision": "minute"}
-	if a.ID != "modis.csv:2" || a.Country != "UA" || a.Admin1 != "UA-30" || !maps.Equal(a.Fields, wantFields) {
+	if a.ID != "modis.csv:2" || a.Country != "UA" || a.Admin1 != "UA-30" || !maps.Equal(a.FieldMap(), wantFields) {
 		t.Errorf("first %+v", a)
 	}
 	if b := res.Incidents[1]; b.Country != "" || b.Admin1 != "" {
 		t.Errorf("second: country %q admin1 %q outside every oblast", b.Country, b.Admin1)
 	}
-	if _, ok := res.Incidents[2].Fields["type"]; ok {
-		t.Errorf("an empty cell is kept: %v", res.Incidents[2].Fields)
+	if _, ok := res.Incidents[2].FieldMap()["type"]; ok {
+		t.Errorf("an empty cell is kept: %v", res.Incidents[2].FieldMap())
 	}
 }
 
@@ -307,7 +307,7 @@ func FuzzFIRMS(f *testing.F) {
 			if inc.ID == "" || inc.Time.IsZero() || inc.Time.Location() != time.UTC || inc.Type != TypeThermalAnomaly {
 				t.Fatalf("incomplete incident %+v", inc)
 			}
-			if p := inc.Fields[feeds.FieldTimePrecision]; p != "day" && p != "minute" {
+			if p := inc.FieldMap()[feeds.FieldTimePrecision]; p != "day" && p != "minute" {
 				t.Fatalf("time_precision %q", p)
 			}
 		}

@@ -3,6 +3,7 @@ package incidents
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -35,16 +36,19 @@ const CompactHeader = "backstop: " + model.Version + "\nkind: " + string(model.K
 // characters YAML would fold or refuse raw.
 func AppendCompact(b []byte, incs []model.Incident) []byte {
 	b = append(b, CompactHeader...)
-	var keys []string
+	var keys []fieldPair
 	for i := range incs {
 		b, keys = appendIncident(b, &incs[i], keys)
 	}
 	return b
 }
 
+// fieldPair is a field of an incident, name and value.
+type fieldPair struct{ name, value string }
+
 // appendIncident appends one incident's line; keys is scratch space for
-// the sorted keys of its fields, returned for the next incident.
-func appendIncident(b []byte, inc *model.Incident, keys []string) ([]byte, []string) {
+// its fields sorted by name, returned for the next incident.
+func appendIncident(b []byte, inc *model.Incident, keys []fieldPair) ([]byte, []fieldPair) {
 	b = append(b, `- {"id":`...)
 	b = appendJSONString(b, inc.ID)
 	b = append(b, `,"time":"`...)
@@ -69,20 +73,20 @@ func appendIncident(b []byte, inc *model.Incident, keys []string) ([]byte, []str
 		b = strconv.AppendInt(b, int64(inc.Fatalities), 10)
 	}
 	b = appendField(b, `,"source":`, inc.Source)
-	if len(inc.Fields) > 0 {
+	if inc.FieldCount() > 0 {
 		keys = keys[:0]
-		for k := range inc.Fields {
-			keys = append(keys, k)
+		for k, v := range inc.AllFields() {
+			keys = append(keys, fieldPair{k, v})
 		}
-		slices.Sort(keys)
+		slices.SortFunc(keys, func(a, b fieldPair) int { return strings.Compare(a.name, b.name) })
 		b = append(b, `,"fields":{`...)
-		for i, k := range keys {
+		for i, f := range keys {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			b = appendJSONString(b, f.name)
 			b = append(b, ':')
-			b = appendJSONString(b, inc.Fields[k])
+			b = appendJSONString(b, f.value)
 		}
 		b = append(b, '}')
 	}

@@ -56,6 +56,7 @@ func normal(incs []model.Incident) []model.Incident {
 	out := make([]model.Incident, len(incs))
 	for i, inc := range incs {
 		inc.Time = model.Timestamp{Time: inc.Time.UTC()}
+		inc.Fields, inc.Columns = inc.FieldMap(), model.Columns{} // read back as a map
 		if len(inc.Fields) == 0 {
 			inc.Fields = nil
 		}

@@ -53,7 +53,7 @@ func toRecord(inc model.Incident) record {
 	return record{
 		ID: inc.ID, Time: inc.Time.UTC().Format(time.RFC3339Nano), Type: inc.Type, Subtype: inc.Subtype,
 		Actor: inc.Actor, Country: inc.Country, Admin1: inc.Admin1, Location: inc.Location,
-		Lat: inc.Lat, Lon: inc.Lon, Fatalities: inc.Fatalities, Source: inc.Source, Fields: inc.Fields,
+		Lat: inc.Lat, Lon: inc.Lon, Fatalities: inc.Fatalities, Source: inc.Source, Fields: inc.FieldMap(),
 	}
 }
 

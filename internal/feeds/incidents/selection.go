@@ -51,7 +51,7 @@ func (s *Selection) Add(path string, incs []model.Incident) (kept int, ds diag.D
 		}
 		s.seen[inc.ID] = path
 		if s.NoFields {
-			inc.Fields = nil
+			inc.DropFields()
 		}
 		out = append(out, inc)
 	}

@@ -292,6 +292,10 @@ func (r *Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, dia
 	)
 	names := h.Names()
 	rest := h.Others(cols...)
+	// The extra columns: the others, then admin1 as written when it was
+	// normalised.
+	extra := h.Extra(rest, feeds.Get(names, iAdmin1))
+	xAdmin1 := extra.At(0)
 	base := filepath.Base(src.Name)
 	ids := feeds.IDs{}
 	for rec := range c.Rows() {
@@ -323,11 +327,11 @@ func (r *Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, dia
 			subtype = strings.TrimSpace(rec[iSubtype])
 		}
 
-		fields := h.Fields(rec, rest)
+		fields := extra.Row(rec)
 		written := strings.TrimSpace(feeds.Get(rec, iAdmin1))
 		admin1 := feeds.Admin1(opts, written, lat, lon)
 		if admin1 != written && written != "" {
-			fields[names[iAdmin1]] = written
+			fields[xAdmin1] = written
 		}
 		country := r.country(feeds.Get(rec, iCountry))
 		res.Incidents = append(res.Incidents, model.Incident{
@@ -343,8 +347,8 @@ func (r *Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, dia
 			Lon:        lon,
 			Fatalities: fatalities,
 			Source:     m.Format,
-			Fields:     fields,
 		})
+		extra.Set(&res.Incidents[len(res.Incidents)-1], fields)
 	}
 	return res, append(ds, c.Diags()...)
 }

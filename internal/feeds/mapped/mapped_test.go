@@ -80,12 +80,12 @@ func TestKyivFeed(t *testing.T) {
 		t.Errorf("times %v, %v", r1.Time, r2.Time)
 	}
 	if r1.ID != "r1" || r1.Type != feeds.TypeShelling || r1.Subtype != "Artillery" || r1.Actor != "3rd Brigade" ||
-		r1.Admin1 != "UA-14" || r1.Fields["region"] != "Donetsk oblast" || r1.Location != "Pokrovsk" ||
+		r1.Admin1 != "UA-14" || r1.FieldMap()["region"] != "Donetsk oblast" || r1.Location != "Pokrovsk" ||
 		r1.Fatalities != 2 || *r1.Lat != 48 || *r1.Lon != 37.8 || r1.Country != "UA" || r1.Source != "my-feed" ||
-		r1.Fields["Notes"] != "first" || len(r1.Fields) != 2 {
+		r1.FieldMap()["Notes"] != "first" || r1.FieldCount() != 2 {
 		t.Errorf("r1 %+v", r1)
 	}
-	if r2.Type != feeds.TypeDroneStrike || r2.Admin1 != "UA-30" || r2.Fields["Notes"] != `multi; with "quote"` {
+	if r2.Type != feeds.TypeDroneStrike || r2.Admin1 != "UA-30" || r2.FieldMap()["Notes"] != `multi; with "quote"` {
 		t.Errorf("r2 %+v", r2)
 	}
 	if r4.Type != feeds.TypeOther || r4.Subtype != "Mortar" || r4.Admin1 != "Kharkiv" || r4.Lat != nil {

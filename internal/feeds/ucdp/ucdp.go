@@ -15,8 +15,8 @@ import (
 // feeds.Options.Categories and the Source of every incident.
 const Format = "ucdp"
 
-// The columns Read interprets. Every other column goes to Incident.Fields
-// under its own name.
+// The columns Read interprets. Every other column goes to the incident's
+// fields (Incident.Columns) under its own name.
 const (
 	ColID         = "id"
 	ColStart      = "date_start"
@@ -108,6 +108,10 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	rest := h.Others(ColID, ColStart, ColEnd, ColViolence, ColSideA, ColCountry,
 		ColAdmin1, ColWhere, ColLatitude, ColLongitude, ColFatalities)
 	endName := feeds.Get(h.Names(), iEnd)
+	// The extra columns: the others, then date_end as a date, the
+	// precision as a word and admin1 as written when it was normalised.
+	extra := h.Extra(rest, endName, feeds.FieldTimePrecision, ColAdmin1)
+	xEnd, xPrec, xAdmin1 := extra.At(0), extra.At(1), extra.At(2)
 	ids, countries := feeds.IDs{}, feeds.Countries{}
 	// date_end as written → as Fields has it: files repeat a few
 	// hundred dates, each formatted once.
@@ -140,18 +144,18 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		}
 		typ, _ := res.Summary.Classify(opts, Format, category, defaults)
 
-		fields := h.Fields(rec, rest)
+		fields := extra.Row(rec)
 		if !end.IsZero() {
 			formatted, ok := endDates[endWritten]
 			if !ok {
 				formatted = formatDate(end)
 				endDates[strings.Clone(endWritten)] = formatted
 			}
-			fields[endName] = formatted
+			fields[xEnd] = formatted
 		}
 		if p := feeds.TrimSpace(feeds.Get(rec, iPrec)); p != "" {
 			if w, ok := precisions[p]; ok {
-				fields[feeds.FieldTimePrecision] = w
+				fields[xPrec] = w
 			}
 		}
 		written := feeds.TrimSpace(feeds.Get(rec, iAdmin1))
@@ -161,7 +165,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		}
 		admin1 := feeds.Admin1(opts, written, pLat, pLon)
 		if admin1 != written && written != "" {
-			fields[ColAdmin1] = written
+			fields[xAdmin1] = written
 		}
 		res.Incidents = append(res.Incidents, model.Incident{
 			ID:         id,
@@ -176,8 +180,8 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 			Lon:        lon,
 			Fatalities: fatalities,
 			Source:     Format,
-			Fields:     fields,
 		})
+		extra.Set(&res.Incidents[len(res.Incidents)-1], fields)
 	}
 	return res, append(ds, c.Diags()...)
 }

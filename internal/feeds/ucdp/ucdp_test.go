@@ -107,14 +107,14 @@ func TestCleanFile(t *testing.T) {
 	}
 
 	multi := s.byID["154408"]
-	if got, want := multi.Fields["where_description"], "near Kramatorsk town;\nMyrne, Slovianskyi region Donetsk region"; got != want {
+	if got, want := multi.FieldMap()["where_description"], "near Kramatorsk town;\nMyrne, Slovianskyi region Donetsk region"; got != want {
 		t.Errorf("multi-line field = %q, want %q", got, want)
 	}
 	first := s.byID["147997"]
 	if first.Actor != "Government of Ukraine" || first.Subtype != StateBased || first.Fatalities != 5 ||
 		first.Location != "Kiev city" || first.Admin1 != "Kiev Special Republican city" || first.Country != "UA" ||
-		first.Fields["date_end"] != "2014-01-22" || first.Fields["date_prec"] != "1" || first.Fields[feeds.FieldTimePrecision] != "day" ||
-		first.Fields["relid"] != "UKR-2014-1-14085-0" || first.Fields["side_b"] != "Maidan" || *first.Lat != 50.45 {
+		first.FieldMap()["date_end"] != "2014-01-22" || first.FieldMap()["date_prec"] != "1" || first.FieldMap()[feeds.FieldTimePrecision] != "day" ||
+		first.FieldMap()["relid"] != "UKR-2014-1-14085-0" || first.FieldMap()["side_b"] != "Maidan" || *first.Lat != 50.45 {
 		t.Errorf("first incident %+v", first)
 	}
 	if inc := s.byID["154671"]; inc.Country != "RU" || inc.Admin1 != "Rostov oblast" {
@@ -165,7 +165,8 @@ func TestExcelFile(t *testing.T) {
 		{"446258", "date_end", "2022-09-01"},
 	}
 	for _, tt := range tests {
-		if got := s.byID[tt.id].Fields[tt.field]; got != tt.want {
+		inc := s.byID[tt.id]
+		if got, _ := inc.Field(tt.field); got != tt.want {
 			t.Errorf("%s %s = %q, want %q", tt.id, tt.field, got, tt.want)
 		}
 	}
@@ -185,10 +186,10 @@ func TestOblasts(t *testing.T) {
 	byPoint := 0
 	for _, inc := range res.Incidents {
 		admin1[inc.Admin1]++
-		if inc.Admin1 == "UA-09" && inc.Fields["adm_1"] != "Luhansk oblast" {
-			t.Errorf("%s: adm_1 as written not kept: %v", inc.ID, inc.Fields["adm_1"])
+		if inc.Admin1 == "UA-09" && inc.FieldMap()["adm_1"] != "Luhansk oblast" {
+			t.Errorf("%s: adm_1 as written not kept: %v", inc.ID, inc.FieldMap()["adm_1"])
 		}
-		if inc.Fields["adm_1"] == "" && strings.HasPrefix(inc.Admin1, "UA-") {
+		if inc.FieldMap()["adm_1"] == "" && strings.HasPrefix(inc.Admin1, "UA-") {
 			byPoint++
 		}
 	}
@@ -246,8 +247,8 @@ func TestRealOblasts(t *testing.T) {
 	res, _ := Reader{}.Read(openReal(t, excelFile), feeds.Options{Oblasts: table})
 	byPoint := map[string]int{}
 	for _, inc := range res.Incidents {
-		if inc.Fields["adm_1"] == "" && strings.HasPrefix(inc.Admin1, "UA-") {
-			byPoint[inc.Admin1+" "+inc.Fields["where_prec"]]++
+		if inc.FieldMap()["adm_1"] == "" && strings.HasPrefix(inc.Admin1, "UA-") {
+			byPoint[inc.Admin1+" "+inc.FieldMap()["where_prec"]]++
 		}
 	}
 	// Of the 83 events without adm_1, one is located within 25 km (where_prec
@@ -301,14 +302,14 @@ func TestBadRows(t *testing.T) {
 		t.Fatalf("%d incidents", len(res.Incidents))
 	}
 	a, other, c := res.Incidents[0], res.Incidents[1], res.Incidents[2]
-	if a.Fields["where_description"] != "Near Kotlyarivka – 49°09'N,\nthe eastern edge of Kharkiv Oblast" || !a.Time.Equal(date(2022, 9, 1)) || a.Country != "UA" {
+	if a.FieldMap()["where_description"] != "Near Kotlyarivka – 49°09'N,\nthe eastern edge of Kharkiv Oblast" || !a.Time.Equal(date(2022, 9, 1)) || a.Country != "UA" {
 		t.Errorf("first %+v", a)
 	}
 	if other.Type != feeds.TypeOther || other.Subtype != "4" {
 		t.Errorf("type_of_violence 4: %+v", other)
 	}
 	if c.Type != feeds.TypeCivilianHarm || c.Subtype != OneSided || c.Actor != "Government of Russia (Soviet Union)" ||
-		!c.Time.Equal(date(2022, 8, 31)) || c.Fields["date_end"] != "2022-09-30" || c.Fields[feeds.FieldTimePrecision] != "month" {
+		!c.Time.Equal(date(2022, 8, 31)) || c.FieldMap()["date_end"] != "2022-09-30" || c.FieldMap()[feeds.FieldTimePrecision] != "month" {
 		t.Errorf("one-sided %+v", c)
 	}
 }

@@ -78,7 +78,7 @@ func drawHoldout(all map[string][]auditRow, exclude map[string]map[int]bool) []a
 			if n == holdoutPerStratum {
 				break
 			}
-			if !taken[i] && stratum(rows[i].inc.Fields[FieldLabels]) == s {
+			if !taken[i] && stratum(rows[i].inc.FieldMap()[FieldLabels]) == s {
 				taken[i] = true
 				out = append(out, rows[i])
 				n++
@@ -124,7 +124,7 @@ func TestAuditHoldoutDraw(t *testing.T) {
 	defer f.Close()
 	w := csv.NewWriter(f)
 	for _, r := range drawHoldout(readMonths(t), firstSample(t)) {
-		w.Write([]string{r.file, strconv.Itoa(r.line), r.inc.Fields["headline"]})
+		w.Write([]string{r.file, strconv.Itoa(r.line), r.inc.FieldMap()["headline"]})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

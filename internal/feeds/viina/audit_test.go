@@ -122,7 +122,7 @@ func drawSample(all map[string][]auditRow) []auditRow {
 			if n == 50 {
 				break
 			}
-			if !taken[i] && stratum(rows[i].inc.Fields[FieldLabels]) == s {
+			if !taken[i] && stratum(rows[i].inc.FieldMap()[FieldLabels]) == s {
 				taken[i] = true
 				out = append(out, rows[i])
 				n++
@@ -150,7 +150,7 @@ func TestAuditDraw(t *testing.T) {
 	defer f.Close()
 	w := csv.NewWriter(f)
 	for _, r := range drawSample(readMonths(t)) {
-		w.Write([]string{r.file, strconv.Itoa(r.line), r.inc.Fields[FieldLabels], r.inc.Type, r.inc.Location, r.inc.Fields["headline"]})
+		w.Write([]string{r.file, strconv.Itoa(r.line), r.inc.FieldMap()[FieldLabels], r.inc.Type, r.inc.Location, r.inc.FieldMap()["headline"]})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -181,8 +181,8 @@ func TestAudit(t *testing.T) {
 	// The known bug: a police report of drug dealers detained in Kyiv,
 	// labelled raid|milcas, read as a ground assault.
 	inc := byLine["viina_incidents_202507.csv.gz"][50]
-	if inc.Fields[FieldLabels] != "raid|milcas" {
-		t.Fatalf("202507 line 50 has labels %q; the data changed", inc.Fields[FieldLabels])
+	if inc.FieldMap()[FieldLabels] != "raid|milcas" {
+		t.Fatalf("202507 line 50 has labels %q; the data changed", inc.FieldMap()[FieldLabels])
 	}
 	if inc.Type == feeds.TypeGroundAssault || audit.IsGrave(inc.Type) {
 		t.Errorf("202507 line 50 (police arrest of drug dealers) is %s, a grave type", inc.Type)
@@ -222,12 +222,12 @@ func scoreSample(t *testing.T, what string, sample []audit.Row, drawn []auditRow
 		tab.Add(inc.Type, s.Truth)
 		truth := strings.Split(s.Truth, "|")
 		if audit.IsGrave(inc.Type) && !slices.Contains(truth, inc.Type) && testing.Verbose() {
-			t.Logf("%s:%d %s (labels %s) is %s: %s", s.File, s.Line, inc.Type, inc.Fields[FieldLabels], s.Truth, s.Note)
+			t.Logf("%s:%d %s (labels %s) is %s: %s", s.File, s.Line, inc.Type, inc.FieldMap()[FieldLabels], s.Truth, s.Note)
 		}
 		if !audit.IsGrave(inc.Type) && slices.ContainsFunc(truth, audit.IsGrave) {
 			missed++
 			if testing.Verbose() {
-				t.Logf("missed: %s:%d %s (labels %s) is %s: %s", s.File, s.Line, inc.Type, inc.Fields[FieldLabels], s.Truth, s.Note)
+				t.Logf("missed: %s:%d %s (labels %s) is %s: %s", s.File, s.Line, inc.Type, inc.FieldMap()[FieldLabels], s.Truth, s.Note)
 			}
 		}
 	}

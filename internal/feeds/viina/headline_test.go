@@ -37,7 +37,7 @@ func TestHeadlineAgainstStrings(t *testing.T) {
 	res, _ := Reader{}.Read(src, feeds.Options{})
 	n := 0
 	for _, inc := range res.Incidents {
-		if h := inc.Fields["headline"]; h != "" {
+		if h := inc.FieldMap()["headline"]; h != "" {
 			checkHeadline(t, h)
 			n++
 		}
@@ -63,8 +63,8 @@ func BenchmarkMentioned(b *testing.B) {
 	var headlines []string
 	size := 0
 	for _, inc := range res.Incidents {
-		headlines = append(headlines, inc.Fields["headline"])
-		size += len(inc.Fields["headline"])
+		headlines = append(headlines, inc.FieldMap()["headline"])
+		size += len(inc.FieldMap()["headline"])
 	}
 	b.SetBytes(int64(size))
 	for b.Loop() {

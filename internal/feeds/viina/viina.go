@@ -206,6 +206,13 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	r := &reading{opts: opts, cr: cr, sum: &res.Summary, base: filepath.Base(src.Name), l: l,
 		places: map[string]*place{}, byName: map[string]string{}, byLabels: map[string]*labelled{},
 		headlines: map[string]headlineMask{}, ids: map[string]int{}}
+	var cols []int
+	for i, in := range l.interpreted {
+		if !in {
+			cols = append(cols, i)
+		}
+	}
+	r.extra = feeds.NewExtra(l.names, cols, FieldLabels, FieldPrecision)
 	// One incident per line at most (records may span lines).
 	res.Incidents = make([]model.Incident, 0, bytes.Count(data, []byte{'\n'}))
 	if l.id < 0 {
@@ -272,6 +279,9 @@ type reading struct {
 	labels    []string       // reused per row
 	idLines   []int          // the lines of the incidents without an event id, in order
 	coords    feeds.Coordinates
+	// extra gives the incidents Columns: the columns not interpreted,
+	// the labels and the precision; unless names repeat (see fields).
+	extra *feeds.Extra
 	// probed is set once Oblasts has been asked whether it can locate
 	// points at all (polygons).
 	probed, polygons bool
@@ -366,7 +376,22 @@ func (r *reading) row(rec []string, inc *model.Incident) *problem {
 		r.sum.Unmap(lab.unmappedBy)
 	}
 
-	fields := r.fields(rec, lab.joined, day)
+	// Columns, unless two share a name (then the first non-empty value
+	// wins, not the last) or there are no labels (Fields has an empty
+	// entry for them, which Columns cannot hold).
+	var fields map[string]string
+	var columns model.Columns
+	if r.extra.Distinct() && lab.joined != "" {
+		values := r.extra.Row(rec)
+		values[r.extra.At(0)] = lab.joined
+		values[r.extra.At(1)] = "minute"
+		if day {
+			values[r.extra.At(1)] = "day"
+		}
+		columns = r.extra.Columns(values)
+	} else {
+		fields = r.fields(rec, lab.joined, day)
+	}
 
 	location := ""
 	if l.place >= 0 {
@@ -387,6 +412,7 @@ func (r *reading) row(rec []string, inc *model.Incident) *problem {
 	inc.Lat, inc.Lon = lat, lon
 	inc.Source = SourceName
 	inc.Fields = fields
+	inc.Columns = columns
 	return nil
 }
 

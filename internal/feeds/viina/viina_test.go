@@ -151,7 +151,7 @@ func TestMonth(t *testing.T) {
 	abroad := 0
 	for _, inc := range res.Incidents {
 		byType[inc.Type]++
-		precision[inc.Fields[FieldPrecision]]++
+		precision[inc.FieldMap()[FieldPrecision]]++
 		points[[2]float64{*inc.Lat, *inc.Lon}] = true
 		switch {
 		case inc.Admin1 == "" && inc.Country == "":
@@ -193,8 +193,8 @@ func TestMonth(t *testing.T) {
 	first := res.Incidents[0]
 	if first.ID != "viina_incidents_202401.csv.gz:2" || first.Type != feeds.TypeDroneStrike || first.Location != "Pustomyty" ||
 		*first.Lat != 49.717495 || *first.Lon != 23.916737 || !first.Time.Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) ||
-		first.Fields[FieldLabels] != "uav|aad|loc" || first.Fields[FieldPrecision] != "day" ||
-		!strings.HasPrefix(first.Fields["headline"], `На Львівщині по "Шахедах"`) || len(first.Fields) != 3 {
+		first.FieldMap()[FieldLabels] != "uav|aad|loc" || first.FieldMap()[FieldPrecision] != "day" ||
+		!strings.HasPrefix(first.FieldMap()["headline"], `На Львівщині по "Шахедах"`) || first.FieldCount() != 3 {
 		t.Errorf("first report %+v", first)
 	}
 }
@@ -212,12 +212,12 @@ func TestBOM(t *testing.T) {
 	}
 	for i := range a.Incidents {
 		x, y := a.Incidents[i], b.Incidents[i]
-		if x.ID != y.ID || !x.Time.Equal(y.Time.Time) || x.Type != y.Type || !maps.Equal(x.Fields, y.Fields) {
+		if x.ID != y.ID || !x.Time.Equal(y.Time.Time) || x.Type != y.Type || !maps.Equal(x.FieldMap(), y.FieldMap()) {
 			t.Fatalf("row %d differs: %+v, %+v", i, x, y)
 		}
 	}
 	// Without stripping, a quoted first column would be a CSV error.
-	if _, ok := a.Incidents[0].Fields["\ufeffdatetime"]; ok {
+	if _, ok := a.Incidents[0].FieldMap()["\ufeffdatetime"]; ok {
 		t.Error("the BOM is in a column name")
 	}
 }
@@ -274,8 +274,8 @@ func TestPrecedence(t *testing.T) {
 				t.Errorf("type %q, summary %+v; want %q mapped=%v unmapped by %q", inc.Type, s, tt.typ, tt.mapped, tt.unmappedBy)
 			}
 			wantLabels := strings.ReplaceAll(strings.TrimSpace(strings.ReplaceAll(tt.labels, " | ", "")), " ", "")
-			if inc.Fields[FieldLabels] != wantLabels {
-				t.Errorf("labels %q, want %q", inc.Fields[FieldLabels], wantLabels)
+			if inc.FieldMap()[FieldLabels] != wantLabels {
+				t.Errorf("labels %q, want %q", inc.FieldMap()[FieldLabels], wantLabels)
 			}
 		})
 	}
@@ -304,12 +304,12 @@ func TestUpstream(t *testing.T) {
 	}
 	a, b := res.Incidents[0], res.Incidents[1]
 	if a.ID != "viina-218649" || a.Type != feeds.TypeShelling || a.Admin1 != "UA-14" || a.Location != "Lyman" ||
-		!a.Time.Equal(time.Date(2026, 9, 19, 14, 5, 0, 0, time.UTC)) || a.Fields[FieldPrecision] != "minute" ||
-		a.Fields[FieldLabels] != "mil|artillery|civcas" || a.Fields["a_rus_b"] != "1" || a.Fields["ADM1_NAME"] != "Donets'k" {
+		!a.Time.Equal(time.Date(2026, 9, 19, 14, 5, 0, 0, time.UTC)) || a.FieldMap()[FieldPrecision] != "minute" ||
+		a.FieldMap()[FieldLabels] != "mil|artillery|civcas" || a.FieldMap()["a_rus_b"] != "1" || a.FieldMap()["ADM1_NAME"] != "Donets'k" {
 		t.Errorf("first %+v", a)
 	}
 	// An adm1 name the table does not know falls back to the point.
-	if b.ID != "viina-218650" || b.Type != feeds.TypeDroneStrike || b.Admin1 != "UA-XX" || b.Fields[FieldPrecision] != "day" || o.calls != 2 {
+	if b.ID != "viina-218650" || b.Type != feeds.TypeDroneStrike || b.Admin1 != "UA-XX" || b.FieldMap()[FieldPrecision] != "day" || o.calls != 2 {
 		t.Errorf("second %+v (%d ByPoint calls)", b, o.calls)
 	}
 }
@@ -362,7 +362,7 @@ func TestBadRows(t *testing.T) {
 			if len(res.Incidents) != 2 || res.Incidents[0].ID != "bad.csv:2" || res.Incidents[1].ID != "bad.csv:8" {
 				t.Fatalf("incidents %+v", res.Incidents)
 			}
-			if g := res.Incidents[1]; g.Lat != nil || g.Lon != nil || g.Fields[FieldLabels] != "" || g.Fields[FieldPrecision] != "minute" ||
+			if g := res.Incidents[1]; g.Lat != nil || g.Lon != nil || g.FieldMap()[FieldLabels] != "" || g.FieldMap()[FieldPrecision] != "minute" ||
 				!g.Time.Equal(time.Date(2024, 1, 1, 8, 51, 0, 0, time.UTC)) {
 				t.Errorf("row 8: %+v", g)
 			}
