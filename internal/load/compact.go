@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/backstop-dev/backstop/internal/jsonnum"
+
 	"go.yaml.in/yaml/v4"
 
 	"github.com/backstop-dev/backstop/internal/model"
@@ -625,42 +627,10 @@ func rawOK(b []byte) bool {
 // number consumes a number in JSON's grammar and returns its text (nil
 // for none), and whether it is an integer (no fraction, no exponent).
 func (s *compactScanner) number() (num []byte, integer bool) {
-	b, i := s.b, s.i
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	digits := func() int {
-		n := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case digits() == 0:
+	n, integer := jsonnum.Scan(s.b[s.i:])
+	if n == 0 {
 		return nil, false
 	}
-	integer = true
-	if i < len(b) && b[i] == '.' {
-		i++
-		if digits() == 0 {
-			return nil, false
-		}
-		integer = false
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return nil, false
-		}
-		integer = false
-	}
-	num, s.i = b[s.i:i], i
+	num, s.i = s.b[s.i:s.i+n], s.i+n
 	return num, integer
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/backstop-dev/backstop/internal/jsonnum"
 )
 
 // fastRecord decodes line in one pass when it is the common case: one
@@ -237,45 +239,12 @@ func (p *scanner) stringEnd() (int, bool) {
 // whether it is an integer (no fraction, no exponent).
 func (p *scanner) number() (num []byte, integer, ok bool) {
 	p.space()
-	start, b := p.i, p.b
-	i := p.i
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	digits := func() int {
-		n := 0
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-			n++
-		}
-		return n
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case digits() == 0:
+	n, integer := jsonnum.Scan(p.b[p.i:])
+	if n == 0 {
 		return nil, false, false
 	}
-	integer = true
-	if i < len(b) && b[i] == '.' {
-		i++
-		if digits() == 0 {
-			return nil, false, false
-		}
-		integer = false
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return nil, false, false
-		}
-		integer = false
-	}
-	p.i = i
-	return b[start:i], integer, true
+	num, p.i = p.b[p.i:p.i+n], p.i+n
+	return num, integer, true
 }
 
 // float decodes a number or null as json.Unmarshal does into a *float64.
