@@ -11,6 +11,30 @@ import (
 	"github.com/backstop-dev/backstop/internal/expr"
 )
 
+// triggerPrograms returns a function that compiles a trigger's
+// expression into a Program, with empty windows, failing the test on an
+// error.
+func triggerPrograms(t *testing.T) func(src string) *expr.Program {
+	t.Helper()
+	env := newEnv(t, expr.Trigger)
+	tr, err := env.NewTriggers(func(time.Duration) []ref.Val { return nil }, func(int) int64 { return 0 }, func(int) float64 { return 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(src string) *expr.Program {
+		t.Helper()
+		x, issues := env.Compile(src)
+		if x == nil {
+			t.Fatalf("Compile(%q): %v", src, issues)
+		}
+		p, err := tr.Program(x)
+		if err != nil {
+			t.Fatalf("Program(%q): %v", src, err)
+		}
+		return p
+	}
+}
+
 // TestGuard lists the guard derived from each shape: the types a trigger
 // can fire on, or all ("*").
 func TestGuard(t *testing.T) {
@@ -42,20 +66,9 @@ func TestGuard(t *testing.T) {
 		{`window("6h").map(i, i.fatalities).sum() >= 3 && incident.type in ["battle"]`, []string{"battle"}},
 		{`window("1h").exists(i, i.type == "a") && incident.type == "b"`, []string{"b"}},
 	}
-	env := newEnv(t, expr.Trigger)
-	tr, err := env.NewTriggers(func(time.Duration) []ref.Val { return nil }, func(int) int64 { return 0 }, func(int) float64 { return 0 })
-	if err != nil {
-		t.Fatal(err)
-	}
+	program := triggerPrograms(t)
 	for _, tt := range tests {
-		x, issues := env.Compile(tt.src)
-		if x == nil {
-			t.Fatalf("Compile(%q): %v", tt.src, issues)
-		}
-		p, err := tr.Program(x)
-		if err != nil {
-			t.Fatalf("Program(%q): %v", tt.src, err)
-		}
+		p := program(tt.src)
 		if g := p.Guard; tt.want == nil && !g.All || tt.want != nil && (g.All || !slices.Equal(g.Types, tt.want)) {
 			t.Errorf("%s: guard %+v, want %v", tt.src, g, tt.want)
 		}

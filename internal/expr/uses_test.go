@@ -2,11 +2,6 @@ package expr_test
 
 import (
 	"testing"
-	"time"
-
-	"cel.dev/cel-go/common/types/ref"
-
-	"github.com/backstop-dev/backstop/internal/expr"
 )
 
 // TestUsesFields: a program reads the fields map when it selects
@@ -28,20 +23,9 @@ func TestUsesFields(t *testing.T) {
 		{`window("6h").exists(i, i.fields.type == "x")`, true},
 		{`window("6h").filter(i, "labels" in i.fields).size() > 2`, true},
 	}
-	env := newEnv(t, expr.Trigger)
-	tr, err := env.NewTriggers(func(time.Duration) []ref.Val { return nil }, func(int) int64 { return 0 }, func(int) float64 { return 0 })
-	if err != nil {
-		t.Fatal(err)
-	}
+	program := triggerPrograms(t)
 	for _, tt := range tests {
-		x, issues := env.Compile(tt.src)
-		if x == nil {
-			t.Fatalf("Compile(%q): %v", tt.src, issues)
-		}
-		p, err := tr.Program(x)
-		if err != nil {
-			t.Fatalf("Program(%q): %v", tt.src, err)
-		}
+		p := program(tt.src)
 		if p.Uses.Fields != tt.want {
 			t.Errorf("%s: Uses.Fields %v, want %v", tt.src, p.Uses.Fields, tt.want)
 		}
