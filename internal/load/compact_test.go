@@ -2,13 +2,13 @@ package load_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/backstop-dev/backstop/internal/datatest"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
@@ -226,9 +226,7 @@ func TestCompactRenamed(t *testing.T) {
 func readIncidents(t testing.TB, rel string) []model.Incident {
 	t.Helper()
 	path := filepath.Join(dataDir, rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s is absent (the shared data sets are not checked out): %v", path, err)
-	}
+	datatest.Need(t, path)
 	res, _, err := all.Read(path, "", nil, feeds.Options{})
 	if err != nil {
 		t.Fatal(err)

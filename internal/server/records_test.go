@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/backstop-dev/backstop/internal/datatest"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
 	feedincidents "github.com/backstop-dev/backstop/internal/feeds/incidents"
@@ -143,9 +144,10 @@ func readVIINAMonths(tb testing.TB, names ...string) []model.Incident {
 		if filepath.Base(p) == p {
 			p = filepath.Join(viinaDir(), name)
 		}
+		datatest.Need(tb, p)
 		data, err := os.ReadFile(p)
 		if err != nil {
-			tb.Skipf("%s not found (../shared sits beside the repository in CI): %v", p, err)
+			tb.Fatal(err)
 		}
 		src, err := feeds.NewSource(p, data)
 		if err != nil {

@@ -2,13 +2,13 @@ package incidents_test
 
 import (
 	"math"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/backstop-dev/backstop/internal/datatest"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/all"
 	"github.com/backstop-dev/backstop/internal/feeds/incidents"
@@ -23,9 +23,7 @@ const dataDir = "../../../../shared/data"
 func read(t testing.TB, rel string) []model.Incident {
 	t.Helper()
 	path := filepath.Join(dataDir, rel)
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("%s is absent (the shared data sets are not checked out): %v", path, err)
-	}
+	datatest.Need(t, path)
 	res, _, err := all.Read(path, "", nil, feeds.Options{})
 	if err != nil {
 		t.Fatal(err)
