@@ -91,7 +91,9 @@ func newRecord(extra []note.Verifier) *record {
 // must not be accepted twice.
 func textHash(e *store.Entry) tlog.Hash { return tlog.RecordHash(text(e)) }
 
-// text returns an entry's document without its signature block.
+// text returns an entry's document without its signature block. An
+// Incidents entry's note is no longer in memory once applied (see
+// record.fetch): read it with record.note.
 func text(e *store.Entry) []byte { return signing.Text(e.Note) }
 
 // decoded is what a submission's check already read of its document, so
