@@ -47,8 +47,14 @@ type fieldPosition struct{ line, col int }
 // NewScanner returns a Scanner of data with the delimiter comma, which
 // must be valid for encoding/csv (ValidDelimiter).
 func NewScanner(data []byte, comma rune) *Scanner {
+	return NewTextScanner(string(data), comma)
+}
+
+// NewTextScanner is NewScanner of text already a string (Source.Text),
+// which it does not copy.
+func NewTextScanner(text string, comma rune) *Scanner {
 	c := string(comma)
-	return &Scanner{text: string(data), comma: c, commaLen: len(c), nextQuote: -1, nextNL: -1}
+	return &Scanner{text: text, comma: c, commaLen: len(c), nextQuote: -1, nextNL: -1}
 }
 
 // ValidDelimiter reports whether encoding/csv accepts r as a delimiter.

@@ -36,10 +36,15 @@ type Reader interface {
 type Source struct {
 	// Name is the file name diagnostics carry.
 	Name string
-	// Data is the UTF-8 text.
+	// Data is the UTF-8 text. Nothing may modify it once Open or
+	// NewSource returned it: Text may share its bytes.
 	Data []byte
 	// Decoded names the encoding Data was converted from ("" for UTF-8).
 	Decoded string
+
+	// text is Data as a string sharing its bytes, when Data is a buffer
+	// Open or NewSource made and nobody else holds (see Text).
+	text string
 }
 
 // Oblasts normalises Ukraine's first-level units to ISO 3166-2:UA codes

@@ -516,7 +516,7 @@ func NewCSV(src *Source, comma rune, sum *Summary, opts Options, required ...str
 		d.Summary = "header: " + d.Summary
 		return nil, diag.Diagnostics{d}
 	}
-	r := NewScanner(src.Data, comma)
+	r := NewTextScanner(src.Text(), comma)
 	r.FieldsPerRecord = -1 // counted here, to skip the row with the Summary
 	rec, err := r.Read()
 	if errors.Is(err, io.EOF) {

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/gzip"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func gz(t *testing.T, b []byte) []byte {
@@ -91,5 +93,66 @@ func TestHead(t *testing.T) {
 	s = &Source{Data: []byte("abc")}
 	if string(s.Head()) != "abc" {
 		t.Errorf("Head() = %q", s.Head())
+	}
+}
+
+// TestSourceText checks that Text shares Data's bytes only when the
+// Source made the buffer: a caller's buffer changed after NewSource must
+// not change a text already cut from it.
+func TestSourceText(t *testing.T) {
+	shares := func(src *Source) bool {
+		text := src.Text()
+		return len(text) > 0 && unsafe.StringData(text) == unsafe.SliceData(src.Data)
+	}
+	tests := []struct {
+		name   string
+		src    func(t *testing.T) *Source
+		shares bool
+	}{
+		{"caller's buffer", func(t *testing.T) *Source { return must(t)(NewSource("x.csv", []byte("a,b\n"))) }, false},
+		{"decompressed", func(t *testing.T) *Source { return must(t)(NewSource("x.csv.gz", gz(t, []byte("a,b\n")))) }, true},
+		{"decoded", func(t *testing.T) *Source { return must(t)(NewSource("x.csv", []byte("caf\xE9\n"))) }, true},
+		{"read by Open", func(t *testing.T) *Source {
+			path := filepath.Join(t.TempDir(), "x.csv")
+			if err := os.WriteFile(path, []byte("\xEF\xBB\xBFa,b\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return must(t)(Open(path))
+		}, true},
+		{"Data set again", func(t *testing.T) *Source {
+			src := must(t)(NewSource("x.csv.gz", gz(t, []byte("a,b\n"))))
+			src.Data = []byte("c,d\n")
+			return src
+		}, false},
+		{"literal", func(*testing.T) *Source { return &Source{Name: "x.csv", Data: []byte("a,b\n")} }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := tt.src(t)
+			if got := src.Text(); got != string(src.Data) {
+				t.Fatalf("Text() = %q, Data %q", got, src.Data)
+			}
+			if got := shares(src); got != tt.shares {
+				t.Errorf("Text shares Data's bytes: %v, want %v", got, tt.shares)
+			}
+		})
+	}
+	// The caller keeps its buffer: changing it leaves the text alone.
+	buf := []byte("a,b\n")
+	src := must(t)(NewSource("x.csv", buf))
+	text := src.Text()
+	buf[0] = 'z'
+	if text != "a,b\n" {
+		t.Errorf("the text changed with the caller's buffer: %q", text)
+	}
+}
+
+func must(t *testing.T) func(*Source, error) *Source {
+	return func(src *Source, err error) *Source {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return src
 	}
 }

@@ -183,15 +183,21 @@ func confirm(typ, headline string) string {
 // confirmed is confirm's answer for the mask of the types a headline
 // mentions: complete, or at least with typ's bit.
 func confirmed(typ string, mask uint8) string {
-	if mask&stemBits[typ] != 0 {
+	return confirmedBy(typ, stemBits[typ], mask)
+}
+
+// confirmedBy is confirmed, bit being stemBits[typ]; the bits of
+// confirmOrder are bits 0, 1, … (stemBits), battle's the next.
+func confirmedBy(typ string, bit, mask uint8) string {
+	if mask&bit != 0 {
 		return typ
 	}
-	for _, t := range confirmOrder {
-		if mask&stemBits[t] != 0 {
+	for i, t := range confirmOrder {
+		if mask&(1<<i) != 0 {
 			return t
 		}
 	}
-	if typ == feeds.TypeGroundAssault && mask&stemBits[feeds.TypeBattle] != 0 {
+	if typ == feeds.TypeGroundAssault && mask&(1<<len(confirmOrder)) != 0 {
 		return feeds.TypeBattle
 	}
 	return feeds.TypeOther
