@@ -46,11 +46,18 @@ func ReadRows(pos *Positions, cr RecordReader, res *Result, opts Options, row fu
 // ReadRowsInto is ReadRows for a row function that fills in the incident
 // where it is kept, at the end of res.Incidents, saving a copy of each
 // (an Incident is some 200 bytes): the incident is zero when row is
-// called, and dropped when row returns a problem.
+// called, and dropped when row returns a problem. The incidents between
+// the length and the capacity of res.Incidents must be zero, as make
+// leaves them (the readers make it with a capacity of one per line).
 func ReadRowsInto(pos *Positions, cr RecordReader, res *Result, opts Options, row func(rec []string, inc *model.Incident) *Problem) diag.Diagnostics {
 	l := &records{pos: pos, r: cr, sum: &res.Summary, opts: opts}
 	for rec := range l.all {
-		res.Incidents = append(res.Incidents, model.Incident{})
+		if n := len(res.Incidents); n < cap(res.Incidents) {
+			// Zero already: made so, or zeroed when dropped below.
+			res.Incidents = res.Incidents[:n+1]
+		} else {
+			res.Incidents = append(res.Incidents, model.Incident{})
+		}
 		inc := &res.Incidents[len(res.Incidents)-1]
 		if bad := row(rec, inc); bad != nil {
 			*inc = model.Incident{} // nothing of the row stays reachable

@@ -237,11 +237,16 @@ func (r *reading) writeIDs(incidents []model.Incident) {
 	if len(r.idLines) == 0 {
 		return
 	}
-	buf := make([]byte, 0, len(r.idLines)*(len(r.base)+1+digits(r.idLines[len(r.idLines)-1])))
+	// A Builder gives its bytes as a string without a copy.
+	var b strings.Builder
+	b.Grow(len(r.idLines) * (len(r.base) + 1 + digits(r.idLines[len(r.idLines)-1])))
+	var num [20]byte
 	for _, line := range r.idLines {
-		buf = strconv.AppendInt(append(append(buf, r.base...), ':'), int64(line), 10)
+		b.WriteString(r.base)
+		b.WriteByte(':')
+		b.Write(strconv.AppendInt(num[:0], int64(line), 10))
 	}
-	all := string(buf)
+	all := b.String()
 	next := 0
 	for i := range incidents {
 		if incidents[i].ID != "" {
@@ -276,9 +281,13 @@ type reading struct {
 	lastPlace *place               // the place of the last row with one
 	byName    map[string]string    // adm1_name → admin1
 	byLabels  map[string]*labelled // the labels column
-	lastTime  string               // the time column of the last row read, when it was a time
-	lastT     time.Time
-	lastDay   bool
+	// lastLabels is the labels column of the last row, lastLabelled
+	// what they gave.
+	lastLabels   string
+	lastLabelled *labelled
+	lastTime     string // the time column of the last row read, when it was a time
+	lastT        time.Time
+	lastDay      bool
 	// headlines holds what the automaton found in each headline: half
 	// the reports repeat the headline of another, geocoded elsewhere.
 	headlines map[string]headlineMask
@@ -480,12 +489,16 @@ func (r *reading) labelsOf(rec []string) *labelled {
 		return r.typeOfLabels(rec)
 	}
 	raw := rec[r.l.labels]
+	if r.lastLabelled != nil && raw == r.lastLabels {
+		return r.lastLabelled // a run of reports labelled alike
+	}
 	lab, ok := r.byLabels[raw]
 	if !ok {
 		r.readLabels(rec)
 		lab = r.typeOfLabels(rec)
 		r.byLabels[strings.Clone(raw)] = lab // close to the other keys, see point
 	}
+	r.lastLabels, r.lastLabelled = raw, lab
 	return lab
 }
 
