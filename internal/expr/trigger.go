@@ -161,6 +161,11 @@ type Uses struct {
 	// (`.fields`, of any incident), so Incident.Fields must be filled;
 	// number() also reads the columns (Incident.SetColumns).
 	Fields bool
+	// Place: the expression reads where an incident is (`.lat`, `.lon`
+	// or `.beyond_line`, of any incident), so Incident.Lat, Lon and
+	// BeyondLine must be filled. Otherwise the monitor neither reads the
+	// coordinates, each behind a pointer, nor calls the BeyondLine test.
+	Place bool
 }
 
 // InterruptCheckFrequency is how many iterations of a comprehension
@@ -257,6 +262,10 @@ func (t *Triggers) rewrite(x *Expression) (*cel.Ast, string, []*Counter, []*Sum,
 	return x.AST, x.Source, nil, nil, nil
 }
 
+// placeFields are the fields of an incident that say where it is (see
+// Uses.Place).
+var placeFields = map[string]bool{"lat": true, "lon": true, "beyond_line": true}
+
 func uses(x *Expression) Uses {
 	var u Uses
 	nav := ast.NavigateAST(x.AST.NativeRep())
@@ -272,6 +281,8 @@ func uses(x *Expression) Uses {
 			u.Incident = true
 		case e.Kind() == ast.SelectKind && e.AsSelect().FieldName() == "fields":
 			u.Fields = true
+		case e.Kind() == ast.SelectKind && placeFields[e.AsSelect().FieldName()]:
+			u.Place = true
 		}
 	}
 	return u

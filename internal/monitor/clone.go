@@ -34,10 +34,15 @@ func (m *Monitor) Clone(ctx context.Context) (*Monitor, error) {
 	}
 	c.added = m.added
 	c.report = m.report.clone()
-	c.open = make(map[openKey]*Episode, len(m.open))
-	for k, ep := range m.open {
-		cp := ep.clone()
-		c.open[k] = &cp
+	// New made the same triggers in the same order: the clone's i-th is
+	// m's.
+	for i := range m.triggers {
+		for kind, ep := range m.triggers[i].open {
+			if ep != nil {
+				cp := ep.clone()
+				c.triggers[i].open[kind] = &cp
+			}
+		}
 	}
 	for id, n := range m.counts {
 		cp := *n

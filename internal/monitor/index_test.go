@@ -44,9 +44,15 @@ var indexTypes = []string{"shelling", "missile_strike", "drone_strike", "ground_
 // indexSet is a framework of indexTriggers.
 func indexSet(t testing.TB) *load.Set {
 	t.Helper()
+	return triggerSet(t, indexTriggers)
+}
+
+// triggerSet is a framework "ix" of the triggers whens.
+func triggerSet(t testing.TB, whens []string) *load.Set {
+	t.Helper()
 	var b strings.Builder
 	b.WriteString("backstop: v1\nkind: Framework\nid: ix\nbeneficiary: UA\nparties:\n  UA: {name: Ukraine, role: beneficiary}\ntriggers:\n")
-	for i, when := range indexTriggers {
+	for i, when := range whens {
 		fmt.Fprintf(&b, "  - id: t%02d\n    when: '%s'\n    respond: [consult]\n", i, when)
 	}
 	b.WriteString("responses:\n  - {id: consult, mode: consultation, within: 24h}\n")
@@ -288,6 +294,42 @@ func FuzzIndex(f *testing.F) {
 	})
 }
 
+// TestPlaceChangesNothing: a monitor whose triggers read no incident's
+// place leaves the trigger views' Lat, Lon and BeyondLine unfilled (see
+// expr.Uses.Place), and its outcome is that of one that fills them.
+func TestPlaceChangesNothing(t *testing.T) {
+	var whens []string
+	for _, when := range indexTriggers {
+		if !strings.Contains(when, ".lat") && !strings.Contains(when, ".beyond_line") {
+			whens = append(whens, when)
+		}
+	}
+	set := triggerSet(t, whens)
+	beyond := func(lat, lon float64) bool { return lat > 49 }
+	run := func(incs []model.Incident, ters []Territory, place bool) outcome {
+		var o outcome
+		opts := Options{BeyondLine: beyond}
+		opts.OnFiring = func(f Firing) { o.firings = append(o.firings, f) }
+		opts.OnEpisode = func(e Episode) { o.episodes = append(o.episodes, e.ID) }
+		m, err := New(set, "ix", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.place {
+			t.Fatal("the triggers read no place, yet the monitor fills it")
+		}
+		m.place = place
+		if o.report, err = m.run(slices.Clone(incs), ters); err != nil {
+			o.err = err.Error()
+		}
+		return o
+	}
+	for seed := range uint64(20) {
+		incs, ters := fuzzEvents(seed, 2000)
+		sameOutcome(t, run(incs, ters, false), run(incs, ters, true))
+	}
+}
+
 // TestFillExprOverwrites: filling the trigger view of an incident over
 // that of another leaves nothing of the first (fillExpr assigns field by
 // field, so a field it forgot would leak from one incident to the next).
@@ -311,20 +353,22 @@ func TestFillExprOverwrites(t *testing.T) {
 		{"full then columns", full, columns},
 	}
 	for _, fields := range []bool{true, false} {
-		for _, tt := range tests {
-			var x expr.Incident
-			fillExpr(&x, &tt.first, beyond, fields)
-			fillExpr(&x, &tt.then, beyond, fields)
-			var want expr.Incident
-			fillExpr(&want, &tt.then, beyond, fields)
-			if !reflect.DeepEqual(x, want) {
-				t.Errorf("%s (fields %v): %+v, want %+v", tt.name, fields, x, want)
+		for _, place := range []bool{true, false} {
+			for _, tt := range tests {
+				var x expr.Incident
+				fillExpr(&x, &tt.first, beyond, fields, place)
+				fillExpr(&x, &tt.then, beyond, fields, place)
+				var want expr.Incident
+				fillExpr(&want, &tt.then, beyond, fields, place)
+				if !reflect.DeepEqual(x, want) {
+					t.Errorf("%s (fields %v, place %v): %+v, want %+v", tt.name, fields, place, x, want)
+				}
 			}
 		}
 	}
 	// every field of the view is written: a full incident sets them all
 	var x expr.Incident
-	fillExpr(&x, &full, beyond, true)
+	fillExpr(&x, &full, beyond, true, true)
 	v := reflect.ValueOf(x)
 	for i := range v.NumField() {
 		if v.Type().Field(i).IsExported() && v.Field(i).IsZero() { // the columns are set only without Fields

@@ -149,6 +149,11 @@ type Monitor struct {
 	// would cost more than the trigger), only the columns, which number()
 	// reads.
 	fields bool
+	// place: some trigger reads where an incident is (expr.Uses.Place).
+	// Otherwise the trigger view's Lat, Lon and BeyondLine stay zero: the
+	// coordinates are each behind a pointer, a cache miss apiece, and
+	// Options.BeyondLine may be a test against the ceasefire line.
+	place bool
 
 	// counters and sums are the sliding counts and sums of the windows
 	// the engine rewrote, by index.
@@ -173,7 +178,6 @@ type Monitor struct {
 	added uint64
 
 	report   Report
-	open     map[openKey]*Episode
 	counts   map[string]*TriggerCount
 	weekly   map[[2]string]*WeekCount
 	last     time.Time
@@ -188,17 +192,31 @@ type Monitor struct {
 	weekKey             string
 }
 
-// openKey names an open breach: a trigger's incident and snapshot
-// firings form separate breaches.
-type openKey struct {
-	trigger string
-	kind    string
-}
+// The kinds of breach, by cause, as indexes of trigger.open: a trigger's
+// incident and snapshot firings form separate breaches.
+const (
+	incidentBreach = iota
+	snapshotBreach
+)
 
 type trigger struct {
 	t    *model.Trigger
 	prg  *expr.Program
 	span time.Duration // the longest a breach of this trigger caused by incidents lasts
+
+	// open are the trigger's open breaches by kind (incidentBreach,
+	// snapshotBreach), nil when none: held here rather than in a map
+	// keyed by trigger id and kind, whose look-up by two strings at every
+	// firing showed in profiles.
+	open [2]*Episode
+	// The rest is filled at the trigger's first firing (see eval) and
+	// only spares a firing look-ups: count is the trigger's entry of
+	// Monitor.counts, weekCount its entry of Monitor.weekly for week, and
+	// spanText span as a breach states it.
+	count     *TriggerCount
+	week      string
+	weekCount *WeekCount
+	spanText  string
 }
 
 // New prepares a monitor of framework id (empty: the set's only one).
@@ -218,7 +236,7 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 	if opts.Samples <= 0 {
 		opts.Samples = 5
 	}
-	m := &Monitor{f: f, set: set, opts: opts, open: map[openKey]*Episode{},
+	m := &Monitor{f: f, set: set, opts: opts,
 		counts: map[string]*TriggerCount{}, weekly: map[[2]string]*WeekCount{}}
 	if opts.Context != nil && opts.Context.Done() != nil {
 		m.ctx = opts.Context
@@ -250,7 +268,6 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 		}
 		m.triggers = append(m.triggers, trigger{t: t, prg: prg, span: m.span(t)})
 		m.buffered = m.buffered || prg.Windowed
-		m.fields = m.fields || prg.Uses.Fields
 		for _, c := range prg.Counters {
 			m.counters = append(m.counters, &slidingCount{c: c})
 		}
@@ -286,28 +303,47 @@ const scanTypes = 8
 
 // lookup returns the triggers to evaluate on an incident of type t.
 func (x *typeIndex) lookup(t string) []int {
-	if x.byType != nil {
-		if i, ok := x.byType[t]; ok {
-			return x.lists[i]
-		}
-		return x.other
-	}
-	for i, k := range x.types {
-		if k == t {
-			return x.lists[i]
-		}
-	}
-	return x.other
+	due, _ := x.find(t)
+	return due
 }
 
-// plan builds the index of m.triggers and what addIncident must feed;
+// find returns the triggers to evaluate on an incident of type t, and t
+// interned: the index's own copy of it when t is a type a guard names
+// (taken from the guard's string literal, the very string the trigger
+// compares the incident's type with), else t. Giving the incident's
+// trigger view that copy makes the trigger's `incident.type == "..."` a
+// comparison of two identical strings, which the runtime settles on
+// their address without reading their bytes.
+func (x *typeIndex) find(t string) ([]int, string) {
+	if x.byType != nil {
+		if i, ok := x.byType[t]; ok {
+			return x.lists[i], x.types[i]
+		}
+		return x.other, t
+	}
+	for i, k := range x.types {
+		// Types of the same length (missile_strike, ground_assault) are
+		// told apart by their first byte, most often, before the
+		// runtime's comparison is called.
+		if len(k) == len(t) && (k == "" || k[0] == t[0]) && k == t {
+			return x.lists[i], k
+		}
+	}
+	return x.other, t
+}
+
+// plan builds the index of m.triggers, what addIncident must feed and
+// which parts of an incident's trigger view it must fill (fields, place);
 // with guards false every trigger of incidents is evaluated on every
 // incident, as before the index (for the tests that compare both).
 func (m *Monitor) plan(guards bool) {
 	var x typeIndex
 	m.incidentTriggers = 0
+	m.fields, m.place = false, false
 	for i := range m.triggers {
 		prg := m.triggers[i].prg
+		m.fields = m.fields || prg.Uses.Fields
+		m.place = m.place || prg.Uses.Place
 		if !prg.Uses.Incident {
 			continue
 		}
@@ -385,7 +421,7 @@ func (m *Monitor) Add(ev Event) error {
 	}
 	t := ev.time()
 	if m.lastSeen && t.Before(m.last) {
-		return fmt.Errorf("monitor: events out of order: %s after %s", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
+		return m.outOfOrder(t)
 	}
 	m.last, m.lastSeen = t, true
 	// Most runs are of all time or of a period open at its end: testing
@@ -400,7 +436,7 @@ func (m *Monitor) Add(ev Event) error {
 		if !m.feed {
 			return nil // no window to fill
 		}
-		_, err := m.buffer1(ev.Incident)
+		_, err := m.buffer1(ev.Incident, ev.Incident.Type)
 		return err
 	case m.untilSet && !t.Before(p.Until):
 		if ev.Incident == nil {
@@ -416,16 +452,38 @@ func (m *Monitor) Add(ev Event) error {
 	// Report.To is formatted by Finish: formatting it here cost an
 	// allocation and a tenth of a microsecond per event.
 	m.to, m.toSeen = t, true
-	if ev.Incident != nil {
-		return m.addIncident(ev.Incident)
+	if inc := ev.Incident; inc != nil {
+		// Most incidents meet no trigger: they are skipped here, without
+		// the call to addIncident, whose frame costs as much as the rest.
+		// The triggers the index leaves out count as evaluated
+		// (Report.Evaluations is the triggers of incidents times the
+		// incidents, as before the index): they were false.
+		m.report.Incidents++
+		due, typ := m.index.find(inc.Type)
+		m.report.Evaluations += int64(m.incidentTriggers - len(due))
+		if len(due) == 0 && !m.feed {
+			return nil
+		}
+		return m.addIncident(inc, typ, due)
 	}
 	return m.addTerritory(ev.Territory)
 }
 
+// outOfOrder is Add's error for an event at t before the last one. It is
+// a function of its own so that formatting the error does not weigh on
+// Add's frame, which every event pays for.
+//
+//go:noinline
+func (m *Monitor) outOfOrder(t time.Time) error {
+	return fmt.Errorf("monitor: events out of order: %s after %s", t.Format(time.RFC3339), m.last.Format(time.RFC3339))
+}
+
 // buffer1 puts an incident into the sliding windows and returns its
-// trigger view.
-func (m *Monitor) buffer1(inc *model.Incident) (*expr.Incident, error) {
-	fillExpr(&m.current, inc, m.opts.BeyondLine, m.fields)
+// trigger view, whose type is typ: inc.Type or a string equal to it (see
+// typeIndex.find).
+func (m *Monitor) buffer1(inc *model.Incident, typ string) (*expr.Incident, error) {
+	fillExpr(&m.current, inc, m.opts.BeyondLine, m.fields, m.place)
+	m.current.Type = typ
 	stored := &m.current // the counters and sums keep nothing of it
 	if m.buffered {
 		kept := m.current // the buffer keeps its own copy
@@ -447,19 +505,13 @@ func (m *Monitor) buffer1(inc *model.Incident) (*expr.Incident, error) {
 	return stored, nil
 }
 
-// addIncident evaluates the triggers the index gives for the incident's
-// type. The others count as evaluated (Report.Evaluations is the triggers
-// of incidents times the incidents, as before the index): they were
-// false. An incident that no trigger, counter, sum or buffer reads is not
-// even converted to its trigger view.
-func (m *Monitor) addIncident(inc *model.Incident) error {
-	m.report.Incidents++
-	due := m.index.lookup(inc.Type)
-	m.report.Evaluations += int64(m.incidentTriggers - len(due))
-	if len(due) == 0 && !m.feed {
-		return nil
-	}
-	if _, err := m.buffer1(inc); err != nil {
+// addIncident feeds the sliding windows with an incident and evaluates
+// on it the triggers due, those the index gives for its type (see Add). An
+// incident that no trigger, counter, sum or buffer reads never gets here:
+// it is not even converted to its trigger view. typ is inc.Type, interned
+// by the index.
+func (m *Monitor) addIncident(inc *model.Incident, typ string, due []int) error {
+	if _, err := m.buffer1(inc, typ); err != nil {
 		return err
 	}
 	if len(due) == 0 {
@@ -630,25 +682,22 @@ func (m *Monitor) eval(tr *trigger, at time.Time, inc *model.Incident, st *Terri
 		}
 		return fmt.Errorf("trigger %s: %w", tr.t.ID, err)
 	}
-	kind := "incident"
+	kind := incidentBreach
 	if inc == nil {
-		kind = "snapshot"
+		kind = snapshotBreach
 	}
-	key := openKey{tr.t.ID, kind}
 	if !fired {
-		m.quiet(key)
+		m.quiet(tr, kind)
 		return nil
 	}
 	cause := causeOf(inc, st)
-	ep := m.open[key]
-	count := m.counts[tr.t.ID]
-	count.Firings++
-	week := m.isoWeek(at)
-	wc := m.weekly[[2]string{week, tr.t.ID}]
-	if wc == nil {
-		wc = &WeekCount{Week: week, Trigger: tr.t.ID}
-		m.weekly[[2]string{week, tr.t.ID}] = wc
+	ep := tr.open[kind]
+	if tr.count == nil {
+		tr.count = m.counts[tr.t.ID]
 	}
+	count := tr.count
+	count.Firings++
+	wc := m.weekCount(tr, m.isoWeek(at))
 	wc.Firings++
 	continues := ep != nil && (cause.Kind == "snapshot" ||
 		(at.Sub(ep.End) <= m.opts.QuietPeriod && at.Before(ep.Start.Add(tr.span))))
@@ -665,9 +714,12 @@ func (m *Monitor) eval(tr *trigger, at time.Time, inc *model.Incident, st *Terri
 			Cause: cause, Incidents: []string{}, Sources: []string{}, Days: []Day{}, Measure: tr.t.Measure,
 			Responses: m.responses(tr.t, at)}
 		if cause.Kind == "incident" {
-			ep.Span = model.Duration(tr.span).String()
+			if tr.spanText == "" {
+				tr.spanText = model.Duration(tr.span).String()
+			}
+			ep.Span = tr.spanText
 		}
-		m.open[key] = ep
+		tr.open[kind] = ep
 		defer func() {
 			if m.opts.OnEpisode != nil {
 				m.opts.OnEpisode(*ep)
@@ -702,16 +754,30 @@ func causeOf(inc *model.Incident, st *Territory) Cause {
 }
 
 // quiet handles a trigger that did not fire. Only a snapshot's silence
-// ends a breach (the next snapshot that fires starts a new one): an
-// incident that does not fire needs no look-up of its trigger's breach.
-func (m *Monitor) quiet(key openKey) {
-	if key.kind != "snapshot" {
-		return
-	}
-	if ep := m.open[key]; ep != nil {
+// ends a breach (the next snapshot that fires starts a new one).
+func (m *Monitor) quiet(tr *trigger, kind int) {
+	if ep := tr.open[kind]; kind == snapshotBreach && ep != nil {
 		m.report.Episodes = append(m.report.Episodes, *ep)
-		delete(m.open, key)
+		tr.open[kind] = nil
 	}
+}
+
+// weekCount is tr's count of the firings in week, made at its first
+// firing in that week. Firings come in time order, so the week is nearly
+// always the trigger's last one, which tr keeps: looking the count up by
+// week and trigger id at every firing showed in profiles.
+func (m *Monitor) weekCount(tr *trigger, week string) *WeekCount {
+	if tr.weekCount != nil && tr.week == week {
+		return tr.weekCount
+	}
+	key := [2]string{week, tr.t.ID}
+	wc := m.weekly[key]
+	if wc == nil {
+		wc = &WeekCount{Week: week, Trigger: tr.t.ID}
+		m.weekly[key] = wc
+	}
+	tr.week, tr.weekCount = week, wc
+	return wc
 }
 
 // record adds one firing to the breach's days, samples and sources.
@@ -871,10 +937,15 @@ func latestAt(set *load.Set, framework string, t time.Time) map[string]*model.De
 // Finish closes the open breaches and returns the report, breaches in
 // order of their start.
 func (m *Monitor) Finish() *Report {
-	for _, ep := range m.open {
-		m.report.Episodes = append(m.report.Episodes, *ep)
+	for i := range m.triggers {
+		tr := &m.triggers[i]
+		for kind, ep := range tr.open {
+			if ep != nil {
+				m.report.Episodes = append(m.report.Episodes, *ep)
+				tr.open[kind] = nil
+			}
+		}
 	}
-	m.open = map[openKey]*Episode{}
 	if m.toSeen {
 		m.report.To = m.to.UTC().Format(time.RFC3339)
 	}
@@ -948,7 +1019,7 @@ func (m *Monitor) run(incidents []model.Incident, territory []Territory) (*Repor
 
 func toExpr(inc *model.Incident, beyond func(lat, lon float64) bool) expr.Incident {
 	var x expr.Incident
-	fillExpr(&x, inc, beyond, true)
+	fillExpr(&x, inc, beyond, true, true)
 	return x
 }
 
@@ -959,12 +1030,13 @@ func toExpr(inc *model.Incident, beyond func(lat, lon float64) bool) expr.Incide
 // was built aside, then copied, and cost twice as much. The fields of
 // an incident that holds them as Columns are made a map only when
 // fields is set (some trigger reads the map); otherwise the view has an
-// empty map and the columns, for number().
-func fillExpr(x *expr.Incident, inc *model.Incident, beyond func(lat, lon float64) bool, fields bool) {
+// empty map and the columns, for number(). Lat, Lon and BeyondLine are
+// filled only when place is set (some trigger reads them), else zero.
+func fillExpr(x *expr.Incident, inc *model.Incident, beyond func(lat, lon float64) bool, fields, place bool) {
 	x.ID, x.Time, x.Type, x.Subtype, x.Actor = inc.ID, inc.Time.Time, inc.Type, inc.Subtype, inc.Actor
 	x.Country, x.Admin1, x.Location, x.Fatalities, x.Source = inc.Country, inc.Admin1, inc.Location, int64(inc.Fatalities), inc.Source
 	x.Lat, x.Lon, x.BeyondLine = 0, 0, false
-	if inc.Lat != nil && inc.Lon != nil {
+	if place && inc.Lat != nil && inc.Lon != nil {
 		x.Lat, x.Lon = *inc.Lat, *inc.Lon
 		if beyond != nil {
 			x.BeyondLine = beyond(x.Lat, x.Lon)
