@@ -3,6 +3,7 @@ package feeds
 import (
 	"encoding/csv"
 	"io"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -37,12 +38,25 @@ type Scanner struct {
 	// its end, not once per field.
 	nextQuote, nextNL int
 
-	record    []string
-	positions []fieldPosition
-	buf       []byte // a field being rewritten
+	record []string
+	buf    []byte // a field being rewritten
+	// rewritten holds the text of the rewritten fields, many to an
+	// allocation.
+	rewritten fieldArena
+
+	// recStart is the state before the record last read, to read it
+	// again for FieldPos.
+	recStart scanState
+	// positions are those of the fields of the record last read when
+	// located; only a Scanner that is locating them fills them.
+	positions         []fieldPosition
+	located, locating bool
 }
 
 type fieldPosition struct{ line, col int }
+
+// scanState is the state in which a Scanner starts a record.
+type scanState struct{ off, line, nextQuote, nextNL int }
 
 // NewScanner returns a Scanner of data with the delimiter comma, which
 // must be valid for encoding/csv (ValidDelimiter).
@@ -65,6 +79,27 @@ func ValidDelimiter(r rune) bool {
 // FieldPos is csv.Reader.FieldPos: the line and the 1-based byte column
 // where field i of the record last read starts.
 func (s *Scanner) FieldPos(i int) (line, column int) {
+	if i == 0 && len(s.record) > 0 {
+		// A record starts a line (the readers ask for its line per row).
+		return s.recLine, 1
+	}
+	if !s.located {
+		// Reading the positions of every field costs more than reading
+		// again the few records whose fields are asked for (a
+		// diagnostic's). The searches for quotes and newlines start
+		// where the first reading's did, and the fields rewritten go to
+		// the same arena: a record is read again in the time and space
+		// it took.
+		st := s.recStart
+		again := Scanner{text: s.text, off: st.off, line: st.line,
+			comma: s.comma, commaLen: s.commaLen, nextQuote: st.nextQuote, nextNL: st.nextNL,
+			rewritten: s.rewritten, locating: true, positions: s.positions[:0]}
+		again.readRecord()
+		s.positions, s.located = again.positions, true
+	}
+	if i < 0 || i >= len(s.positions) {
+		panic("out of range index passed to FieldPos")
+	}
 	p := s.positions[i]
 	return p.line, p.col
 }
@@ -94,27 +129,53 @@ func indexFrom(text string, off int, b byte) int {
 	return len(text)
 }
 
-// shortField is the length up to which indexByte looks at each byte
+// shortField is the length up to which indexByte looks at the bytes
 // itself.
-const shortField = 16
+const shortField = 32
 
 // indexByte is strings.IndexByte, faster on the short fields that most
-// of a file's fields are: their end is found before a call to
-// strings.IndexByte would have set up.
+// of a file's fields are: their end is found, eight bytes at a time,
+// before a call to strings.IndexByte would have set up.
 func indexByte(s string, b byte) int {
-	n := min(len(s), shortField)
-	for i := range n {
-		if s[i] == b {
-			return i
+	pattern := byteLows * uint64(b)
+	i := 0
+	for ; i+8 <= len(s) && i < shortField; i += 8 {
+		if found := zeroBytes(load64(s, i) ^ pattern); found != 0 {
+			return i + bits.TrailingZeros64(found)/8
 		}
 	}
-	if n == len(s) {
+	if i < shortField {
+		for ; i < len(s); i++ {
+			if s[i] == b {
+				return i
+			}
+		}
 		return -1
 	}
-	if i := strings.IndexByte(s[n:], b); i >= 0 {
-		return n + i
+	if j := strings.IndexByte(s[i:], b); j >= 0 {
+		return i + j
 	}
 	return -1
+}
+
+// byteLows and byteHighs have the lowest and the highest bit of each
+// byte of a word set.
+const byteLows, byteHighs = 0x0101010101010101, 0x8080808080808080
+
+// zeroBytes returns w with the high bit of each zero byte set, and no
+// other bit: the bytes of a word XOR byteLows*b that were b. (Each byte's
+// low bits are added apart: no sum carries into the next byte.)
+func zeroBytes(w uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	return ^((w&low7 + low7) | w) & byteHighs
+}
+
+// load64 returns the eight bytes of s from i, the first the lowest: the
+// compiler makes it one load.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // lineEnd returns where the content of the line holding off ends and the
@@ -178,54 +239,119 @@ func (s *Scanner) skipEmptyLines() bool {
 func (s *Scanner) readRecord() ([]string, error) {
 	s.record = s.record[:0]
 	s.positions = s.positions[:0]
+	s.located = s.locating
 	if !s.skipEmptyLines() {
 		s.line++ // csv.Reader counts the read that finds the end
 		return nil, io.EOF
 	}
+	s.recStart = scanState{s.off, s.line, s.nextQuote, s.nextNL}
 	s.line++
 	s.recLine = s.line
 	recLine := s.line
 	lineStart := s.off
 	off := s.off
+	// end and next are lineEnd of the line being read, found once per
+	// line: off passes end only when a quoted field takes it to a later
+	// line.
+	end, next := -1, -1
+fields:
 	for {
-		pos := fieldPosition{s.line, off - lineStart + 1}
 		if off < len(s.text) && s.text[off] == '"' {
-			field, next, err := s.quoted(off, &lineStart, recLine)
+			col := off - lineStart + 1
+			line := s.line
+			field, after, err := s.quoted(off, &lineStart, recLine)
 			if err != nil {
 				return s.record, err
 			}
 			s.record = append(s.record, field)
-			s.positions = append(s.positions, pos)
-			if next < 0 { // the record ends with the field
+			s.locate(line, col)
+			if after < 0 { // the record ends with the field
 				return s.record, nil
 			}
-			off = next
+			off = after
 			continue
 		}
-		end, next := s.lineEnd(off)
-		fieldEnd, more := end, false
-		if i := s.indexComma(s.text[off:end]); i >= 0 {
-			fieldEnd, more = off+i, true
+		if off > end {
+			end, next = s.lineEnd(off)
 		}
-		if q := s.quoteFrom(off); q < fieldEnd {
+		// The fields that end before the next quote hold none: split
+		// them in one pass. Then a field that starts with the quote is
+		// quoted; one that holds it after its start is an error.
+		limit := min(s.quoteFrom(off), end)
+		off = s.splitPlain(off, limit, lineStart)
+		if off < end && s.text[off] == '"' {
+			continue fields
+		}
+		if limit < end {
 			s.off = next
-			return s.record, &csv.ParseError{StartLine: recLine, Line: s.line, Column: pos.col + q - off, Err: csv.ErrBareQuote}
+			return s.record, &csv.ParseError{StartLine: recLine, Line: s.line, Column: limit - lineStart + 1, Err: csv.ErrBareQuote}
 		}
-		s.record = append(s.record, s.text[off:fieldEnd])
-		s.positions = append(s.positions, pos)
-		if !more {
-			s.off = next
-			return s.record, nil
-		}
-		off = fieldEnd + s.commaLen
+		s.appendField(off, end, lineStart)
+		s.off = next
+		return s.record, nil
 	}
 }
 
-func (s *Scanner) indexComma(field string) int {
-	if s.commaLen == 1 {
-		return indexByte(field, s.comma[0])
+// splitPlain appends the fields of text[off:limit] (which holds no
+// quote) that a comma ends, and returns where the field after the last
+// of them starts.
+func (s *Scanner) splitPlain(off, limit, lineStart int) int {
+	if s.commaLen > 1 {
+		for {
+			i := strings.Index(s.text[off:limit], s.comma)
+			if i < 0 {
+				return off
+			}
+			s.appendField(off, off+i, lineStart)
+			off += i + s.commaLen
+		}
 	}
-	return strings.Index(field, s.comma)
+	// Eight bytes at a time, as most fields are short: a call to find
+	// each comma cost more than its search.
+	comma := s.comma[0]
+	pattern := byteLows * uint64(comma)
+	i := off
+	for i+8 <= limit {
+		commas := zeroBytes(load64(s.text, i) ^ pattern)
+		if commas == 0 && i-off >= shortField {
+			// A long field, whose end strings.IndexByte finds faster.
+			j := strings.IndexByte(s.text[i:limit], comma)
+			if j < 0 {
+				return off
+			}
+			s.appendField(off, i+j, lineStart)
+			off, i = i+j+1, i+j+1
+			continue
+		}
+		for ; commas != 0; commas &= commas - 1 {
+			j := i + bits.TrailingZeros64(commas)/8
+			s.appendField(off, j, lineStart)
+			off = j + 1
+		}
+		i += 8
+	}
+	for ; i < limit; i++ {
+		if s.text[i] == comma {
+			s.appendField(off, i, lineStart)
+			off = i + 1
+		}
+	}
+	return off
+}
+
+// appendField adds text[from:to] to the record, a field of the line that
+// starts at lineStart.
+func (s *Scanner) appendField(from, to, lineStart int) {
+	s.record = append(s.record, s.text[from:to])
+	s.locate(s.line, from-lineStart+1)
+}
+
+// locate records the position of the field just read, when FieldPos
+// needs it.
+func (s *Scanner) locate(line, col int) {
+	if s.locating {
+		s.positions = append(s.positions, fieldPosition{line, col})
+	}
 }
 
 // quoted reads the quoted field that starts at off (on the opening
@@ -276,8 +402,29 @@ func (s *Scanner) quoted(off int, lineStart *int, recLine int) (field string, ne
 			return s.text[start:q], next, nil
 		}
 		s.buf = append(s.buf, part...)
-		return string(s.buf), next, nil
+		return s.rewritten.string(s.buf), next, nil
 	}
+}
+
+// fieldArena makes strings of bytes many to an allocation: a field
+// rewritten is a few hundred bytes, and one allocation each was a tenth
+// of the Scanner's time. A strings.Builder only ever appends to its
+// bytes, so the strings cut from it stay as they are, even when two
+// arenas (copies) append to it; a string kept keeps its whole chunk, a
+// small part of the text the fields keep.
+type fieldArena struct{ b *strings.Builder }
+
+// arenaChunk is the size of the arena's allocations.
+const arenaChunk = 16 << 10
+
+func (a *fieldArena) string(p []byte) string {
+	if a.b == nil || a.b.Cap()-a.b.Len() < len(p) {
+		a.b = new(strings.Builder)
+		a.b.Grow(max(len(p), arenaChunk))
+	}
+	start := a.b.Len()
+	a.b.Write(p)
+	return a.b.String()[start:]
 }
 
 // unterminated locates the error of a quoted field that has no closing

@@ -80,6 +80,15 @@ func TestScannerAgainstEncodingCSV(t *testing.T) {
 		"\"un\n\r",
 		"\"un\n\n",
 		"x,\"",
+		"a,",
+		"a,b,",
+		// Fields longer than the words splitPlain reads, and than
+		// shortField.
+		"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH,1,22,333,4444,55555,666666,7777777,88888888,x\n",
+		"abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij\"k,l\n",
+		"1234567,12345678,123456789,abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ,\"q\"\r\n",
+		"a,\r",
+		"a,\r\n",
 		"\"ab\"\"",
 		"\"ab\"\"\n",
 		"1,2,3\n4,5\n6,7,8,9\n",
@@ -122,6 +131,7 @@ func FuzzScanner(f *testing.F) {
 	f.Add([]byte("a,b,c\n1,\"2\"\"x\",3\r\n\n\"multi\r\nline\",5,6\n"), uint8(0))
 	f.Add([]byte("\"a\"b,c\n\"x"), uint8(1))
 	f.Add([]byte("a§\"b§c\"§d\r"), uint8(2))
+	f.Add([]byte("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF,1,22,333,4444,55555\n1234567,\"x\"\"y\",abcdefghijklmnopqrstuvwxyz0123456789;\n"), uint8(4))
 	f.Fuzz(func(t *testing.T, data []byte, mode uint8) {
 		comma := []rune{',', ';', '§', '\t'}[mode%4]
 		fpr := []int{-1, 0, 2}[mode/4%3]
@@ -132,14 +142,20 @@ func FuzzScanner(f *testing.F) {
 }
 
 func BenchmarkScanner(b *testing.B) {
-	src, err := Open("../../../shared/data/viina/viina_incidents_202401.csv.gz")
+	b.Run("viina", func(b *testing.B) { benchScanner(b, "../../../shared/data/viina/viina_incidents_202401.csv.gz") })
+	// UCDP's rows have long quoted fields, some with doubled quotes.
+	b.Run("ucdp", func(b *testing.B) { benchScanner(b, "../../../shared/data/ucdp-ged-ukraine/UCDP-Ukraine.csv") })
+}
+
+func benchScanner(b *testing.B, path string) {
+	src, err := Open(path)
 	if err != nil {
 		b.Skip(err)
 	}
 	b.Run("scanner", func(b *testing.B) {
 		b.SetBytes(int64(len(src.Data)))
 		for b.Loop() {
-			sc := NewScanner(src.Data, ',')
+			sc := NewTextScanner(src.Text(), ',')
 			for _, err := sc.Read(); err != io.EOF; _, err = sc.Read() {
 			}
 		}

@@ -112,12 +112,12 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 	// precision as a word and admin1 as written when it was normalised.
 	extra := h.Extra(rest, endName, feeds.FieldTimePrecision, ColAdmin1)
 	xEnd, xPrec, xAdmin1 := extra.At(0), extra.At(1), extra.At(2)
-	ids, countries := feeds.IDs{}, feeds.Countries{}
-	// date_end as written → as Fields has it: files repeat a few
-	// hundred dates, each formatted once.
-	endDates := map[string]string{}
-	// One incident per line at most (records may span lines).
-	res.Incidents = make([]model.Incident, 0, bytes.Count(src.Data, []byte{'\n'}))
+	// One incident per line at most (records may span lines); the ids
+	// map is sized for them too, not grown a row at a time.
+	lines := bytes.Count(src.Data, []byte{'\n'})
+	ids, countries := make(feeds.IDs, lines), feeds.Countries{}
+	dates := newDates()
+	res.Incidents = make([]model.Incident, 0, lines)
 	for rec := range c.Rows() {
 		id := feeds.TrimSpace(rec[iID])
 		if id == "" {
@@ -125,11 +125,11 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 		} else {
 			ids.Check(c, iID, id)
 		}
-		start, err := feeds.ParseTime(rec[iStart], Layouts...)
+		start, err := dates.parse(rec[iStart])
 		if err != nil {
 			c.Problem(iStart, feeds.ReasonBadDate, "%s: %v", ColStart, err)
 		}
-		end, endWritten := parseEnd(c, rec, iEnd, start)
+		end, endWritten := parseEnd(c, dates, rec, iEnd, start)
 		lat, lon := c.LatLon(rec, iLat, iLon)
 		fatalities := c.Count(rec, iFat)
 		if c.Skipped() {
@@ -146,12 +146,7 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 
 		fields := extra.Row(rec)
 		if !end.IsZero() {
-			formatted, ok := endDates[endWritten]
-			if !ok {
-				formatted = formatDate(end)
-				endDates[strings.Clone(endWritten)] = formatted
-			}
-			fields[xEnd] = formatted
+			fields[xEnd] = dates.format(endWritten, end)
 		}
 		if p := feeds.TrimSpace(feeds.Get(rec, iPrec)); p != "" {
 			if w, ok := precisions[p]; ok {
@@ -189,12 +184,12 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 // parseEnd parses the date_end column (iEnd, -1 when absent) of rec: the
 // zero time when empty; a problem of the row when it is no date or
 // before start. written is the column, spaces trimmed.
-func parseEnd(c *feeds.CSV, rec []string, iEnd int, start time.Time) (end time.Time, written string) {
+func parseEnd(c *feeds.CSV, d *dates, rec []string, iEnd int, start time.Time) (end time.Time, written string) {
 	s := feeds.TrimSpace(feeds.Get(rec, iEnd))
 	if s == "" {
 		return time.Time{}, s
 	}
-	end, err := feeds.ParseTime(s, Layouts...)
+	end, err := d.parse(s)
 	switch {
 	case err != nil:
 		c.Problem(iEnd, feeds.ReasonBadDate, "%s: %v", ColEnd, err)
@@ -215,6 +210,66 @@ func parseEnd(c *feeds.CSV, rec []string, iEnd int, start time.Time) (end time.T
 func pointInAdmin1(wherePrec string) bool {
 	p, ok, err := feeds.ParseInt(wherePrec)
 	return err == nil && (!ok || p <= 4)
+}
+
+// dates parses the dates of the rows with Layouts and formats date_end
+// for Fields (formatDate). It remembers the date it parsed last (a row's
+// date_end is mostly its date_start, and rows come in date order), and
+// the dates not in UCDP's own form: Excel's files repeat a few dozen
+// (74 in 894 rows), which are slower to parse than UCDP's.
+type dates struct {
+	last  string // the date parsed last, as written
+	lastP parsedDate
+	known map[string]parsedDate // by the date as written
+	// formatted maps date_end as written to formatDate's text: files
+	// repeat a few hundred dates, each formatted once.
+	formatted map[string]string
+}
+
+type parsedDate struct {
+	t   time.Time
+	err error
+}
+
+func newDates() *dates {
+	return &dates{known: map[string]parsedDate{}, formatted: map[string]string{}}
+}
+
+// parse is feeds.ParseTime(s, Layouts...).
+func (d *dates) parse(s string) (time.Time, error) {
+	if s == d.last && s != "" {
+		return d.lastP.t, d.lastP.err
+	}
+	p, ok := parsedDate{}, false
+	if isDate(s) {
+		p.t, p.err = feeds.ParseTime(s, Layouts...)
+	} else if p, ok = d.known[s]; !ok {
+		p.t, p.err = feeds.ParseTime(s, Layouts...)
+		d.known[strings.Clone(s)] = p
+	}
+	d.last, d.lastP = s, p
+	return p.t, p.err
+}
+
+// format returns formatDate(end) for end parsed from written.
+func (d *dates) format(written string, end time.Time) string {
+	if isDate(written) {
+		// Of Layouts only LayoutDate reads it, every digit at a fixed
+		// place: written is already how formatDate writes end.
+		return written
+	}
+	f, ok := d.formatted[written]
+	if !ok {
+		f = formatDate(end)
+		d.formatted[strings.Clone(written)] = f
+	}
+	return f
+}
+
+// isDate reports whether s may be a date in UCDP's own form,
+// YYYY-MM-DD: ten bytes with these dashes.
+func isDate(s string) bool {
+	return len(s) == len(feeds.LayoutDate) && s[4] == '-' && s[7] == '-'
 }
 
 // formatDate writes a date as YYYY-MM-DD, or RFC 3339 when it has a time
