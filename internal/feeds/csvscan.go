@@ -71,6 +71,19 @@ func NewTextScanner(text string, comma rune) *Scanner {
 	return &Scanner{text: text, comma: c, commaLen: len(c), nextQuote: -1, nextNL: -1}
 }
 
+// NewTextScannerAt is NewTextScanner of text that is the end of a file
+// from the start of a line, linesBefore lines in: the lines FieldPos and
+// the errors give are the file's.
+func NewTextScannerAt(text string, comma rune, linesBefore int) *Scanner {
+	s := NewTextScanner(text, comma)
+	s.line = linesBefore
+	return s
+}
+
+// Offset is where in the text the next record starts (or the empty
+// lines before it).
+func (s *Scanner) Offset() int { return s.off }
+
 // ValidDelimiter reports whether encoding/csv accepts r as a delimiter.
 func ValidDelimiter(r rune) bool {
 	return r != 0 && r != '"' && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError

@@ -141,6 +141,21 @@ func (s *Summary) Classify(opts Options, format, category string, defaults map[s
 	return typ, true
 }
 
+// Add adds the counts of o, the summary of another part of the same
+// file.
+func (s *Summary) Add(o Summary) {
+	s.Read += o.Read
+	s.Mapped += o.Mapped
+	s.Unmapped += o.Unmapped
+	s.Skipped += o.Skipped
+	for k, n := range o.UnmappedBy {
+		s.UnmappedBy[k] += n
+	}
+	for k, n := range o.SkippedBy {
+		s.SkippedBy[k] += n
+	}
+}
+
 // Unmap counts a row whose category no table maps.
 func (s *Summary) Unmap(category string) {
 	s.Unmapped++

@@ -263,13 +263,22 @@ type Incident struct {
 // Columns are the extra columns of a CSV row as its reader found them:
 // Names, shared by every row of a file, and Values, this row's, parallel
 // to Names. A pair with an empty value is no field (as the readers never
-// put an empty value in Fields), and Names are distinct (a reader whose
-// file repeats a name fills Fields instead). The fields of an incident
-// are Fields when Fields is not nil, else the pairs of Columns with a
-// value; never both.
+// put an empty value in Fields) unless Blank says it is, and Names are
+// distinct (a reader whose file repeats a name fills Fields instead).
+// The fields of an incident are Fields when Fields is not nil, else the
+// pairs of Columns with a value or marked Blank; never both.
 type Columns struct {
 	Names  []string
 	Values []string
+	// Blank has bit i set when the empty value of column i < 64 is a
+	// field all the same: VIINA's labels of a report without any, which
+	// triggers read as "" rather than find missing.
+	Blank uint64
+}
+
+// has reports whether column i is a field: it has a value, or is Blank.
+func (c *Columns) has(i int) bool {
+	return c.Values[i] != "" || i < 64 && c.Blank&(1<<i) != 0
 }
 
 // Scenario is a stress test of a framework.

@@ -11,7 +11,7 @@ func (inc *Incident) Field(name string) (string, bool) {
 	}
 	c := &inc.Columns
 	for i, v := range c.Values {
-		if v != "" && c.Names[i] == name {
+		if c.Names[i] == name && c.has(i) {
 			return v, true
 		}
 	}
@@ -32,7 +32,7 @@ func (inc *Incident) FieldMap() map[string]string {
 	m := make(map[string]string, n)
 	c := &inc.Columns
 	for i, v := range c.Values {
-		if v != "" {
+		if c.has(i) {
 			m[c.Names[i]] = v
 		}
 	}
@@ -45,8 +45,8 @@ func (inc *Incident) FieldCount() int {
 		return len(inc.Fields)
 	}
 	n := 0
-	for _, v := range inc.Columns.Values {
-		if v != "" {
+	for i := range inc.Columns.Values {
+		if inc.Columns.has(i) {
 			n++
 		}
 	}
@@ -68,7 +68,7 @@ func (inc *Incident) AllFields() iter.Seq2[string, string] {
 		}
 		c := &inc.Columns
 		for i, v := range c.Values {
-			if v != "" && !yield(c.Names[i], v) {
+			if c.has(i) && !yield(c.Names[i], v) {
 				return
 			}
 		}

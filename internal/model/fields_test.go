@@ -21,6 +21,13 @@ func TestFieldAccessors(t *testing.T) {
 			map[string]string{"b": "2"}},
 		{"columns, all empty", Incident{Columns: Columns{Names: names, Values: []string{"", "", ""}}}, nil},
 		{"columns, no values", Incident{Columns: Columns{Names: names}}, nil},
+		{"columns, a blank", Incident{Columns: Columns{Names: names, Values: []string{"", "2", ""}, Blank: 1 << 2}},
+			map[string]string{"b": "2", "c": ""}},
+		{"columns, only blanks", Incident{Columns: Columns{Names: names, Values: []string{"", "", ""}, Blank: 1<<0 | 1<<2}},
+			map[string]string{"a": "", "c": ""}},
+		{"columns, blank with a value", Incident{Columns: Columns{Names: names, Values: []string{"1", "", ""}, Blank: 1 << 0}},
+			map[string]string{"a": "1"}},
+		{"columns, blank past the columns", Incident{Columns: Columns{Names: names, Values: []string{"", "", ""}, Blank: 1 << 5}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,7 +67,7 @@ func TestFieldAccessors(t *testing.T) {
 				break // stopping early is allowed
 			}
 			inc.DropFields()
-			if inc.Fields != nil || inc.Columns.Names != nil || inc.Columns.Values != nil || inc.FieldCount() != 0 || inc.FieldMap() != nil {
+			if inc.Fields != nil || inc.Columns.Names != nil || inc.Columns.Values != nil || inc.Columns.Blank != 0 || inc.FieldCount() != 0 || inc.FieldMap() != nil {
 				t.Errorf("after DropFields: %+v", inc)
 			}
 		})

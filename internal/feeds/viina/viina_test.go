@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -64,8 +65,10 @@ func gunzip(t testing.TB, month string, strip bool) *feeds.Source {
 }
 
 // pointOblasts answers ByPoint with a fixed code and counts the calls.
+// Like every feeds.Oblasts, it is safe for concurrent use: Read may read
+// a file in two parts at once.
 type pointOblasts struct {
-	calls int
+	calls atomic.Int64
 	names map[string]string
 }
 
@@ -75,7 +78,7 @@ func (p *pointOblasts) ByName(name string) (string, bool) {
 }
 
 func (p *pointOblasts) ByPoint(lat, lon float64) (string, bool) {
-	p.calls++
+	p.calls.Add(1)
 	if lat > 44 && lat < 53 && lon > 22 && lon < 41 {
 		return "UA-XX", true
 	}
@@ -140,6 +143,7 @@ func TestAllMonths(t *testing.T) {
 // TestMonth checks the counts per type of January 2024, computed
 // independently with Python (csv module, the same table and precedence).
 func TestMonth(t *testing.T) {
+	onePart(t) // to count the calls of ByPoint
 	src := gunzip(t, "202401", true)
 	o := &pointOblasts{}
 	res, ds := Reader{}.Read(src, feeds.Options{Oblasts: o})
@@ -187,8 +191,8 @@ func TestMonth(t *testing.T) {
 	}
 	// ByPoint is asked once per distinct point (1,121), not per report,
 	// and once whether it can locate points at all.
-	if o.calls != len(points)+1 || len(points) != 1121 {
-		t.Errorf("%d ByPoint calls for %d points and %d reports", o.calls, len(points), len(res.Incidents))
+	if calls := o.calls.Load(); calls != int64(len(points))+1 || len(points) != 1121 {
+		t.Errorf("%d ByPoint calls for %d points and %d reports", calls, len(points), len(res.Incidents))
 	}
 
 	first := res.Incidents[0]
@@ -310,8 +314,8 @@ func TestUpstream(t *testing.T) {
 		t.Errorf("first %+v", a)
 	}
 	// An adm1 name the table does not know falls back to the point.
-	if b.ID != "viina-218650" || b.Type != feeds.TypeDroneStrike || b.Admin1 != "UA-XX" || b.FieldMap()[FieldPrecision] != "day" || o.calls != 2 {
-		t.Errorf("second %+v (%d ByPoint calls)", b, o.calls)
+	if b.ID != "viina-218650" || b.Type != feeds.TypeDroneStrike || b.Admin1 != "UA-XX" || b.FieldMap()[FieldPrecision] != "day" || o.calls.Load() != 2 {
+		t.Errorf("second %+v (%d ByPoint calls)", b, o.calls.Load())
 	}
 }
 
