@@ -48,7 +48,9 @@ type Source struct {
 }
 
 // Oblasts normalises Ukraine's first-level units to ISO 3166-2:UA codes
-// ("UA-14" for Donetsk oblast). internal/oblast implements it.
+// ("UA-14" for Donetsk oblast). internal/oblast implements it. It must be
+// safe for concurrent use: a reader may read a file in parts at once
+// (VIINA does).
 type Oblasts interface {
 	// ByName maps a spelling used by a data set ("Donetsk", "Донецька
 	// область", "Kyiv City") to its code.
