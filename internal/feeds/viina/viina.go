@@ -225,8 +225,8 @@ func (Reader) Read(src *feeds.Source, opts feeds.Options) (*feeds.Result, diag.D
 
 // parallelFrom is the size of text from which Read reads a file in two
 // parts: below, the second goroutine and the merge cost more than they
-// save. A month of VIINA is 3 to 4 MB, and read in 60 % of the time of
-// one part (BenchmarkVsCSV, BenchmarkParts).
+// save (our calibration). A month of VIINA is 3 to 4 MB, read in two
+// parts in 73 % of the time of one on 2 cores (BenchmarkParts).
 var parallelFrom = 1 << 20
 
 // readParts reads the records of text before split (where a record
