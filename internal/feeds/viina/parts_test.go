@@ -4,12 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/backstop-dev/backstop/internal/datatest"
 	"github.com/backstop-dev/backstop/internal/diag"
 	"github.com/backstop-dev/backstop/internal/feeds"
 	"github.com/backstop-dev/backstop/internal/feeds/internal/csvbench"
@@ -162,12 +160,7 @@ func FuzzParts(f *testing.F) {
 // BenchmarkParts is BenchmarkVsCSV with the file read in one part, then
 // in two (as Read does when it may use two cores).
 func BenchmarkParts(b *testing.B) {
-	name := filepath.Join(viinaDir, "viina_incidents_202401.csv.gz")
-	datatest.Need(b, name)
-	src, err := feeds.Open(name)
-	if err != nil {
-		b.Fatal(err)
-	}
+	src := open(b, "202401")
 	for _, p := range []struct {
 		name string
 		from int

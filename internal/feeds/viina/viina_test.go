@@ -459,17 +459,23 @@ func BenchmarkRead(b *testing.B) {
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }
 
+// open opens a month as the CLI opens a file (feeds.Open), so that the
+// reader cuts its fields from the decompressed text without copying it.
+func open(tb testing.TB, month string) *feeds.Source {
+	tb.Helper()
+	name := filepath.Join(viinaDir, "viina_incidents_"+month+".csv.gz")
+	datatest.Need(tb, name)
+	src, err := feeds.Open(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return src
+}
+
 // BenchmarkVsCSV reads January 2024 as BenchmarkRead does and reports
 // the reader's speed as a percentage of encoding/csv's on the same bytes.
 func BenchmarkVsCSV(b *testing.B) {
-	// Opened as the CLI opens a file, so the reader cuts its fields from
-	// the decompressed text without copying it.
-	name := filepath.Join(viinaDir, "viina_incidents_202401.csv.gz")
-	datatest.Need(b, name)
-	src, err := feeds.Open(name)
-	if err != nil {
-		b.Fatal(err)
-	}
+	src := open(b, "202401")
 	csvbench.Compare(b, src.Data, func() int {
 		res, _ := Reader{}.Read(src, feeds.Options{Oblasts: &pointOblasts{}})
 		return res.Summary.Read
