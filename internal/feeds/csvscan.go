@@ -58,14 +58,9 @@ type fieldPosition struct{ line, col int }
 // scanState is the state in which a Scanner starts a record.
 type scanState struct{ off, line, nextQuote, nextNL int }
 
-// NewScanner returns a Scanner of data with the delimiter comma, which
-// must be valid for encoding/csv (ValidDelimiter).
-func NewScanner(data []byte, comma rune) *Scanner {
-	return NewTextScanner(string(data), comma)
-}
-
-// NewTextScanner is NewScanner of text already a string (Source.Text),
-// which it does not copy.
+// NewTextScanner returns a Scanner of text (Source.Text, which it does
+// not copy) with the delimiter comma, which must be valid for
+// encoding/csv (ValidDelimiter).
 func NewTextScanner(text string, comma rune) *Scanner {
 	c := string(comma)
 	return &Scanner{text: text, comma: c, commaLen: len(c), nextQuote: -1, nextNL: -1}

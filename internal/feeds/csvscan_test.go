@@ -18,7 +18,7 @@ func scanDiff(data []byte, comma rune, fieldsPerRecord int) string {
 	cr.Comma = comma
 	cr.FieldsPerRecord = fieldsPerRecord
 	cr.ReuseRecord = true
-	sc := NewScanner(data, comma)
+	sc := NewTextScanner(string(data), comma)
 	sc.FieldsPerRecord = fieldsPerRecord
 	for n := 1; ; n++ {
 		want, wantErr := cr.Read()

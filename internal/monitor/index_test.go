@@ -264,7 +264,7 @@ func TestIndexPlan(t *testing.T) {
 		t.Errorf("%d guarded types are scanned, not looked up", len(m.index.types))
 	}
 	for _, tt := range tests {
-		if got := m.index.lookup(tt.typ); !slices.Equal(got, tt.want) {
+		if got, _ := m.index.find(tt.typ); !slices.Equal(got, tt.want) {
 			t.Errorf("%q: triggers %v, want %v", tt.typ, got, tt.want)
 		}
 	}
@@ -276,7 +276,7 @@ func TestIndexPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ex.index.lookup("protest"); len(got) != 1 || ex.triggers[got[0]].t.ID != "sustained-shelling" {
+	if got, _ := ex.index.find("protest"); len(got) != 1 || ex.triggers[got[0]].t.ID != "sustained-shelling" {
 		t.Errorf("a protest meets %v, want the shelling count alone", got)
 	}
 }

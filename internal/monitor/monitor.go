@@ -203,6 +203,8 @@ type trigger struct {
 	t    *model.Trigger
 	prg  *expr.Program
 	span time.Duration // the longest a breach of this trigger caused by incidents lasts
+	// spanText is span as a breach caused by incidents states it.
+	spanText string
 
 	// open are the trigger's open breaches by kind (incidentBreach,
 	// snapshotBreach), nil when none: held here rather than in a map
@@ -211,12 +213,16 @@ type trigger struct {
 	open [2]*Episode
 	// The rest is filled at the trigger's first firing (see eval) and
 	// only spares a firing look-ups: count is the trigger's entry of
-	// Monitor.counts, weekCount its entry of Monitor.weekly for week, and
-	// spanText span as a breach states it.
+	// Monitor.counts, weekCount its entry of Monitor.weekly for week.
 	count     *TriggerCount
 	week      string
 	weekCount *WeekCount
-	spanText  string
+}
+
+// newTrigger is the monitor's trigger t, evaluated by prg.
+func (m *Monitor) newTrigger(t *model.Trigger, prg *expr.Program) trigger {
+	span := m.span(t)
+	return trigger{t: t, prg: prg, span: span, spanText: model.Duration(span).String()}
 }
 
 // New prepares a monitor of framework id (empty: the set's only one).
@@ -266,7 +272,7 @@ func New(set *load.Set, id string, opts Options) (*Monitor, error) {
 				m.maxWindow = time.Duration(d)
 			}
 		}
-		m.triggers = append(m.triggers, trigger{t: t, prg: prg, span: m.span(t)})
+		m.triggers = append(m.triggers, m.newTrigger(t, prg))
 		m.buffered = m.buffered || prg.Windowed
 		for _, c := range prg.Counters {
 			m.counters = append(m.counters, &slidingCount{c: c})
@@ -300,12 +306,6 @@ type typeIndex struct {
 
 // scanTypes is the most types looked up by a scan rather than a map.
 const scanTypes = 8
-
-// lookup returns the triggers to evaluate on an incident of type t.
-func (x *typeIndex) lookup(t string) []int {
-	due, _ := x.find(t)
-	return due
-}
 
 // find returns the triggers to evaluate on an incident of type t, and t
 // interned: the index's own copy of it when t is a type a guard names
@@ -714,9 +714,6 @@ func (m *Monitor) eval(tr *trigger, at time.Time, inc *model.Incident, st *Terri
 			Cause: cause, Incidents: []string{}, Sources: []string{}, Days: []Day{}, Measure: tr.t.Measure,
 			Responses: m.responses(tr.t, at)}
 		if cause.Kind == "incident" {
-			if tr.spanText == "" {
-				tr.spanText = model.Duration(tr.span).String()
-			}
 			ep.Span = tr.spanText
 		}
 		tr.open[kind] = ep

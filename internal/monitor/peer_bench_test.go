@@ -217,7 +217,7 @@ func peerMonitor(b *testing.B) *Monitor {
 		b.Fatal(err)
 	}
 	t := &model.Trigger{ID: "peer"}
-	m.triggers = []trigger{{t: t, prg: prg, span: m.span(t)}} // the quiet period
+	m.triggers = []trigger{m.newTrigger(t, prg)} // span: the quiet period
 	// the example's counted and summed windows belong to the triggers
 	// just dropped: feeding them would be measured as the peer's cost
 	m.counters, m.sums = nil, nil

@@ -177,18 +177,15 @@ func confirm(typ, headline string) string {
 		return typ
 	}
 	// The scan stops at the first stem of typ; else the mask is complete.
-	return confirmed(typ, stems.mentioned(headline, stemBits[typ]))
+	bit := stemBits[typ]
+	return confirmed(typ, bit, stems.mentioned(headline, bit))
 }
 
 // confirmed is confirm's answer for the mask of the types a headline
-// mentions: complete, or at least with typ's bit.
-func confirmed(typ string, mask uint8) string {
-	return confirmedBy(typ, stemBits[typ], mask)
-}
-
-// confirmedBy is confirmed, bit being stemBits[typ]; the bits of
-// confirmOrder are bits 0, 1, … (stemBits), battle's the next.
-func confirmedBy(typ string, bit, mask uint8) string {
+// mentions (complete, or at least with typ's bit), bit being
+// stemBits[typ]; the bits of confirmOrder are bits 0, 1, … (stemBits),
+// battle's the next.
+func confirmed(typ string, bit, mask uint8) string {
 	if mask&bit != 0 {
 		return typ
 	}

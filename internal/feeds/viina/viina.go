@@ -414,7 +414,7 @@ type headlineMask struct {
 // headline's mask.
 func (r *reading) confirm(lab *labelled, headline string) string {
 	if lab.bit == 0 {
-		return confirm(lab.typ, headline) // not a type confirm checks
+		return lab.typ // not a type confirm checks
 	}
 	// The reports of one headline geocoded to several places mostly
 	// follow one another: the last headline is compared before the map
@@ -429,7 +429,7 @@ func (r *reading) confirm(lab *labelled, headline string) string {
 		r.headlines[headline] = m
 	}
 	r.lastHeadline, r.lastMask = headline, m
-	return confirmedBy(lab.typ, lab.bit, m.mask)
+	return confirmed(lab.typ, lab.bit, m.mask)
 }
 
 // labelled is what the labels of a row give, whatever its headline.
